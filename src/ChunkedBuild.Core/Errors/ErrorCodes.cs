@@ -1,0 +1,56 @@
+namespace ChunkedBuild.Core.Errors;
+
+/// <summary>
+/// Stable error codes. Codes never change meaning once released; new ones are appended.
+/// 1xxx: layer input and layer formats. 2xxx: images, archives, layouts. 3xxx: registries. 9xxx: usage and I/O.
+/// </summary>
+public static class ErrorCodes
+{
+    // ---- tar input (10xx) ----
+    /// <summary>The tar stream ended inside a header, a payload or an extension record.</summary>
+    public const string TarTruncated = "CHB1001";
+    /// <summary>A tar header failed its checksum or has an unparsable numeric field.</summary>
+    public const string TarCorruptHeader = "CHB1002";
+    /// <summary>A PAX extended header record is malformed.</summary>
+    public const string TarBadPaxRecord = "CHB1003";
+    /// <summary>A size or length field is negative or beyond what the reader accepts.</summary>
+    public const string TarAbsurdSize = "CHB1004";
+    /// <summary>A zero block is followed by a non-zero block (broken end-of-archive marker).</summary>
+    public const string TarBadEndMarker = "CHB1005";
+
+    // ---- entries a chunked format cannot round-trip (11xx) ----
+    /// <summary>A typeflag other than the seven the readers support (reg, hardlink, symlink, char, block, dir, fifo).</summary>
+    public const string UnsupportedTypeflag = "CHB1101";
+    /// <summary>A sparse file (GNU 'S' or PAX GNU.sparse.*): tar-split reassembly would write logical data.</summary>
+    public const string SparseFile = "CHB1102";
+    /// <summary>A PAX global header ('g').</summary>
+    public const string GlobalPaxHeader = "CHB1103";
+    /// <summary>A name or link name that is not valid UTF-8 (JSON cannot carry it; the TOC would not match the tar).</summary>
+    public const string NonUtf8Name = "CHB1104";
+    /// <summary>An xattr key that is not valid UTF-8.</summary>
+    public const string NonUtf8XattrKey = "CHB1105";
+    /// <summary>Two entries whose names are equal after path cleaning.</summary>
+    public const string DuplicatePath = "CHB1106";
+    /// <summary>A header-only entry (dir, link, device, fifo) whose size field is not zero.</summary>
+    public const string HeaderOnlyEntryWithSize = "CHB1107";
+    /// <summary>A hard link whose target is not an earlier entry of the same layer.</summary>
+    public const string HardLinkTargetMissing = "CHB1108";
+    /// <summary>A name that escapes the layer root ("..").</summary>
+    public const string PathTraversal = "CHB1109";
+
+    // ---- compression / input detection (12xx) ----
+    /// <summary>The layer is neither a tar, nor gzip, nor zstd.</summary>
+    public const string UnknownCompression = "CHB1201";
+    /// <summary>The gzip or zstd stream of the input layer is corrupt.</summary>
+    public const string CorruptCompressedInput = "CHB1202";
+
+    // ---- validation of chunked layers (13xx) ----
+    /// <summary>A chunked layer failed a reader check.</summary>
+    public const string ValidationFailed = "CHB1301";
+
+    // ---- options, usage and I/O (9xxx) ----
+    /// <summary>An option value is out of range or inconsistent.</summary>
+    public const string InvalidOption = "CHB9001";
+    /// <summary>An input file could not be read or an output file could not be written.</summary>
+    public const string IoError = "CHB9002";
+}

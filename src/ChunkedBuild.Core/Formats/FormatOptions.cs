@@ -1,0 +1,26 @@
+namespace ChunkedBuild.Core.Formats;
+
+/// <summary>Options of a layer conversion. Immutable; the defaults are what users get without flags.</summary>
+public sealed record FormatOptions
+{
+    /// <summary>Compression level; null = the format's default (zstd 3, gzip 6).</summary>
+    public int? Level { get; init; }
+
+    /// <summary>eStargz chunk size in bytes (default 4 MiB, stargz-snapshotter's default).</summary>
+    public long ChunkSize { get; init; } = DefaultEStargzChunkSize;
+
+    /// <summary>Paths to place first (eStargz: followed by <c>.prefetch.landmark</c>); empty = no prefetch.</summary>
+    public IReadOnlyList<string> PrioritizedFiles { get; init; } = [];
+
+    /// <summary>Compression threads; default: one per core. Output bytes never depend on it.</summary>
+    public int DegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Folder for temporary spool files; null = the system temp folder.</summary>
+    public string? TempDirectory { get; init; }
+
+    /// <summary>A name for the layer used in errors (digest or file name).</summary>
+    public string? LayerName { get; init; }
+
+    /// <summary>stargz-snapshotter's default chunk size.</summary>
+    public const long DefaultEStargzChunkSize = 4L << 20;
+}

@@ -1,0 +1,20 @@
+namespace ChunkedBuild.Core.Formats;
+
+/// <summary>
+/// A lazy-pull layer format. Takes an uncompressed tar stream and writes the converted blob; the returned result is the
+/// only way annotations reach a layer descriptor (they exist only once the stream has been consumed).
+/// </summary>
+public interface ILayerFormat
+{
+    /// <summary>The format's name on the command line: <c>zstd-chunked</c> or <c>estargz</c>.</summary>
+    string Name { get; }
+
+    /// <summary>The OCI media type of the blobs this format writes.</summary>
+    string MediaType { get; }
+
+    /// <summary>
+    /// Converts <paramref name="uncompressedTar"/> (read sequentially) and writes the blob to <paramref name="destination"/>.
+    /// Entries the format cannot represent raise a <see cref="Errors.ChunkedBuildException"/> naming the entry and the rule.
+    /// </summary>
+    Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,16 @@
+using ChunkedBuild.Core.Oci;
+
+namespace ChunkedBuild.Core.Formats;
+
+/// <summary>The verdict of a validator: one line per failed check.</summary>
+public sealed record LayerValidationResult
+{
+    /// <summary>Failed checks, each naming the rule and the entry where there is one.</summary>
+    public required IReadOnlyList<string> Failures { get; init; }
+    /// <summary>The DiffID computed from the decompressed blob, when it could be computed.</summary>
+    public Digest? DiffId { get; init; }
+    /// <summary>Number of TOC entries seen.</summary>
+    public int EntryCount { get; init; }
+    /// <summary>True when every check passed.</summary>
+    public bool IsValid => Failures.Count == 0;
+}

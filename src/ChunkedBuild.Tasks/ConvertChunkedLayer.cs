@@ -1,0 +1,53 @@
+using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace ChunkedBuild.Tasks;
+
+/// <summary>
+/// Converts one layer blob (tar, gzip or zstd) into zstd:chunked or eStargz. The building block of the container-step
+/// integration; errors surface as MSBuild errors carrying their CHB code.
+/// </summary>
+public sealed class ConvertChunkedLayer : Microsoft.Build.Utilities.Task
+{
+    /// <summary>The layer blob to convert.</summary>
+    [Required] public string Input { get; set; } = "";
+
+    /// <summary>Where the converted blob is written (atomically).</summary>
+    [Required] public string Output { get; set; } = "";
+
+    /// <summary><c>zstd-chunked</c> (default) or <c>estargz</c>.</summary>
+    public string Format { get; set; } = "zstd-chunked";
+
+    /// <summary>Compression level; empty = the format's default.</summary>
+    public string? Level { get; set; }
+
+    /// <summary>The converted layer's digest.</summary>
+    [Output] public string Digest { get; private set; } = "";
+
+    /// <summary>The converted layer's TOC digest.</summary>
+    [Output] public string TocDigest { get; private set; } = "";
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        try
+        {
+            var format = LayerFormats.Get(Format);
+            var options = new FormatOptions { Level = string.IsNullOrEmpty(Level) ? null : int.Parse(Level, System.Globalization.CultureInfo.InvariantCulture), LayerName = Input };
+            var result = LayerFileConverter.ConvertAsync(Input, Output, format, options).GetAwaiter().GetResult();
+            Digest = result.Digest.ToString();
+            TocDigest = result.TocDigest.ToString();
+            Log.LogMessage(MessageImportance.Normal, $"{Input}: {format.Name} {result.Digest} ({result.Size} bytes, TOC {result.TocDigest})");
+            return true;
+        }
+        catch (ChunkedBuildException e)
+        {
+            Log.LogError(subcategory: null, errorCode: e.Code, helpKeyword: null, file: Input, lineNumber: 0, columnNumber: 0,
+                endLineNumber: 0, endColumnNumber: 0, message: e.Message);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using ChunkedBuild.Tool;
+
+return await ChunkedCli.RunAsync(args);
