@@ -37,6 +37,8 @@ public static class ErrorCodes
     public const string HardLinkTargetMissing = "CHB1108";
     /// <summary>A name that escapes the layer root ("..").</summary>
     public const string PathTraversal = "CHB1109";
+    /// <summary>A timestamp outside the years 0001..9999, which RFC 3339 TOC times cannot express.</summary>
+    public const string TimeOutOfRange = "CHB1110";
 
     // ---- compression / input detection (12xx) ----
     /// <summary>The layer is neither a tar, nor gzip, nor zstd.</summary>
