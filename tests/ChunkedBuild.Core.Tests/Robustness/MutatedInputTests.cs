@@ -40,7 +40,7 @@ public class MutatedInputTests
             var outPath = Path.Combine(dir.FullName, "out.blob");
             File.WriteAllBytes(inPath, input);
             var task = LayerFileConverter.ConvertAsync(inPath, outPath, LayerFormats.Get(format), new FormatOptions { DegreeOfParallelism = 2 });
-            Assert.True(task.Wait(TimeSpan.FromSeconds(60)) || task.IsFaulted, $"seed {seed}: conversion hung");
+            Assert.True(((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), $"seed {seed}: conversion hung");
             if (task.IsFaulted)
             {
                 var e = task.Exception!.GetBaseException();

@@ -29,8 +29,14 @@ internal sealed class ContentChecker(Stream blob, List<string> failures)
             if (e.Type == "hardlink" && !paths.Contains(TarPath.CleanAbsolute(e.LinkName)))
                 failures.Add($"content: hard link '{e.Name}' points to '{e.LinkName}', which is not in this layer");
             if (e.Type != "reg" || e.Size == 0) continue;
-            var pieces = Pieces(entries, i);
-            if (CheckFile(e, pieces)) files[e.Name] = e;
+            try
+            {
+                if (CheckFile(e, Pieces(entries, i))) files[e.Name] = e;
+            }
+            catch (Exception x) when (x is ZstdSharp.ZstdException or InvalidDataException or IOException)
+            {
+                failures.Add($"content: file '{e.Name}': its frames at {e.Offset} do not decode: {x.Message}");
+            }
         }
         return files;
     }
