@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace ChunkedBuild.Core.Formats.Chunking;
 
 /// <summary>
@@ -24,11 +27,10 @@ public sealed class ContentDefinedChunker
     private static readonly byte[] ZeroBlock = new byte[ZeroRunThreshold];
 
     private readonly IChunkSink _sink;
-    private readonly byte[] _window = new byte[WindowSize];
+    private readonly byte[] _window = new byte[WindowSize]; // the last 64 bytes seen, oldest first
     private readonly List<int> _runSplits = [];
     private uint _s1;
     private uint _s2;
-    private int _windowOffset;
     private long _position;      // bytes of the file seen so far
     private long _chunkStart;    // start of the open chunk
     private long _delivered;     // bytes handed to the sink
@@ -47,48 +49,121 @@ public sealed class ContentDefinedChunker
     public void Write(ReadOnlySpan<byte> fileBytes)
     {
         var bufferStart = _position;
-        var window = _window;
+        var n = fileBytes.Length;
         var s1 = _s1;
         var s2 = _s2;
-        var wofs = _windowOffset;
-        for (var i = 0; i < fileBytes.Length; i++)
+        var run = (uint)_runLength;
+        var pending = _runSplits.Count > 0;
+        // The rollsum drops the byte 64 positions back: from the history of earlier writes for the first 64 bytes,
+        // from this buffer itself after that (no ring buffer in the hot loop).
+        ref var data = ref MemoryMarshal.GetReference(fileBytes);
+        ref var history = ref MemoryMarshal.GetArrayDataReference(_window);
+        var i = 0;
+        if (_inHole)
         {
-            var b = fileBytes[i];
-            uint drop = window[wofs];
+            i = SkipHole(fileBytes, 0, ref s1, ref s2);
+            if (i == n)
+            {
+                Finish(fileBytes, bufferStart, s1, s2, run);
+                return;
+            }
+            EndHole(bufferStart + i);
+            run = 0;
+        }
+        for (; i < n; i++)
+        {
+            uint b = Unsafe.Add(ref data, i);
+            uint drop = i >= WindowSize ? Unsafe.Add(ref data, i - WindowSize) : Unsafe.Add(ref history, i);
             s1 += b - drop;
             s2 += s1 - WindowSize * (drop + CharOffset);
-            window[wofs] = b;
-            wofs = (wofs + 1) & (WindowSize - 1);
+            // Branch-free zero-run length: +1 on a zero byte, reset to 0 otherwise.
+            run = (run + 1) & (uint)-(int)((b - 1u) >> 31);
+            if (!(((s2 & SplitMask) == SplitMask) | pending | (run == ZeroRunThreshold))) continue;
+
+            // Rare: a split, the end of a zero run holding deferred splits, or a hole.
             var position = bufferStart + i;
-            if (b != 0)
+            if (pending && b != 0)
             {
-                if (_runLength > 0) EndZeroRun(position, fileBytes, bufferStart);
-                if ((s2 & SplitMask) == SplitMask) Cut(position + 1, fileBytes, bufferStart);
-                continue;
+                ApplyRunSplits(fileBytes, bufferStart);
+                pending = false;
             }
-            if (_inHole) { _runLength++; continue; }
-            if (_runLength == 0) _runStart = position;
-            _runLength++;
-            if (_runLength == ZeroRunThreshold)
+            if (run == ZeroRunThreshold)
             {
                 // A hole: the data chunk ends where the run began; split tests inside the run never happened.
+                _runStart = position - (ZeroRunThreshold - 1);
                 _runSplits.Clear();
+                pending = false;
                 Deliver(_runStart, fileBytes, bufferStart);
                 if (_runStart > _chunkStart) _sink.EndChunk(ChunkType.Data);
                 _chunkStart = _runStart;
                 _inHole = true;
+                var end = SkipHole(fileBytes, i + 1, ref s1, ref s2);
+                if (end == n)
+                {
+                    Finish(fileBytes, bufferStart, s1, s2, run);
+                    return;
+                }
+                EndHole(bufferStart + end);
+                run = 0;
+                i = end - 1; // the next iteration rolls the non-zero byte that ended the hole
+                continue;
             }
-            else if ((s2 & SplitMask) == SplitMask)
+            if ((s2 & SplitMask) == SplitMask)
             {
-                _runSplits.Add((int)(_runLength - 1));
+                if (b != 0)
+                {
+                    Cut(position + 1, fileBytes, bufferStart);
+                }
+                else
+                {
+                    // Inside a zero run the split counts only if the run stays shorter than the threshold.
+                    if (_runSplits.Count == 0) _runStart = position - (run - 1);
+                    _runSplits.Add((int)(run - 1));
+                    pending = true;
+                }
             }
         }
+        Finish(fileBytes, bufferStart, s1, s2, run);
+    }
+
+    /// <summary>Rolls the zeros from <paramref name="from"/> up to the next non-zero byte (or the end); returns where they end.</summary>
+    private int SkipHole(ReadOnlySpan<byte> fileBytes, int from, ref uint s1, ref uint s2)
+    {
+        var rest = fileBytes[from..].IndexOfAnyExcept((byte)0);
+        var end = rest < 0 ? fileBytes.Length : from + rest;
+        for (var k = from; k < end; k++)
+        {
+            uint drop = k >= WindowSize ? fileBytes[k - WindowSize] : _window[k];
+            s1 -= drop;
+            s2 += s1 - WindowSize * (drop + CharOffset);
+        }
+        return end;
+    }
+
+    /// <summary>Saves the rolling state after a write and hands over everything that is decided.</summary>
+    private void Finish(ReadOnlySpan<byte> fileBytes, long bufferStart, uint s1, uint s2, uint run)
+    {
         _s1 = s1;
         _s2 = s2;
-        _windowOffset = wofs;
+        RememberLast64(fileBytes);
         _position = bufferStart + fileBytes.Length;
-        // Hand over everything except a zero run whose fate is still open (holes are reported as a count at their end).
-        if (!_inHole) Deliver(_runLength > 0 ? _runStart : _position, fileBytes, bufferStart);
+        if (_inHole) return; // a hole is reported as a count when it ends
+        _runLength = run;
+        if (run > 0) _runStart = _position - run;
+        // Everything except a zero run whose fate is still open.
+        Deliver(run > 0 ? _runStart : _position, fileBytes, bufferStart);
+    }
+
+    /// <summary>Keeps the last 64 bytes seen (oldest first): the bytes the next write's first 64 rolls drop.</summary>
+    private void RememberLast64(ReadOnlySpan<byte> fileBytes)
+    {
+        if (fileBytes.Length >= WindowSize)
+        {
+            fileBytes[^WindowSize..].CopyTo(_window);
+            return;
+        }
+        _window.AsSpan(fileBytes.Length).CopyTo(_window);
+        fileBytes.CopyTo(_window.AsSpan(WindowSize - fileBytes.Length));
     }
 
     /// <summary>Ends the current file (flushes pending zeros, ends the last chunk) and resets for the next file.</summary>
@@ -100,25 +175,18 @@ public sealed class ContentDefinedChunker
         }
         else
         {
-            if (_runLength > 0) EndZeroRun(_position, [], _position);
+            if (_runLength > 0) ApplyRunSplits([], _position);
             Deliver(_position, [], _position);
             if (_position > _chunkStart) _sink.EndChunk(ChunkType.Data);
         }
         Reset();
     }
 
-    /// <summary>A zero run ended at <paramref name="end"/> (a non-zero byte or end of file).</summary>
-    private void EndZeroRun(long end, ReadOnlySpan<byte> buffer, long bufferStart)
+    /// <summary>A zero run ended shorter than the threshold: its zeros were data, and the splits recorded inside it apply.</summary>
+    private void ApplyRunSplits(ReadOnlySpan<byte> buffer, long bufferStart)
     {
-        if (_inHole)
-        {
-            EndHole(end);
-            return;
-        }
-        // Shorter than the threshold: the zeros were data, and the splits recorded inside the run apply.
         foreach (var split in _runSplits) Cut(_runStart + split + 1, buffer, bufferStart);
         _runSplits.Clear();
-        _runLength = 0;
     }
 
     private void EndHole(long end)
@@ -162,7 +230,6 @@ public sealed class ContentDefinedChunker
         Array.Clear(_window);
         _s1 = WindowSize * CharOffset;
         _s2 = WindowSize * (WindowSize - 1) * CharOffset;
-        _windowOffset = 0;
         _position = _chunkStart = _delivered = _runStart = _runLength = 0;
         _runSplits.Clear();
         _inHole = false;

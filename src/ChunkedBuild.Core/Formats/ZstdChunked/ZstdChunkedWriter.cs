@@ -62,7 +62,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         using var blob = new HashingWriteStream(destination);
         var tarSplitCompressed = new MemoryStream();
         long tarSplitLength;
-        using (_pipeline = new OrderedFramePipeline(blob, () => new ZstdFrameEncoder(_level), _options.DegreeOfParallelism, OnWritten))
+        using (_pipeline = new OrderedFramePipeline(blob, ZstdEncoders.Factory(_level), _options.DegreeOfParallelism, OnWritten))
         {
             using (var tarSplitZstd = new ZstdSharp.CompressionStream(tarSplitCompressed, _level, leaveOpen: true))
             {
@@ -82,7 +82,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         var tarSplitBytes = tarSplitCompressed.ToArray();
         var tarSplitDigest = Digest.Sha256Of(tarSplitBytes);
         var tocJson = TocSerializer.Serialize(BuildTocEntries(), tarSplitDigest.ToString());
-        var tocBytes = ZstdFrameEncoder.Compress(tocJson, _level);
+        var tocBytes = ZstdEncoders.Compress(tocJson, _level);
         if (tocBytes.Length > BroadlyCompatibleTocLimit || tocJson.Length > BroadlyCompatibleTocLimit)
             warnings.Add($"the TOC is larger than 50 MiB ({tocJson.Length} bytes); readers older than containers/storage 1.57.1 will fully pull this layer");
 

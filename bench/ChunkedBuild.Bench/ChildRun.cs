@@ -1,0 +1,15 @@
+using System.Globalization;
+using ChunkedBuild.Core.Formats;
+
+namespace ChunkedBuild.Bench;
+
+/// <summary>The child-process mode: converts one file with one of our writers, exactly as the tool does.</summary>
+internal static class ChildRun
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (format, input, output, level) = (args[0], args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+        await LayerFileConverter.ConvertAsync(input, output, LayerFormats.Get(format), new FormatOptions { Level = level });
+        return 0;
+    }
+}
