@@ -17,7 +17,6 @@ public sealed class OrderedFramePipeline : IDisposable
     private readonly long _maxBytesInFlight;
     private readonly BlockingCollection<Unit> _work = new();
     private readonly BlockingCollection<Unit> _ordered = new();
-    private readonly ConcurrentBag<PooledBufferWriter> _outputs = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly Thread[] _workers;
     private readonly Thread _writer;
@@ -32,11 +31,14 @@ public sealed class OrderedFramePipeline : IDisposable
     /// <param name="encoderFactory">Makes one encoder per worker thread.</param>
     /// <param name="degreeOfParallelism">Worker threads (1 = still asynchronous, one worker).</param>
     /// <param name="onWritten">Called on the writer thread after each unit is written, in submission order.</param>
-    /// <param name="maxBytesInFlight">Bound on submitted-but-unwritten input bytes (default 64 MiB).</param>
+    /// <param name="maxBytesInFlight">Bound on submitted-but-unwritten input bytes (default 32 MiB).</param>
     public OrderedFramePipeline(Stream destination, Func<IFrameEncoder> encoderFactory, int degreeOfParallelism,
-        Action<FrameWritten> onWritten, long maxBytesInFlight = 64L << 20)
+        Action<FrameWritten> onWritten, long maxBytesInFlight = 32L << 20)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
+        // A pool of its own, bounded, so that buffers rented on the producer and returned on the writer thread are
+        // reused instead of piling up in the shared pool's per-core caches (which can keep hundreds of MiB alive).
+        Buffers = ArrayPool<byte>.Create(MaxPooledArrayLength, degreeOfParallelism + 4);
         _destination = destination;
         _onWritten = onWritten;
         _maxBytesInFlight = maxBytesInFlight;
@@ -51,26 +53,33 @@ public sealed class OrderedFramePipeline : IDisposable
         _writer.Start();
     }
 
+    /// <summary>Arrays above this length are not kept for reuse.</summary>
+    private const int MaxPooledArrayLength = 16 << 20;
+
+    /// <summary>The pool that input buffers given to <see cref="Submit"/> must come from (and output buffers use).</summary>
+    public ArrayPool<byte> Buffers { get; }
+
     /// <summary>Offset where the next unit will start once everything submitted is written (destination start = 0).</summary>
     public long BytesWritten => Interlocked.Read(ref _bytesWritten);
 
     /// <summary>
-    /// Submits <paramref name="length"/> bytes of <paramref name="pooledBuffer"/> (rented from ArrayPool&lt;byte&gt;.Shared;
+    /// Submits <paramref name="length"/> bytes of <paramref name="pooledBuffer"/> (rented from <see cref="Buffers"/>;
     /// ownership passes to the pipeline, which returns it) as one unit. Rethrows a failure of an earlier unit.
     /// </summary>
     public void Submit(byte[] pooledBuffer, int length, object? tag, bool hashInput)
     {
         lock (_gate)
         {
-            while (_failure is null && _bytesInFlight > 0 && _bytesInFlight + length > _maxBytesInFlight) Monitor.Wait(_gate);
+            // Memory is what matters, so buffers count with their capacity, not the bytes used.
+            while (_failure is null && _bytesInFlight > 0 && _bytesInFlight + pooledBuffer.Length > _maxBytesInFlight) Monitor.Wait(_gate);
             if (_failure is not null)
             {
-                ArrayPool<byte>.Shared.Return(pooledBuffer);
+                Buffers.Return(pooledBuffer);
                 _failure.Throw();
             }
-            _bytesInFlight += length;
+            _bytesInFlight += pooledBuffer.Length;
         }
-        var unit = new Unit(pooledBuffer, length, tag, hashInput);
+        var unit = new Unit(pooledBuffer, length, tag, hashInput, Buffers);
         _ordered.Add(unit);
         _work.Add(unit);
     }
@@ -101,7 +110,6 @@ public sealed class OrderedFramePipeline : IDisposable
             foreach (var w in _workers) w.Join();
         }
         foreach (var unit in _ordered) unit.Release();
-        foreach (var output in _outputs) output.Dispose();
         _work.Dispose();
         _ordered.Dispose();
         _stop.Dispose();
@@ -118,10 +126,10 @@ public sealed class OrderedFramePipeline : IDisposable
                     try
                     {
                         var input = unit.Input.AsSpan(0, unit.Length);
-                        var output = _outputs.TryTake(out var reused) ? reused : new PooledBufferWriter(unit.Length + (unit.Length >> 7) + 512);
-                        output.Reset();
-                        encoder.Encode(input, output);
+                        // Sized for the compress bound, so that the encoder does not have to grow it.
+                        var output = new PooledBufferWriter(Buffers, unit.Length + (unit.Length >> 7) + 512);
                         unit.Output = output;
+                        encoder.Encode(input, output);
                         if (unit.HashInput) unit.Sha256 = SHA256.HashData(input);
                     }
                     catch (Exception e)
@@ -152,11 +160,12 @@ public sealed class OrderedFramePipeline : IDisposable
                 Interlocked.Add(ref _bytesWritten, output.WrittenSpan.Length);
                 _onWritten(new FrameWritten(unit.Tag, unit.Input.AsMemory(0, unit.Length), offset, output.WrittenSpan.Length, unit.Sha256));
                 unit.Output = null;
-                _outputs.Add(output);
+                output.Dispose();
+                var capacity = unit.Input.Length;
                 unit.Release();
                 lock (_gate)
                 {
-                    _bytesInFlight -= unit.Length;
+                    _bytesInFlight -= capacity;
                     Monitor.PulseAll(_gate);
                 }
             }
@@ -176,7 +185,7 @@ public sealed class OrderedFramePipeline : IDisposable
         }
     }
 
-    private sealed class Unit(byte[] input, int length, object? tag, bool hashInput)
+    private sealed class Unit(byte[] input, int length, object? tag, bool hashInput, ArrayPool<byte> pool)
     {
         private byte[]? _input = input;
         public byte[] Input => _input ?? [];
@@ -191,7 +200,7 @@ public sealed class OrderedFramePipeline : IDisposable
         public void Release()
         {
             var buffer = Interlocked.Exchange(ref _input, null);
-            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) pool.Return(buffer);
             Done.Dispose();
         }
     }

@@ -2,17 +2,20 @@ using System.Buffers;
 
 namespace ChunkedBuild.Core.Compression;
 
-/// <summary>An <see cref="IBufferWriter{T}"/> over arrays rented from <see cref="ArrayPool{T}.Shared"/>; reusable after <see cref="Reset"/>.</summary>
+/// <summary>An <see cref="IBufferWriter{T}"/> over an array rented from a pool and returned on dispose.</summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
+    private readonly ArrayPool<byte> _pool;
     private byte[] _buffer;
     private int _written;
 
-    public PooledBufferWriter(int initialCapacity) => _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initialCapacity, 256));
+    public PooledBufferWriter(ArrayPool<byte> pool, int initialCapacity)
+    {
+        _pool = pool;
+        _buffer = pool.Rent(Math.Max(initialCapacity, 256));
+    }
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
-
-    public void Reset() => _written = 0;
 
     public void Advance(int count) => _written += count;
 
@@ -32,15 +35,15 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     {
         var needed = _written + Math.Max(sizeHint, 1);
         if (needed <= _buffer.Length) return;
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+        var bigger = _pool.Rent(Math.Max(needed, _buffer.Length * 2));
         _buffer.AsSpan(0, _written).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        _pool.Return(_buffer);
         _buffer = bigger;
     }
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        _pool.Return(_buffer);
         _buffer = [];
     }
 }

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Buffers;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Compression;
@@ -36,7 +37,9 @@ internal sealed class EStargzMemberWriter : IDisposable
     /// <summary>Creates the writer; <paramref name="blob"/> receives the members from offset 0.</summary>
     public EStargzMemberWriter(Stream blob, int level, int degreeOfParallelism, long chunkSize)
     {
-        var inFlight = Math.Max(64L << 20, (chunkSize + MaxMetadataPerMember) * (degreeOfParallelism + 1));
+        // In-flight memory counts buffer capacity: room for each worker's member plus two waiting to be written.
+        var member = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Min(chunkSize + TrailingMetadataReserve, int.MaxValue));
+        var inFlight = Math.Max(16L << 20, member * (degreeOfParallelism + 2));
         _pipeline = new OrderedFramePipeline(blob, () => new GzipMemberEncoder(level), degreeOfParallelism, OnWritten, inFlight);
     }
 
@@ -68,7 +71,7 @@ internal sealed class EStargzMemberWriter : IDisposable
         Submit();
         _tag = new ChunkTag(target, file, length, first, last);
         // Only a file's last piece is followed by padding and headers; a full inner chunk gets an exact (power-of-two) buffer.
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(MinBufferSize, length + (last ? TrailingMetadataReserve : 0)));
+        _buffer = _pipeline.Buffers.Rent(Math.Max(MinBufferSize, length + (last ? TrailingMetadataReserve : 0)));
         _length = length;
         return _buffer.AsSpan(0, length);
     }
@@ -92,7 +95,7 @@ internal sealed class EStargzMemberWriter : IDisposable
     public void Dispose()
     {
         _pipeline.Dispose();
-        if (_buffer is not null) ArrayPool<byte>.Shared.Return(_buffer);
+        if (_buffer is not null) _pipeline.Buffers.Return(_buffer);
         _buffer = null;
         _diffIdHash.Dispose();
         _fileHash.Dispose();
@@ -103,11 +106,11 @@ internal sealed class EStargzMemberWriter : IDisposable
         var needed = (long)_length + more;
         if (_buffer is not null && needed <= _buffer.Length) return;
         if (needed > Array.MaxLength) throw new InvalidOperationException("a gzip member outgrew the largest array");
-        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(MinBufferSize, 2L * (_buffer?.Length ?? 0)))));
+        var grown = _pipeline.Buffers.Rent((int)Math.Min(Array.MaxLength, Math.Max(needed, Math.Max(MinBufferSize, 2L * (_buffer?.Length ?? 0)))));
         if (_buffer is not null)
         {
             _buffer.AsSpan(0, _length).CopyTo(grown);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pipeline.Buffers.Return(_buffer);
         }
         _buffer = grown;
     }

@@ -236,7 +236,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     private int ReservePayload(int wanted)
     {
         if (_frame is not null && _frameLength == MaxPayloadFrameInput) SubmitPayload(_chunk!, last: false);
-        _frame ??= ArrayPool<byte>.Shared.Rent(MaxPayloadFrameInput);
+        _frame ??= _pipeline!.Buffers.Rent(MaxPayloadFrameInput);
         return Math.Min(wanted, MaxPayloadFrameInput - _frameLength);
     }
 
@@ -244,9 +244,8 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     {
         var first = chunk.FramesSubmitted == 0;
         chunk.FramesSubmitted++;
-        var buffer = _frame!;
+        var buffer = Detach(ref _frame, _frameLength);
         var length = _frameLength;
-        _frame = null;
         _frameLength = 0;
         _pipeline!.Submit(buffer, length, new FrameTag(chunk, first, last), hashInput: first && last);
     }
@@ -256,7 +255,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         while (!bytes.IsEmpty)
         {
             if (_meta is not null && _metaLength == MaxMetadataFrameInput) SubmitMetadata();
-            _meta ??= ArrayPool<byte>.Shared.Rent(MaxMetadataFrameInput);
+            _meta ??= _pipeline!.Buffers.Rent(MaxMetadataFrameInput);
             var take = Math.Min(bytes.Length, MaxMetadataFrameInput - _metaLength);
             bytes[..take].CopyTo(_meta.AsSpan(_metaLength));
             _metaLength += take;
@@ -267,11 +266,27 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     private void SubmitMetadata()
     {
         if (_meta is null || _metaLength == 0) return;
-        var buffer = _meta;
         var length = _metaLength;
-        _meta = null;
+        var buffer = Detach(ref _meta, length);
         _metaLength = 0;
         _pipeline!.Submit(buffer, length, tag: null, hashInput: false);
+    }
+
+    /// <summary>
+    /// Hands a filled accumulator to the pipeline. Most frames (chunks average 64 KiB) use a fraction of it: those are
+    /// copied into a right-sized buffer and the accumulator is kept, so the memory in flight is what the frames need.
+    /// </summary>
+    private byte[] Detach(ref byte[]? accumulator, int length)
+    {
+        var full = accumulator!;
+        if (length > full.Length / 2)
+        {
+            accumulator = null;
+            return full;
+        }
+        var exact = _pipeline!.Buffers.Rent(length);
+        full.AsSpan(0, length).CopyTo(exact);
+        return exact;
     }
 
     // ---- writer thread ----
