@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
+using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Tool.Output;
 using Microsoft.Extensions.Logging;
@@ -15,14 +17,14 @@ public static class LayerConvertCommand
         var input = new Argument<FileInfo>("input") { Description = "The layer to convert: a tar, or a gzip or zstd compressed tar (detected by magic)." };
         var format = new Option<string>("--format", "-f")
         {
-            Description = "Output format: zstd-chunked (Podman, CRI-O, Buildah partial pulls) or estargz (containerd stargz-snapshotter).",
+            Description = "Output format: zstd-chunked (Podman, CRI-O, Buildah partial pulls) or estargz (containerd stargz-snapshotter; also readable as plain gzip).",
             DefaultValueFactory = _ => "zstd-chunked",
         }.AcceptOnlyFromAmong([.. LayerFormats.Names]);
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the converted blob (written to a temporary file, then renamed).", Required = true };
-        var level = new Option<int?>("--level", "-l") { Description = "Compression level: zstd 1-22 (default 3), gzip 0-9 (default 6)." };
+        var level = new Option<int?>("--level", "-l") { Description = "Compression level: zstd-chunked 1-22 (default 3), estargz (gzip) 0-9 (default 6)." };
         var chunkSize = new Option<long>("--chunk-size")
         {
-            Description = "eStargz chunk size in bytes (default 4194304); zstd:chunked uses content-defined chunks.",
+            Description = "eStargz chunk size in bytes (1-268435456); zstd:chunked uses content-defined chunks and ignores it.",
             DefaultValueFactory = _ => FormatOptions.DefaultEStargzChunkSize,
         };
         var prioritize = new Option<string[]>("--prioritize", "-p")
@@ -30,32 +32,41 @@ public static class LayerConvertCommand
             Description = "eStargz: a path to place first, before .prefetch.landmark (repeat for more; order is kept).",
             AllowMultipleArgumentsPerToken = false,
         };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Compression threads (default: one per core). The output never depends on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Compression threads, at least 1 (default: one per core). The output bytes never depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout: mediaType, digest, size, diffId, uncompressedSize, tocDigest, annotations." };
 
-        level.Validators.Add(r =>
-        {
-            if (r.GetValue(level) is { } l && (l < 0 || l > 22)) r.AddError($"--level {l} is out of range (zstd 1-22, gzip 0-9)");
-        });
-        chunkSize.Validators.Add(r => { if (r.GetValue(chunkSize) < 1) r.AddError("--chunk-size must be at least 1"); });
-        jobs.Validators.Add(r => { if (r.GetValue(jobs) < 1) r.AddError("--jobs must be at least 1"); });
+        chunkSize.Validators.Add(r => { if (ConvertOptionRules.CheckChunkSize(r.GetValue(chunkSize)) is { } e) r.AddError(e); });
+        jobs.Validators.Add(r => { if (ConvertOptionRules.CheckJobs(r.GetValue(jobs)) is { } e) r.AddError(e); });
 
-        var command = new Command("convert", """
+        var command = new Command("convert", $"""
             Convert one layer blob into a lazily pullable layer and print its descriptor values.
 
             Examples:
               dotnet chunked layer convert layer.tar.gz --format zstd-chunked -o layer.zst
               dotnet chunked layer convert layer.tar -f estargz -o layer.esgz -p /app/app.dll -p /app/app.deps.json
               dotnet chunked layer convert layer.tar -o layer.zst --json > layer.json
+              dotnet chunked layer verify layer.zst --annotations layer.json
+
+            With --json, stdout carries exactly one JSON object and logs go to stderr.
+            {ExitCodes.Help}
             """)
         {
             input, format, output, level, chunkSize, prioritize, jobs, json,
         };
+        // The level range depends on the format, so it is checked on the whole command.
+        command.Validators.Add(r =>
+        {
+            // A level that is not a number is already a parse error of the option itself.
+            if (r.GetResult(level) is not { } levelResult || !int.TryParse(levelResult.Tokens.LastOrDefault()?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return;
+            if (ConvertOptionRules.CheckLevel(r.GetValue(format) ?? "zstd-chunked", l) is { } e) r.AddError(e);
+        });
         command.SetAction(async (parse, ct) =>
         {
             using var logs = CliLogging.Create(CommonOptions.LogLevelOf(parse));
             var log = logs.CreateLogger("convert");
             var inputFile = parse.GetValue(input)!;
+            var outputFile = parse.GetValue(output)!;
+            RequireOutputFolder(outputFile);
             var layerFormat = LayerFormats.Get(parse.GetValue(format)!);
             var options = new FormatOptions
             {
@@ -65,18 +76,33 @@ public static class LayerConvertCommand
                 DegreeOfParallelism = parse.GetValue(jobs),
                 LayerName = inputFile.Name,
             };
+            log.LogDebug("converting {Input} to {Format} (level {Level}, {Jobs} jobs) into {Output}",
+                inputFile.FullName, layerFormat.Name, options.Level?.ToString(CultureInfo.InvariantCulture) ?? "default", options.DegreeOfParallelism, outputFile.FullName);
             ProgressStream? progress = null;
-            var started = DateTime.UtcNow;
-            var result = await LayerFileConverter.ConvertAsync(inputFile.FullName, parse.GetValue(output)!.FullName, layerFormat, options, ct,
-                s => progress = new ProgressStream(s, inputFile.Exists ? inputFile.Length : null, $"converting {inputFile.Name}"));
-            progress?.Done();
+            var clock = Stopwatch.StartNew();
+            LayerWriteResult result;
+            try
+            {
+                result = await LayerFileConverter.ConvertAsync(inputFile.FullName, outputFile.FullName, layerFormat, options, ct,
+                    s => progress = new ProgressStream(s, inputFile.Exists ? inputFile.Length : null, $"converting {inputFile.Name}", log));
+            }
+            finally
+            {
+                progress?.Done();
+            }
             foreach (var warning in result.Warnings) log.LogWarning("{Layer}: {Warning}", inputFile.Name, warning);
-            var seconds = (DateTime.UtcNow - started).TotalSeconds;
-            log.LogInformation("{Layer}: {Format} {Size} bytes in {Seconds:F2} s", inputFile.Name, layerFormat.Name, result.Size, seconds);
-            Console.Out.WriteLine(parse.GetValue(json) ? ResultJson.Conversion(result) : Describe(result, inputFile, parse.GetValue(output)!));
+            log.LogInformation("{Layer}: {Format} blob of {Size} bytes written in {Seconds:F2} s", inputFile.Name, layerFormat.Name, result.Size, clock.Elapsed.TotalSeconds);
+            Console.Out.WriteLine(parse.GetValue(json) ? ResultJson.Conversion(result) : Describe(result, inputFile, outputFile));
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>A missing output folder is an I/O error reported before any work is done.</summary>
+    private static void RequireOutputFolder(FileInfo output)
+    {
+        if (output.Directory is { Exists: false } folder)
+            throw new ChunkedBuildException(ErrorCodes.IoError, $"cannot write '{output.FullName}': the folder '{folder.FullName}' does not exist");
     }
 
     private static string Describe(LayerWriteResult r, FileInfo input, FileInfo output)

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
@@ -25,15 +24,18 @@ public static class LayerVerifyCommand
         };
         var tocDigest = new Option<string?>("--toc-digest") { Description = "The expected TOC digest, when no annotations file is given (positions then come from the footer)." };
         var diffId = new Option<string?>("--diff-id") { Description = "The expected DiffID (the image config's rootfs.diff_ids entry)." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object {ok, failures, diffId, entries} instead of text." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object {\"ok\", \"failures\": [...], \"diffId\", \"entries\"} on stdout instead of text." };
 
-        var command = new Command("verify", """
+        var command = new Command("verify", $"""
             Check a layer blob the way containers/storage and stargz-snapshotter do: TOC digest, TOC and tar-split,
             every file and chunk from its own offset, and the DiffID. Prints one line per failure; exit code 1 if any.
 
             Examples:
               dotnet chunked layer verify layer.zst --annotations layer.json
               dotnet chunked layer verify layer.esgz --toc-digest sha256:… --diff-id sha256:…
+              dotnet chunked layer convert layer.tar -o layer.zst --json > layer.json && dotnet chunked layer verify layer.zst -a layer.json
+
+            {ExitCodes.Help}
             """)
         {
             blob, format, annotations, tocDigest, diffId, json,
@@ -47,7 +49,7 @@ public static class LayerVerifyCommand
         {
             var request = new LayerValidationRequest
             {
-                Annotations = parse.GetValue(annotations) is { } file ? ReadAnnotations(file) : null,
+                Annotations = parse.GetValue(annotations) is { } file ? AnnotationsFile.Read(file) : null,
                 TocDigest = ParseDigest(parse.GetValue(tocDigest), "--toc-digest"),
                 DiffId = ParseDigest(parse.GetValue(diffId), "--diff-id"),
             };
@@ -79,25 +81,6 @@ public static class LayerVerifyCommand
         text is null ? null
         : Digest.TryParse(text, out var d) ? d
         : throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"{option} '{text}' is not a digest of the form sha256:<64 lowercase hex digits>");
-
-    /// <summary>Reads a string map, or the <c>annotations</c> member of a <c>layer convert --json</c> result.</summary>
-    private static Dictionary<string, string> ReadAnnotations(FileInfo file)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(file.FullName));
-            var root = doc.RootElement.TryGetProperty("annotations", out var inner) && inner.ValueKind == JsonValueKind.Object ? inner : doc.RootElement;
-            return root.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!);
-        }
-        catch (JsonException e)
-        {
-            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"the annotations file '{file.FullName}' is not a JSON object: {e.Message}", innerException: e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ChunkedBuildException(ErrorCodes.IoError, $"cannot read the annotations file '{file.FullName}': {e.Message}", innerException: e);
-        }
-    }
 
     private static string InferFormat(IReadOnlyDictionary<string, string>? annotations, Stream blob)
     {

@@ -1,17 +1,25 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 
 namespace ChunkedBuild.Tool.Output;
 
 /// <summary>
 /// A read-through stream that shows how much of the input has been read: a self-updating line on an interactive
-/// terminal, nothing when stderr is redirected or CI is set (the final summary is logged instead).
+/// terminal; when stderr is redirected or CI is set, a plain log line every <see cref="LogInterval"/> instead.
+/// Nothing is shown when <paramref name="log"/> has information logging off (<c>--quiet</c>).
 /// </summary>
-public sealed class ProgressStream(Stream inner, long? total, string label) : Stream
+public sealed class ProgressStream(Stream inner, long? total, string label, ILogger log) : Stream
 {
+    /// <summary>How often a log line is written when the progress line cannot be redrawn.</summary>
+    public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
+
+    private const long RedrawIntervalMs = 250;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly bool _enabled = log.IsEnabled(LogLevel.Information);
     private readonly bool _interactive = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
     private long _read;
     private long _lastShown = -1;
+    private long _lastLogged;
 
     /// <summary>Bytes read so far.</summary>
     public long BytesRead => _read;
@@ -21,7 +29,10 @@ public sealed class ProgressStream(Stream inner, long? total, string label) : St
     {
         var n = inner.Read(buffer);
         _read += n;
-        if (_interactive && _clock.ElapsedMilliseconds - _lastShown >= 250) Show();
+        if (!_enabled) return n;
+        var now = _clock.ElapsedMilliseconds;
+        if (_interactive && now - _lastShown >= RedrawIntervalMs) Show();
+        else if (!_interactive && now - _lastLogged >= (long)LogInterval.TotalMilliseconds) LogLine();
         return n;
     }
 
@@ -37,10 +48,21 @@ public sealed class ProgressStream(Stream inner, long? total, string label) : St
     private void Show()
     {
         _lastShown = _clock.ElapsedMilliseconds;
+        Console.Error.Write($"\r\u001b[2K{Describe()}");
+    }
+
+    private void LogLine()
+    {
+        _lastLogged = _clock.ElapsedMilliseconds;
+        log.LogInformation("{Progress}", Describe());
+    }
+
+    private string Describe()
+    {
         var mb = _read / 1048576.0;
         var rate = mb / Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
         var of = total is > 0 ? $" / {total.Value / 1048576.0:F1} MiB ({100.0 * _read / total.Value:F0}%)" : " MiB";
-        Console.Error.Write($"\r\u001b[2K{label}: {mb:F1}{of} at {rate:F0} MiB/s");
+        return $"{label}: {mb:F1}{of} read at {rate:F0} MiB/s";
     }
 
     /// <inheritdoc />

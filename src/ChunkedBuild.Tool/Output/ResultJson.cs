@@ -23,7 +23,7 @@ public static class ResultJson
         w.WriteEndObject();
     });
 
-    /// <summary><c>{"ok","failures":[…],"diffId","entries"}</c>.</summary>
+    /// <summary><c>{"ok","failures":[…],"diffId","entries"}</c>; diffId is null when it could not be computed.</summary>
     public static string Verification(LayerValidationResult r) => Write(w =>
     {
         w.WriteBoolean("ok", r.IsValid);
@@ -31,6 +31,7 @@ public static class ResultJson
         foreach (var f in r.Failures) w.WriteStringValue(f);
         w.WriteEndArray();
         if (r.DiffId is { } d) w.WriteString("diffId", d.ToString());
+        else w.WriteNull("diffId");
         w.WriteNumber("entries", r.EntryCount);
     });
 
