@@ -73,7 +73,9 @@ public sealed class ConvertErrorTests : ToolTestBase
     [InlineData("--format", "estargz", "--level", "-1")]
     [InlineData("--level", "three")]
     [InlineData("--jobs", "0")]
+    [InlineData("--jobs", "many")]
     [InlineData("--chunk-size", "0")]
+    [InlineData("--chunk-size", "4M")]
     [InlineData("--format", "squashfs")]
     [InlineData("--no-such-option")]
     public void Bad_option_values_are_usage_errors(params string[] options)

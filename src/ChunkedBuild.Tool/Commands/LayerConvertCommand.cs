@@ -21,22 +21,29 @@ public static class LayerConvertCommand
             DefaultValueFactory = _ => "zstd-chunked",
         }.AcceptOnlyFromAmong([.. LayerFormats.Names]);
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the converted blob (written to a temporary file, then renamed).", Required = true };
-        var level = new Option<int?>("--level", "-l") { Description = "Compression level: zstd-chunked 1-22 (default 3), estargz (gzip) 0-9 (default 6)." };
+        var level = new Option<int?>("--level", "-l")
+        {
+            Description = "Compression level: zstd-chunked 1-22 (default 3), estargz (gzip) 0-9 (default 6).",
+            CustomParser = r => (int?)ConvertOptionRules.ParseWholeNumber(r, int.MinValue, int.MaxValue),
+        };
         var chunkSize = new Option<long>("--chunk-size")
         {
             Description = "eStargz chunk size in bytes (1-268435456); zstd:chunked uses content-defined chunks and ignores it.",
             DefaultValueFactory = _ => FormatOptions.DefaultEStargzChunkSize,
+            CustomParser = r => ConvertOptionRules.ParseWholeNumber(r, 1, ConvertOptionRules.MaxChunkSize) ?? 0,
         };
         var prioritize = new Option<string[]>("--prioritize", "-p")
         {
             Description = "eStargz: a path to place first, before .prefetch.landmark (repeat for more; order is kept).",
             AllowMultipleArgumentsPerToken = false,
         };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Compression threads, at least 1 (default: one per core). The output bytes never depend on it.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs", "-j")
+        {
+            Description = "Compression threads, at least 1 (default: one per core). The output bytes never depend on it.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            CustomParser = r => (int)(ConvertOptionRules.ParseWholeNumber(r, 1, ConvertOptionRules.MaxJobs) ?? 1),
+        };
         var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout: mediaType, digest, size, diffId, uncompressedSize, tocDigest, annotations." };
-
-        chunkSize.Validators.Add(r => { if (ConvertOptionRules.CheckChunkSize(r.GetValue(chunkSize)) is { } e) r.AddError(e); });
-        jobs.Validators.Add(r => { if (ConvertOptionRules.CheckJobs(r.GetValue(jobs)) is { } e) r.AddError(e); });
 
         var command = new Command("convert", $"""
             Convert one layer blob into a lazily pullable layer and print its descriptor values.
@@ -56,9 +63,8 @@ public static class LayerConvertCommand
         // The level range depends on the format, so it is checked on the whole command.
         command.Validators.Add(r =>
         {
-            // A level that is not a number is already a parse error of the option itself.
-            if (r.GetResult(level) is not { } levelResult || !int.TryParse(levelResult.Tokens.LastOrDefault()?.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l)) return;
-            if (ConvertOptionRules.CheckLevel(r.GetValue(format) ?? "zstd-chunked", l) is { } e) r.AddError(e);
+            // Read from the token: a level that is not a number is already an error of the option itself.
+            if (ConvertOptionRules.LevelToken(r, level) is { } l && ConvertOptionRules.CheckLevel(r.GetValue(format) ?? "zstd-chunked", l) is { } e) r.AddError(e);
         });
         command.SetAction(async (parse, ct) =>
         {
