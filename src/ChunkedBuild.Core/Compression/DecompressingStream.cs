@@ -7,7 +7,7 @@ namespace ChunkedBuild.Core.Compression;
 /// Wraps a gzip or zstd decompression stream so that corrupt or truncated compressed data surfaces as
 /// <see cref="ChunkedBuildException"/> <see cref="ErrorCodes.CorruptCompressedInput"/> from <see cref="Read(Span{byte})"/>.
 /// </summary>
-internal sealed class DecompressingStream : Stream
+internal sealed class DecompressingStream : ReadOnlyStream
 {
     private readonly Stream _decoder;
     private readonly Stream _blob;
@@ -29,16 +29,6 @@ internal sealed class DecompressingStream : Stream
         if (gzipInput is not null) _gzipEnd = new GzipEndCheck();
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {

@@ -61,7 +61,7 @@ internal sealed class GzipEndCheck
 }
 
 /// <summary>A read-through stream that remembers the last 8 bytes read (the gzip trailer once the input is exhausted).</summary>
-internal sealed class TailRecordingStream(Stream inner) : Stream
+internal sealed class TailRecordingStream(Stream inner) : ReadOnlyStream
 {
     private readonly byte[] _last = new byte[8];
     private int _count;
@@ -69,16 +69,6 @@ internal sealed class TailRecordingStream(Stream inner) : Stream
     /// <summary>The last up to 8 bytes read so far.</summary>
     public ReadOnlySpan<byte> Last => _last.AsSpan(8 - _count);
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {

@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Compression;
 using System.Diagnostics;
 
 namespace ChunkedBuild.Tool.Output;
@@ -6,7 +7,7 @@ namespace ChunkedBuild.Tool.Output;
 /// A read-through stream that shows how much of the input has been read: a self-updating line on an interactive
 /// terminal, nothing when stderr is redirected or CI is set (the final summary is logged instead).
 /// </summary>
-public sealed class ProgressStream(Stream inner, long? total, string label) : Stream
+public sealed class ProgressStream(Stream inner, long? total, string label) : ReadOnlyStream
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly bool _interactive = !Console.IsErrorRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
@@ -25,8 +26,6 @@ public sealed class ProgressStream(Stream inner, long? total, string label) : St
         return n;
     }
 
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     /// <summary>Clears the progress line (call before printing results).</summary>
     public void Done()
@@ -44,23 +43,7 @@ public sealed class ProgressStream(Stream inner, long? total, string label) : St
     }
 
     /// <inheritdoc />
-    public override bool CanRead => true;
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-    /// <inheritdoc />
     public override long Position { get => _read; set => throw new NotSupportedException(); }
-    /// <inheritdoc />
-    public override void Flush() { }
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
