@@ -1,7 +1,7 @@
 namespace ChunkedBuild.Core.Compression;
 
 /// <summary>Reads at most <c>limit</c> bytes of an inner stream (which it owns), like Go's <c>io.LimitReader</c>.</summary>
-public sealed class BoundedStream(Stream inner, long limit) : Stream
+public sealed class BoundedStream(Stream inner, long limit) : ReadOnlyStream
 {
     private readonly long _limit = limit;
     private long _left = limit;
@@ -17,25 +17,7 @@ public sealed class BoundedStream(Stream inner, long limit) : Stream
     }
 
     /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-    /// <inheritdoc />
-    public override bool CanRead => true;
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-    /// <inheritdoc />
     public override long Position { get => _limit - _left; set => throw new NotSupportedException(); }
-    /// <inheritdoc />
-    public override void Flush() { }
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

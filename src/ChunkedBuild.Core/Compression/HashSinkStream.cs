@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace ChunkedBuild.Core.Compression;
 
 /// <summary>A write-only stream that only feeds an <see cref="IncrementalHash"/> (hashing a stream nobody stores).</summary>
-public sealed class HashSinkStream(IncrementalHash hash) : Stream
+public sealed class HashSinkStream(IncrementalHash hash) : WriteOnlyStream
 {
     /// <summary>Bytes written so far.</summary>
     public long BytesWritten { get; private set; }
@@ -16,23 +16,7 @@ public sealed class HashSinkStream(IncrementalHash hash) : Stream
     }
 
     /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-    /// <inheritdoc />
-    public override bool CanRead => false;
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
-    public override bool CanWrite => true;
-    /// <inheritdoc />
     public override long Length => BytesWritten;
     /// <inheritdoc />
     public override long Position { get => BytesWritten; set => throw new NotSupportedException(); }
-    /// <inheritdoc />
-    public override void Flush() { }
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -4,7 +4,7 @@ namespace ChunkedBuild.Core.Compression;
 /// A read-only view of <c>[offset, offset + length)</c> of a seekable stream, as a lazy puller sees one HTTP range.
 /// Each read seeks the inner stream first, so several views of one blob may be used in turn.
 /// </summary>
-public sealed class RangeReadStream : Stream
+public sealed class RangeReadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long _start;
@@ -40,25 +40,9 @@ public sealed class RangeReadStream : Stream
         return n;
     }
 
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
-    /// <inheritdoc />
-    public override bool CanRead => true;
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
-    public override bool CanWrite => false;
     /// <inheritdoc />
     public override long Length => _length;
     /// <inheritdoc />
     public override long Position { get => _position; set => throw new NotSupportedException(); }
-    /// <inheritdoc />
-    public override void Flush() { }
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

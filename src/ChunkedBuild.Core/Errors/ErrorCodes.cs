@@ -39,6 +39,8 @@ public static class ErrorCodes
     public const string PathTraversal = "CHB1109";
     /// <summary>A timestamp outside the years 0001..9999, which RFC 3339 TOC times cannot express.</summary>
     public const string TimeOutOfRange = "CHB1110";
+    /// <summary>Non-zero bytes after the end-of-archive marker: containers/storage would parse them as a header from the tar-split and fail.</summary>
+    public const string DataAfterEndOfArchive = "CHB1111";
 
     // ---- compression / input detection (12xx) ----
     /// <summary>The layer is neither a tar, nor gzip, nor zstd.</summary>

@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Compression;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Oci;
 
@@ -7,7 +8,7 @@ namespace ChunkedBuild.Core.Formats;
 /// A write-only pass-through that counts and sha256-hashes every byte written to the inner stream, which gives a blob's
 /// descriptor digest and size without reading the output back.
 /// </summary>
-public sealed class HashingWriteStream : Stream
+public sealed class HashingWriteStream : WriteOnlyStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -30,8 +31,6 @@ public sealed class HashingWriteStream : Stream
         _length += buffer.Length;
     }
 
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     /// <inheritdoc />
     public override void WriteByte(byte value) => Write([value]);
@@ -40,21 +39,9 @@ public sealed class HashingWriteStream : Stream
     public override void Flush() => _inner.Flush();
 
     /// <inheritdoc />
-    public override bool CanRead => false;
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
-    public override bool CanWrite => true;
-    /// <inheritdoc />
     public override long Length => _length;
     /// <inheritdoc />
     public override long Position { get => _length; set => throw new NotSupportedException(); }
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

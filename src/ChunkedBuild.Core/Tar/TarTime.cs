@@ -33,7 +33,7 @@ public readonly record struct TarTime(long Seconds, int Nanoseconds)
         return $"{whole}.{fraction}Z";
     }
 
-    /// <summary>RFC 3339 rounded to whole seconds, as eStargz writes <c>modtime</c> (<c>2006-01-02T15:04:05Z</c>).</summary>
+    /// <summary>RFC 3339 truncated to whole seconds (<c>2006-01-02T15:04:05Z</c>); eStargz rounds to the nearest second first, as Go does.</summary>
     public string ToRfc3339Seconds() =>
         DateTimeOffset.UnixEpoch.AddSeconds(Seconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

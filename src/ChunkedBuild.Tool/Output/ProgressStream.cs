@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChunkedBuild.Core.Compression;
 using Microsoft.Extensions.Logging;
 
 namespace ChunkedBuild.Tool.Output;
@@ -8,7 +9,7 @@ namespace ChunkedBuild.Tool.Output;
 /// terminal; when stderr is redirected or CI is set, a plain log line every <see cref="LogInterval"/> instead.
 /// Nothing is shown when <paramref name="log"/> has information logging off (<c>--quiet</c>).
 /// </summary>
-public sealed class ProgressStream(Stream inner, long? total, string label, ILogger log) : Stream
+public sealed class ProgressStream(Stream inner, long? total, string label, ILogger log) : ReadOnlyStream
 {
     /// <summary>How often a log line is written when the progress line cannot be redrawn.</summary>
     public static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(10);
@@ -35,9 +36,6 @@ public sealed class ProgressStream(Stream inner, long? total, string label, ILog
         else if (!_interactive && now - _lastLogged >= (long)LogInterval.TotalMilliseconds) LogLine();
         return n;
     }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     /// <summary>Clears the progress line (call before printing results).</summary>
     public void Done()
@@ -66,23 +64,7 @@ public sealed class ProgressStream(Stream inner, long? total, string label, ILog
     }
 
     /// <inheritdoc />
-    public override bool CanRead => true;
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-    /// <inheritdoc />
     public override long Position { get => _read; set => throw new NotSupportedException(); }
-    /// <inheritdoc />
-    public override void Flush() { }
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

@@ -162,4 +162,18 @@ public class ZstdChunkedWriterTests
         Assert.Equal(5, verdict.EntryCount);
         Assert.Equal("sha256:573e2e407c7a7b0d2459801cb209ca6c7782ff5e0cbb40ecc7f749e722a0f62c", Digest.Sha256Of(blob).ToString());
     }
+
+    [Fact]
+    public void Zero_record_padding_is_kept_but_other_trailing_bytes_are_refused()
+    {
+        var tar = System.IO.File.ReadAllBytes(Path.Combine(RepoPaths.Vectors, "worked-example.tar"));
+        var padded = tar.Concat(new byte[10240 - tar.Length % 10240 + 512]).ToArray();
+        var (blob, result) = Convert(padded);
+        Assert.Equal(Digest.Sha256Of(padded), result.DiffId);
+        Assert.True(Validator.Validate(new MemoryStream(blob), new LayerValidationRequest { Annotations = result.Annotations }).IsValid);
+
+        var garbage = tar.Concat("not a tar header"u8.ToArray()).ToArray();
+        var e = Assert.Throws<Core.Errors.ChunkedBuildException>(() => Convert(garbage));
+        Assert.Equal(Core.Errors.ErrorCodes.DataAfterEndOfArchive, e.Code);
+    }
 }

@@ -169,6 +169,11 @@ internal sealed class ZstdChunkedWriter : IChunkSink
             int n;
             while ((n = ReadFull(reader, block.AsSpan(0, ReadBlockSize))) > 0)
             {
+                // Zero record padding is fine; anything else becomes a tar-split segment that readers try to parse as a header.
+                if (block.AsSpan(0, n).ContainsAnyExcept((byte)0))
+                    throw new ChunkedBuildException(ErrorCodes.DataAfterEndOfArchive,
+                        $"non-zero bytes follow the end-of-archive marker (after tar offset {reader.Position - n}); containers/storage's tar-split iteration would fail on them",
+                        layer: _options.LayerName);
                 tarSplit.AddSegment(block.AsSpan(0, n));
                 AppendMetadata(block.AsSpan(0, n));
             }
