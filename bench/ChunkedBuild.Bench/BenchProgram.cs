@@ -37,7 +37,10 @@ public static class BenchProgram
             var output = Path.Combine(work.FullName, "out.blob");
             var writers = Writers(options.MemoryMode);
             // Memory mode: one run each, no warm-up (the input is large and RSS does not need repeats).
-            var rows = writers.Select(w => BenchRunner.Measure(w, tar, output, options.MemoryMode ? 1 : options.Runs, warmUp: !options.MemoryMode)).ToList();
+            var loadBefore = LoadAverage();
+            var rows = BenchRunner.MeasureAll(writers, tar, output, options.MemoryMode ? 1 : options.Runs, warmUp: !options.MemoryMode);
+            var loadAfter = LoadAverage();
+            Console.WriteLine($"load average before/after: {loadBefore ?? "n/a"} / {loadAfter ?? "n/a"} (other work on the machine skews the figures)");
             var ratios = options.MemoryMode ? [] : Report.Ratios(rows);
             Report.Print(rows, ratios, options.MemoryMode);
             Report.Save(options.ResultPath, new
@@ -49,6 +52,8 @@ public static class BenchProgram
                 os = RuntimeInformation.OSDescription,
                 runtime = RuntimeInformation.FrameworkDescription,
                 runsPerWriter = options.MemoryMode ? 1 : options.Runs,
+                loadAverageBefore = loadBefore,
+                loadAverageAfter = loadAfter,
                 mbIs = "10^6 bytes",
                 writers = rows,
                 ratios,
@@ -61,6 +66,10 @@ public static class BenchProgram
             work.Delete(recursive: true);
         }
     }
+
+    /// <summary>The 1/5/15-minute load averages from /proc/loadavg, when readable.</summary>
+    private static string? LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
 
     private static List<BenchWriter> Writers(bool memoryMode)
     {

@@ -5,8 +5,9 @@ namespace ChunkedBuild.Bench;
 
 /// <summary>
 /// The child-process mode: converts one file with one of our writers (level as given, one thread per core), exactly
-/// as the tool does, then prints its own peak RSS (<c>VmHWM</c> of /proc/self/status) as <c>peak_rss_kb=N</c> on stderr
-/// so the parent has the figure even without /usr/bin/time.
+/// as the tool does, then prints one JSON line on stdout with the conversion's own <c>elapsed_s</c> and <c>mb_per_s</c>
+/// (refcheck's fields: process start and JIT excluded, as refcheck's figure excludes its own start) and its peak RSS
+/// (<c>VmHWM</c> of /proc/self/status) as <c>peak_rss_kb=N</c> on stderr, so the parent has it even without /usr/bin/time.
 /// </summary>
 internal static class ChildRun
 {
@@ -16,7 +17,11 @@ internal static class ChildRun
     public static async Task<int> RunAsync(string[] args)
     {
         var (format, input, output, level) = (args[0], args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await LayerFileConverter.ConvertAsync(input, output, LayerFormats.Get(format), new FormatOptions { Level = level });
+        var seconds = clock.Elapsed.TotalSeconds;
+        var mbPerSecond = new FileInfo(input).Length / 1e6 / seconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"elapsed_s\":{seconds:F4},\"mb_per_s\":{mbPerSecond:F2}}}"));
         if (Environment.GetEnvironmentVariable("CHUNKEDBUILD_BENCH_GCINFO") == "1")
         {
             var info = GC.GetGCMemoryInfo(GCKind.Any);
