@@ -52,6 +52,18 @@ public static class ErrorCodes
     /// <summary>A chunked layer failed a reader check.</summary>
     public const string ValidationFailed = "CHB1301";
 
+    // ---- images, layouts and archives (20xx) ----
+    /// <summary>The source is not an image this tool can read (no OCI layout, not an archive).</summary>
+    public const string NotAnImage = "CHB2001";
+    /// <summary>The reference names no image in the source, or more than one.</summary>
+    public const string ReferenceNotFound = "CHB2002";
+    /// <summary>A blob the image refers to is missing.</summary>
+    public const string BlobMissing = "CHB2003";
+    /// <summary>A blob's content does not hash to its digest.</summary>
+    public const string DigestMismatch = "CHB2004";
+    /// <summary>A manifest, index or config is not valid JSON of its kind.</summary>
+    public const string MalformedDocument = "CHB2005";
+
     // ---- options, usage and I/O (9xxx) ----
     /// <summary>An option value is out of range or inconsistent.</summary>
     public const string InvalidOption = "CHB9001";

@@ -91,6 +91,6 @@ public partial class DependencyRulesTests
     private static List<string> ProjectReferences(XDocument project) =>
         project.Descendants("ProjectReference").Select(p => p.Attribute("Include")!.Value).ToList();
 
-    [GeneratedRegex(@"ChunkedBuild\.Core\.([A-Za-z]+)")]
+    [GeneratedRegex(@"(?<!System\.)(?:ChunkedBuild\.Core\.|\b)(Oci|Tar|Compression|Formats|Registry|Prioritization|Conversion)\.[A-Z]")]
     private static partial Regex CoreNamespaceUse();
 }
