@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 namespace ChunkedBuild.Core.Compression;
 
 /// <summary>Reads at most <c>limit</c> bytes of an inner stream (which it owns), like Go's <c>io.LimitReader</c>.</summary>

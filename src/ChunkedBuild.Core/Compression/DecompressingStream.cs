@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Errors;
 using ZstdSharp;
 

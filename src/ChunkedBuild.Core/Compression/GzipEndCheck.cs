@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 

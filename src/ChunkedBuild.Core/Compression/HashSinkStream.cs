@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 using System.Security.Cryptography;
 
 namespace ChunkedBuild.Core.Compression;

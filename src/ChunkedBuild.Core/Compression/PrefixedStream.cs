@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 namespace ChunkedBuild.Core.Compression;
 
 /// <summary>A read-only stream that yields already-read head bytes, then the rest of the inner stream (peeking without seeking).</summary>

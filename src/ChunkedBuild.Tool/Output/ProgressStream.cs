@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 using System.Diagnostics;
 using ChunkedBuild.Core.Compression;
 using Microsoft.Extensions.Logging;

@@ -11,7 +11,7 @@ namespace ChunkedBuild.Core.Tests.Architecture;
 /// </summary>
 public partial class DependencyRulesTests
 {
-    /// <summary>Core area → the other Core areas it may use. Errors and Json are shared foundations every area may use.</summary>
+    /// <summary>Core area → the other Core areas it may use. Errors, Json and IO (BCL-only helpers) are foundations every area may use.</summary>
     private static readonly Dictionary<string, string[]> AllowedCoreAreas = new()
     {
         ["Oci"] = [],
@@ -23,7 +23,7 @@ public partial class DependencyRulesTests
         ["Conversion"] = ["Oci", "Tar", "Compression", "Formats", "Registry", "Prioritization"],
     };
 
-    private static readonly string[] Foundations = ["Errors", "Json"];
+    private static readonly string[] Foundations = ["Errors", "Json", "IO"];
 
     public static TheoryData<string> CoreAreas() => new(Directory.GetDirectories(Path.Combine(RepoPaths.Root, "src", "ChunkedBuild.Core"))
         .Select(Path.GetFileName).Where(n => n is not ("bin" or "obj")).Select(n => n!));

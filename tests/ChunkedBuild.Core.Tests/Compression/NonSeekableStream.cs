@@ -1,7 +1,8 @@
+using ChunkedBuild.Core.IO;
 namespace ChunkedBuild.Core.Tests.Compression;
 
 /// <summary>A read-only, non-seekable view of bytes that returns at most <c>maxRead</c> bytes per call (like a pipe).</summary>
-internal sealed class NonSeekableStream(byte[] data, int maxRead = 7919) : Core.Compression.ReadOnlyStream
+internal sealed class NonSeekableStream(byte[] data, int maxRead = 7919) : Core.IO.ReadOnlyStream
 {
     private int _position;
 

@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Compression;

@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 using System.Globalization;
 using System.IO.Compression;
 using ChunkedBuild.Core.Compression;

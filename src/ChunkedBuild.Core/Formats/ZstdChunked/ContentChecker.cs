@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
@@ -81,7 +82,7 @@ internal sealed class ContentChecker(Stream blob, List<string> failures)
                 return false;
             }
             using var chunkHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using var decoder = new ZstdSharp.DecompressionStream(new Compression.RangeReadStream(blob, p.Offset, p.End - p.Offset));
+            using var decoder = new ZstdSharp.DecompressionStream(new RangeReadStream(blob, p.Offset, p.End - p.Offset));
             long left = p.Size;
             var allZero = true;
             while (left > 0)

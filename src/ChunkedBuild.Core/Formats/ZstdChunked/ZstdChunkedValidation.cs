@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.IO;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Oci;

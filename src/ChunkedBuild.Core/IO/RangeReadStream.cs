@@ -1,4 +1,4 @@
-namespace ChunkedBuild.Core.Compression;
+namespace ChunkedBuild.Core.IO;
 
 /// <summary>
 /// A read-only view of <c>[offset, offset + length)</c> of a seekable stream, as a lazy puller sees one HTTP range.

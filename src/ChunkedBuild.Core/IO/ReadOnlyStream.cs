@@ -1,4 +1,4 @@
-namespace ChunkedBuild.Core.Compression;
+namespace ChunkedBuild.Core.IO;
 
 /// <summary>
 /// Base of the forward-only, read-only stream adapters (views, decoders, counters): subclasses implement

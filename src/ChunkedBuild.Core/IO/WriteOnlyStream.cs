@@ -1,4 +1,4 @@
-namespace ChunkedBuild.Core.Compression;
+namespace ChunkedBuild.Core.IO;
 
 /// <summary>
 /// Base of the write-only stream adapters (hashers, counters, buffer sinks): subclasses implement
