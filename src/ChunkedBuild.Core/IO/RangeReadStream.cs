@@ -11,9 +11,13 @@ public sealed class RangeReadStream : ReadOnlyStream
     private readonly long _length;
     private long _position;
 
-    /// <summary>Creates a view; the range is clamped to the inner stream's length.</summary>
-    public RangeReadStream(Stream inner, long offset, long length)
+    private readonly bool _ownsInner;
+
+    /// <summary>Creates a view; the range is clamped to the inner stream's length. With <paramref name="ownsInner"/> the
+    /// view disposes the inner stream.</summary>
+    public RangeReadStream(Stream inner, long offset, long length, bool ownsInner = false)
     {
+        _ownsInner = ownsInner;
         _inner = inner;
         _start = Math.Clamp(offset, 0, inner.Length);
         _length = Math.Clamp(length, 0, inner.Length - _start);
@@ -45,4 +49,11 @@ public sealed class RangeReadStream : ReadOnlyStream
     public override long Length => _length;
     /// <inheritdoc />
     public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _ownsInner) _inner.Dispose();
+        base.Dispose(disposing);
+    }
 }

@@ -82,3 +82,56 @@ public sealed class OciLayoutTests : IDisposable
         Assert.Equal(ErrorCodes.NotAnImage, Assert.Throws<ChunkedBuildException>(() => new OciLayoutReader(_dir.FullName)).Code);
     }
 }
+
+public sealed class OciArchiveTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("chb-archive-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Fact]
+    public void A_layout_tar_with_duplicate_entries_reads_like_the_folder()
+    {
+        var folder = Path.Combine(_dir.FullName, "layout");
+        Digest layer;
+        using (var writer = new OciLayoutWriter(folder))
+        {
+            layer = writer.WriteBlob("layer"u8);
+            var manifest = OciDocument<Manifest>.Create(new Manifest
+            {
+                MediaType = MediaTypes.OciManifest,
+                Config = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = layer, Size = 5 },
+                Layers = [new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = layer, Size = 5 }],
+            });
+            writer.WriteBlob(manifest.Raw.Span);
+            writer.AddToIndex(manifest.Describe(MediaTypes.OciManifest), "latest");
+            writer.Commit();
+        }
+        // Like the SDK: no directory entries, "./"-less names, a shared blob written twice.
+        var archive = Path.Combine(_dir.FullName, "image.tar.gz");
+        using (var tar = new System.Formats.Tar.TarWriter(File.Create(archive), System.Formats.Tar.TarEntryFormat.Pax))
+        {
+            foreach (var file in Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                tar.WriteEntry(file, Path.GetRelativePath(folder, file).Replace('\\', '/'));
+            tar.WriteEntry(Path.Combine(folder, OciLayoutFiles.BlobPath(layer)), OciLayoutFiles.BlobPath(layer));
+        }
+        var reader = new OciLayoutReader(archive);
+        var entry = reader.Resolve("latest");
+        var manifestBack = reader.ReadDocument<Manifest>(entry).Value;
+        Assert.Equal("layer"u8.ToArray(), reader.ReadBlob(Assert.Single(manifestBack.Layers).Digest));
+        Assert.Equal(new OciLayoutReader(folder).Index.Digest, reader.Index.Digest);
+    }
+
+    [Fact]
+    public void Truncated_or_foreign_archives_are_coded_errors()
+    {
+        var path = Path.Combine(_dir.FullName, "bad.tar");
+        using (var tar = new System.Formats.Tar.TarWriter(File.Create(path), System.Formats.Tar.TarEntryFormat.Pax))
+            tar.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "index.json") { DataStream = new MemoryStream(new byte[4000]) });
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..2000]);
+        Assert.Equal(ErrorCodes.NotAnImage, Assert.Throws<ChunkedBuildException>(() => new OciLayoutReader(path)).Code);
+        File.WriteAllBytes(path, "not a tar at all"u8.ToArray());
+        Assert.Equal(ErrorCodes.NotAnImage, Assert.Throws<ChunkedBuildException>(() => new OciLayoutReader(path)).Code);
+    }
+}

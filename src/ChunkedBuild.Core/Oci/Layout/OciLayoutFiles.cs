@@ -21,6 +21,6 @@ public static class OciLayoutFiles
     /// <summary>The annotation that names an index entry (a tag in the layout).</summary>
     public const string RefNameAnnotation = "org.opencontainers.image.ref.name";
 
-    /// <summary>The relative path of a blob.</summary>
-    public static string BlobPath(Digest digest) => Path.Combine(BlobsFolder, digest.Algorithm, digest.Hex);
+    /// <summary>The relative path of a blob ('/'-separated, as in a layout tar; file APIs accept it everywhere).</summary>
+    public static string BlobPath(Digest digest) => $"{BlobsFolder}/{digest.Algorithm}/{digest.Hex}";
 }

@@ -4,20 +4,44 @@ using ChunkedBuild.Core.Errors;
 namespace ChunkedBuild.Core.Oci.Layout;
 
 /// <summary>
-/// Reads an OCI image layout folder: the top-level index, its entries by reference name, and blobs verified against
-/// their digests. Nothing is read before it is asked for.
+/// Reads an OCI image layout, as a folder or as a tar of one (the SDK's <c>ContainerArchiveOutputPath</c> output): the
+/// top-level index, its entries by reference name, and blobs verified against their digests. Nothing is read before
+/// it is asked for.
 /// </summary>
 public sealed class OciLayoutReader
 {
     private readonly string _root;
+    private readonly Func<string, bool> _exists;
+    private readonly Func<string, Stream> _open;
 
-    /// <summary>Opens the layout at <paramref name="root"/>; a folder without <c>oci-layout</c> and <c>index.json</c> is a CHB2001 error.</summary>
+    /// <summary>
+    /// Opens the layout at <paramref name="root"/> (a folder or a tar file); one without <c>oci-layout</c> and
+    /// <c>index.json</c> is a CHB2001 error.
+    /// </summary>
     public OciLayoutReader(string root)
     {
         _root = Path.GetFullPath(root);
-        if (!File.Exists(Path.Combine(_root, OciLayoutFiles.LayoutFile)) || !File.Exists(Path.Combine(_root, OciLayoutFiles.IndexFile)))
+        if (Directory.Exists(_root))
+        {
+            _exists = relative => File.Exists(Path.Combine(_root, relative));
+            _open = relative => new FileStream(Path.Combine(_root, relative), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        }
+        else if (File.Exists(_root))
+        {
+            var archive = Archive.TarArchiveIndex.Open(_root);
+            _exists = archive.Contains;
+            _open = archive.OpenEntry;
+        }
+        else
+        {
+            throw new ChunkedBuildException(ErrorCodes.IoError, $"'{root}' does not exist");
+        }
+        if (!_exists(OciLayoutFiles.LayoutFile) || !_exists(OciLayoutFiles.IndexFile))
             throw new ChunkedBuildException(ErrorCodes.NotAnImage, $"'{root}' is not an OCI image layout (no oci-layout and index.json)");
-        Index = ReadDocument<ImageIndex>(File.ReadAllBytes(Path.Combine(_root, OciLayoutFiles.IndexFile)), OciLayoutFiles.IndexFile);
+        using var index = _open(OciLayoutFiles.IndexFile);
+        var buffer = new MemoryStream();
+        index.CopyTo(buffer);
+        Index = ReadDocument<ImageIndex>(buffer.ToArray(), OciLayoutFiles.IndexFile);
     }
 
     /// <summary>The top-level index as read.</summary>
@@ -42,16 +66,13 @@ public sealed class OciLayoutReader
     }
 
     /// <summary>True when the blob exists in the layout.</summary>
-    public bool Contains(Digest digest) => File.Exists(Path.Combine(_root, OciLayoutFiles.BlobPath(digest)));
+    public bool Contains(Digest digest) => _exists(OciLayoutFiles.BlobPath(digest));
 
     /// <summary>Opens a blob for streaming (not verified; use <see cref="ReadBlob"/> for small documents).</summary>
-    public Stream OpenBlob(Digest digest)
-    {
-        var path = Path.Combine(_root, OciLayoutFiles.BlobPath(digest));
-        return File.Exists(path)
-            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16)
+    public Stream OpenBlob(Digest digest) =>
+        Contains(digest)
+            ? _open(OciLayoutFiles.BlobPath(digest))
             : throw new ChunkedBuildException(ErrorCodes.BlobMissing, $"blob {digest} is missing from the layout '{_root}'");
-    }
 
     /// <summary>Reads a whole blob and checks its digest (CHB2004 on a mismatch).</summary>
     public byte[] ReadBlob(Digest digest)
