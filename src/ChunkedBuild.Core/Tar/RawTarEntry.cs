@@ -23,6 +23,16 @@ public sealed class RawTarEntry
     /// <summary>The header blocks only (without the previous entry's padding).</summary>
     public ReadOnlyMemory<byte> HeaderBytes => RawPrefix[PrecedingPaddingLength..];
 
-    /// <summary>The number of zero bytes that pad this entry's payload to a 512-byte boundary.</summary>
-    public int PaddingLength => (int)((512 - (Info.Size % 512)) % 512);
+    /// <summary>
+    /// The number of payload bytes that follow the header in the stream (what <see cref="RawTarReader.ReadData"/> yields).
+    /// Equals <see cref="TarEntryInfo.Size"/> except for header-only types (always 0, whatever the size field says, as in
+    /// Go's archive/tar), GNU sparse entries (the physical size; Info.Size is the logical one) and PAX global headers.
+    /// </summary>
+    public required long PayloadLength { get; init; }
+
+    /// <summary>
+    /// The number of bytes that pad this entry's payload to a 512-byte boundary (Go's <c>ExpectedPadding</c>); they are
+    /// the start of the next entry's <see cref="RawPrefix"/> (or of the end-of-archive segment).
+    /// </summary>
+    public required int PaddingLength { get; init; }
 }
