@@ -76,8 +76,7 @@ public static class TarSplitHeaders
             var parsed = reader.ReadNext();
             if (parsed is null)
             {
-                // Go's reader reports io.EOF for an empty rest, a single zero block or two zero blocks; the synthesized
-                // zeros of a missing end marker never matter here except for a partial padding, which Go refuses.
+                // Go's reader reports io.EOF here too (empty rest, one or two zero blocks, end inside a record's padding).
                 return (null, 0);
             }
             if (!reader.AtEndOfInput)
