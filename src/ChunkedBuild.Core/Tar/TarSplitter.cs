@@ -1,3 +1,5 @@
+using ChunkedBuild.Core.Errors;
+
 namespace ChunkedBuild.Core.Tar;
 
 /// <summary>What <see cref="TarSplitter.Split(RawTarReader, TarSplitWriter)"/> saw.</summary>
@@ -11,6 +13,10 @@ public sealed record TarSplitSummary(int EntryCount, long TarLength, bool EndOfA
 /// (previous padding + header blocks) and one file line (CRC-64 of the payload when the size is &gt; 0); then the
 /// end-of-archive segment; then every byte after it as segments of at most 1 MiB.
 /// </summary>
+/// <remarks>
+/// Sparse entries are refused (CHB1102): tar-split would checksum the expanded logical data under the logical size,
+/// so its reassembly could never reproduce the tar.
+/// </remarks>
 public static class TarSplitter
 {
     /// <summary>tar-split reads what follows the end marker in chunks of this size (<c>paddingChunkSize</c>).</summary>
@@ -32,6 +38,9 @@ public static class TarSplitter
         var entries = 0;
         while (reader.ReadNext() is { } entry)
         {
+            if (entry.Info.IsSparse)
+                throw new ChunkedBuildException(ErrorCodes.SparseFile,
+                    $"tar entry '{entry.Info.Name}' at offset {entry.HeaderOffset} is a sparse file, which tar-split cannot reassemble", entry.Info.Name);
             if (!entry.RawPrefix.IsEmpty) writer.AddSegment(entry.RawPrefix.Span);
             ulong? crc = null;
             // tar-split checksums whatever the reader yields when the header size is > 0 (nothing for header-only types).
