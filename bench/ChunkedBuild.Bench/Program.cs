@@ -1,2 +1,3 @@
-Console.Error.WriteLine("bench: not written yet");
-return 1;
+using ChunkedBuild.Bench;
+
+return await BenchProgram.RunAsync(args);

@@ -1,8 +1,82 @@
+using System.CommandLine;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Tool.Commands;
+
 namespace ChunkedBuild.Tool;
 
-/// <summary>The command tree of <c>dotnet chunked</c>.</summary>
+/// <summary>The command tree of <c>dotnet chunked</c>: parsing, invocation and the translation of errors into exit codes.</summary>
 public static class ChunkedCli
 {
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand Build()
+    {
+        var layer = new Command("layer", $"""
+            Convert and verify single layer blobs.
+
+            Examples:
+              dotnet chunked layer convert layer.tar.gz -o layer.zst --json > layer.json
+              dotnet chunked layer verify layer.zst --annotations layer.json
+            """)
+        {
+            LayerConvertCommand.Create(), LayerVerifyCommand.Create(),
+        };
+        return new RootCommand($"""
+            ChunkedBuild: turn container image layers into lazily pullable zstd:chunked and eStargz layers.
+            Run 'dotnet chunked layer convert --help' to start.
+
+            {ExitCodes.Help}
+            """)
+        {
+            CommonOptions.Verbose, CommonOptions.Quiet, layer,
+        };
+    }
+
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
-    public static Task<int> RunAsync(string[] args) => throw new NotImplementedException();
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        ParseResult? parse = null;
+        try
+        {
+            parse = Build().Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"error {ErrorCodes.InvalidOption}: {error.Message}");
+                await Console.Error.WriteLineAsync("Run 'dotnet chunked --help' (or '<command> --help') for usage.");
+                return ExitCodes.Usage;
+            }
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancel.Token);
+        }
+        catch (ChunkedBuildException e)
+        {
+            // Message already starts with the code: "CHB1106: …".
+            await Console.Error.WriteLineAsync($"error {e.Message}");
+            if (IsVerbose(parse) && e.InnerException is { } inner) await Console.Error.WriteLineAsync(inner.ToString());
+            return ExitCodes.For(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A file system failure the Core did not wrap: an I/O error, not a bug.
+            await Console.Error.WriteLineAsync($"error {ErrorCodes.IoError}: {e.Message}");
+            return ExitCodes.IoError;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("cancelled");
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"internal error: {e.GetType().Name}: {e.Message}");
+            await Console.Error.WriteLineAsync(IsVerbose(parse)
+                ? e.ToString()
+                : "This is a bug in ChunkedBuild. Please report it with the output of the same command run with --verbose (or CHUNKEDBUILD_DEBUG=1).");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    /// <summary>True with --verbose or CHUNKEDBUILD_DEBUG=1: internal errors then show their stack trace.</summary>
+    private static bool IsVerbose(ParseResult? parse) =>
+        Environment.GetEnvironmentVariable("CHUNKEDBUILD_DEBUG") == "1" || (parse is not null && parse.Errors.Count == 0 && parse.GetValue(CommonOptions.Verbose));
 }

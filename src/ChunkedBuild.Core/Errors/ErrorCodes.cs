@@ -37,6 +37,10 @@ public static class ErrorCodes
     public const string HardLinkTargetMissing = "CHB1108";
     /// <summary>A name that escapes the layer root ("..").</summary>
     public const string PathTraversal = "CHB1109";
+    /// <summary>A timestamp outside the years 0001..9999, which RFC 3339 TOC times cannot express.</summary>
+    public const string TimeOutOfRange = "CHB1110";
+    /// <summary>Non-zero bytes after the end-of-archive marker: containers/storage would parse them as a header from the tar-split and fail.</summary>
+    public const string DataAfterEndOfArchive = "CHB1111";
 
     // ---- compression / input detection (12xx) ----
     /// <summary>The layer is neither a tar, nor gzip, nor zstd.</summary>
@@ -47,6 +51,18 @@ public static class ErrorCodes
     // ---- validation of chunked layers (13xx) ----
     /// <summary>A chunked layer failed a reader check.</summary>
     public const string ValidationFailed = "CHB1301";
+
+    // ---- images, layouts and archives (20xx) ----
+    /// <summary>The source is not an image this tool can read (no OCI layout, not an archive).</summary>
+    public const string NotAnImage = "CHB2001";
+    /// <summary>The reference names no image in the source, or more than one.</summary>
+    public const string ReferenceNotFound = "CHB2002";
+    /// <summary>A blob the image refers to is missing.</summary>
+    public const string BlobMissing = "CHB2003";
+    /// <summary>A blob's content does not hash to its digest.</summary>
+    public const string DigestMismatch = "CHB2004";
+    /// <summary>A manifest, index or config is not valid JSON of its kind.</summary>
+    public const string MalformedDocument = "CHB2005";
 
     // ---- options, usage and I/O (9xxx) ----
     /// <summary>An option value is out of range or inconsistent.</summary>

@@ -38,6 +38,11 @@ public sealed class EntryRules
             if (!xattr.KeyIsUtf8)
                 throw Refuse(ErrorCodes.NonUtf8XattrKey, "an xattr name is not valid UTF-8", name, entry);
         }
+        foreach (var (label, time) in new[] { ("mtime", (TarTime?)info.ModTime), ("atime", info.AccessTime), ("ctime", info.ChangeTime) })
+        {
+            if (time is { IsRfc3339Representable: false } t)
+                throw Refuse(ErrorCodes.TimeOutOfRange, $"its {label} ({t.Seconds} s) lies outside the years 0001..9999 that TOC timestamps can express", name, entry);
+        }
         if (TarPath.EscapesRoot(name))
             throw Refuse(ErrorCodes.PathTraversal, "the name climbs above the layer root with '..'", name, entry);
         var clean = TarPath.CleanAbsolute(name);

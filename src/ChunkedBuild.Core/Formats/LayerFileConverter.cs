@@ -9,16 +9,19 @@ namespace ChunkedBuild.Core.Formats;
 /// </summary>
 public static class LayerFileConverter
 {
-    /// <summary>Converts <paramref name="inputPath"/> into <paramref name="outputPath"/> with <paramref name="format"/>.</summary>
+    /// <summary>
+    /// Converts <paramref name="inputPath"/> into <paramref name="outputPath"/> with <paramref name="format"/>;
+    /// <paramref name="wrapInput"/> may wrap the input file stream (e.g. to show progress).
+    /// </summary>
     public static async Task<LayerWriteResult> ConvertAsync(string inputPath, string outputPath, ILayerFormat format,
-        FormatOptions options, CancellationToken cancellationToken = default)
+        FormatOptions options, CancellationToken cancellationToken = default, Func<Stream, Stream>? wrapInput = null)
     {
         var fullOutput = Path.GetFullPath(outputPath);
         var temp = Path.Combine(Path.GetDirectoryName(fullOutput)!, $".{Path.GetFileName(fullOutput)}.{Guid.NewGuid():N}.tmp");
         try
         {
             LayerWriteResult result;
-            await using (var input = OpenInput(inputPath))
+            await using (var input = wrapInput is null ? OpenInput(inputPath) : wrapInput(OpenInput(inputPath)))
             await using (var tar = LayerInput.OpenUncompressed(input, out _))
             await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {

@@ -10,6 +10,14 @@ namespace ChunkedBuild.Core.Tar;
 /// <param name="Nanoseconds">The fraction, always in 0..999 999 999 (also for negative seconds).</param>
 public readonly record struct TarTime(long Seconds, int Nanoseconds)
 {
+    /// <summary>Seconds of 0001-01-01T00:00:00Z, the earliest instant a TOC time can name.</summary>
+    public const long MinRfc3339Seconds = -62135596800;
+    /// <summary>Seconds of 9999-12-31T23:59:59Z, the latest instant a TOC time can name.</summary>
+    public const long MaxRfc3339Seconds = 253402300799;
+
+    /// <summary>True when the instant lies in the years 0001..9999 (RFC 3339, Go's JSON time encoding, DateTime).</summary>
+    public bool IsRfc3339Representable => Seconds is >= MinRfc3339Seconds and <= MaxRfc3339Seconds;
+
     /// <summary>True for the Unix epoch itself, which readers treat as "no time".</summary>
     public bool IsZero => Seconds == 0 && Nanoseconds == 0;
 
@@ -25,7 +33,7 @@ public readonly record struct TarTime(long Seconds, int Nanoseconds)
         return $"{whole}.{fraction}Z";
     }
 
-    /// <summary>RFC 3339 rounded to whole seconds, as eStargz writes <c>modtime</c> (<c>2006-01-02T15:04:05Z</c>).</summary>
+    /// <summary>RFC 3339 truncated to whole seconds (<c>2006-01-02T15:04:05Z</c>); eStargz rounds to the nearest second first, as Go does.</summary>
     public string ToRfc3339Seconds() =>
         DateTimeOffset.UnixEpoch.AddSeconds(Seconds).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

@@ -1,11 +1,32 @@
+using ChunkedBuild.Core.Errors;
+
 namespace ChunkedBuild.Core.Formats.EStargz;
 
-/// <summary>Applies the real readers' checks to estargz blobs.</summary>
+/// <summary>
+/// Applies the checks of stargz-snapshotter (<c>estargz.Open</c>, <c>VerifyTOC</c>, chunk verification) and of a
+/// containers/storage eStargz pull (formats.md §3.4, §3.6, §3.8) to a blob: the 51-byte footer, the TOC member and its
+/// digest against <c>toc.digest</c>, the TOC's structure, every chunk decompressed from its own offset, and the whole
+/// blob decompressed as a full puller sees it (entries equal to the TOC, last file the TOC, DiffID, uncompressed size).
+/// </summary>
 public sealed class EStargzValidator : ILayerValidator
 {
     /// <inheritdoc />
     public string FormatName => "estargz";
 
     /// <inheritdoc />
-    public LayerValidationResult Validate(Stream blob, LayerValidationRequest request) => throw new NotImplementedException();
+    public LayerValidationResult Validate(Stream blob, LayerValidationRequest request)
+    {
+        var failures = new List<string>();
+        var session = new EStargzValidation(blob, request, failures);
+        try
+        {
+            session.Run();
+        }
+        catch (Exception e) when (e is ChunkedBuildException or FormatException or InvalidDataException or IOException
+                                      or InvalidOperationException or ArgumentException or OverflowException)
+        {
+            failures.Add($"{session.Stage}: {e.Message}");
+        }
+        return new LayerValidationResult { Failures = failures, DiffId = session.DiffId, EntryCount = session.EntryCount };
+    }
 }

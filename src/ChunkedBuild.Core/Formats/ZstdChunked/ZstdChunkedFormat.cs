@@ -2,9 +2,16 @@ using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
-/// <summary>Writes zstd-chunked layers.</summary>
+/// <summary>
+/// Writes zstd:chunked layers in the current containers/storage dialect (formats.md §1): every file or content-defined
+/// chunk in its own zstd frame, then the TOC, the tar-split and the 64-byte footer in skippable frames. The blob
+/// decompresses to the input tar byte for byte, so the DiffID is kept.
+/// </summary>
 public sealed class ZstdChunkedFormat : ILayerFormat
 {
+    /// <summary>The default zstd level (fast; the level is not part of the format).</summary>
+    public const int DefaultLevel = 3;
+
     /// <inheritdoc />
     public string Name => "zstd-chunked";
 
@@ -13,5 +20,6 @@ public sealed class ZstdChunkedFormat : ILayerFormat
 
     /// <inheritdoc />
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+        Task.Factory.StartNew(() => new ZstdChunkedWriter(options).Run(uncompressedTar, destination, cancellationToken),
+            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

@@ -1,11 +1,37 @@
+using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Tar;
+
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
-/// <summary>Applies the real readers' checks to zstd-chunked blobs.</summary>
+/// <summary>
+/// Applies the checks of a modern containers/storage partial pull (formats.md §2.3) to a zstd:chunked blob: the
+/// annotations, the TOC and its digest, the tar-split and its digest, TOC ↔ tar-split equality, every file and chunk
+/// decoded from its own offset, and the DiffID rebuilt from tar-split + file contents, as c/storage does.
+/// </summary>
 public sealed class ZstdChunkedValidator : ILayerValidator
 {
+    /// <summary>Readers since containers/storage 1.57.1 refuse larger TOCs.</summary>
+    public const long MaxTocSize = 150L << 20;
+
     /// <inheritdoc />
     public string FormatName => "zstd-chunked";
 
     /// <inheritdoc />
-    public LayerValidationResult Validate(Stream blob, LayerValidationRequest request) => throw new NotImplementedException();
+    public LayerValidationResult Validate(Stream blob, LayerValidationRequest request)
+    {
+        var failures = new List<string>();
+        var session = new ZstdChunkedValidation(blob, request, failures);
+        try
+        {
+            session.Run();
+        }
+        catch (Exception e) when (e is ChunkedBuildException or FormatException or InvalidDataException or IOException
+                                      or ZstdSharp.ZstdException or System.Text.Json.JsonException or InvalidOperationException)
+        {
+            failures.Add($"{session.Stage}: {e.Message}");
+        }
+        return new LayerValidationResult { Failures = failures, DiffId = session.DiffId, EntryCount = session.EntryCount };
+    }
 }

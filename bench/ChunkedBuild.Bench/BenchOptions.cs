@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace ChunkedBuild.Bench;
+
+/// <summary>
+/// The benchmark's command line:
+/// <c>[--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--output JSON]</c>, or <c>--child FORMAT IN OUT LEVEL</c>
+/// (internal: one conversion by one of our writers in its own process).
+/// </summary>
+/// <param name="Input">An existing tar to measure on; null = build one from the installed .NET runtime.</param>
+/// <param name="SizeMb">Minimum size of the built tar in MB (10^6 bytes).</param>
+/// <param name="Runs">Timed runs per writer (best one reported), after one warm-up run.</param>
+/// <param name="RssGb">When above 0: the memory mode, a tar of this many GB and only our writers, one run each.</param>
+/// <param name="ResultPath">Where the JSON results go.</param>
+internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath)
+{
+    /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
+    public bool MemoryMode => RssGb > 0;
+
+    /// <summary>Parses the arguments; throws <see cref="ArgumentException"/> with a usage message when they are wrong.</summary>
+    public static BenchOptions Parse(string[] args)
+    {
+        string? input = null;
+        long sizeMb = 100;
+        var runs = 3;
+        double rssGb = 0;
+        string? output = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--input": input = Path.GetFullPath(Next()); break;
+                case "--size-mb": sizeMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--rss-gb": rssGb = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--output": output = Path.GetFullPath(Next()); break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}'");
+            }
+        }
+        if (sizeMb < 1 || runs < 1 || rssGb < 0) throw new ArgumentException("--size-mb and --runs must be at least 1, --rss-gb positive");
+        if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
+        var defaultName = rssGb > 0 ? "latest-rss.json" : "latest.json";
+        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName));
+    }
+
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--output FILE]
+          --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
+          --size-mb N    size of the built tar in MB (default 100)
+          --runs N       timed runs per writer after one warm-up; the best is reported (default 3)
+          --rss-gb N     memory mode: an N GB tar, our two writers only, one run each; reports peak RSS (target <= 300 MB)
+          --output FILE  JSON results (default bench/results/latest.json, or latest-rss.json in memory mode)
+        """;
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ChunkedBuild.sln"))) return dir.FullName;
+        return Environment.CurrentDirectory;
+    }
+}

@@ -1,0 +1,89 @@
+using System.Runtime.InteropServices;
+
+namespace ChunkedBuild.Bench;
+
+/// <summary>
+/// Layer-writer benchmark. In one run, on the same real tar (the installed .NET shared runtime by default), it measures
+/// our zstd:chunked and eStargz writers next to <c>zstd -3 -T2</c>, refcheck's stargz-snapshotter zstd:chunked converter
+/// and refcheck's eStargz converter at gzip 6, and prints throughput, output size, peak RSS and the ratios the targets
+/// are stated in. <c>--rss-gb N</c> measures only our writers' peak RSS on an N GB tar.
+/// </summary>
+public static class BenchProgram
+{
+    /// <summary>Entry point; also the child-process mode used to measure our writers in isolation.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "--child") return await ChildRun.RunAsync(args[1..]);
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine(BenchOptions.Usage);
+            return 2;
+        }
+        var work = Directory.CreateTempSubdirectory("chunkedbuild-bench-");
+        try
+        {
+            var minimum = options.MemoryMode ? (long)(options.RssGb * (1L << 30)) : options.SizeMb * 1_000_000;
+            if (options.Input is null) Console.WriteLine($"building a tar of the .NET shared runtime (at least {minimum / 1e6:F0} MB)…");
+            var tar = options.Input ?? BenchInputs.RuntimeTar(work.FullName, minimum);
+            var inputBytes = new FileInfo(tar).Length;
+            Console.WriteLine($"input: {tar} ({inputBytes / 1e6:F1} MB), {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
+                $"peak RSS via {(ProcessMeasure.HasTimeTool ? "/usr/bin/time" : "VmHWM (ours only)")}");
+            var output = Path.Combine(work.FullName, "out.blob");
+            var writers = Writers(options.MemoryMode);
+            // Memory mode: one run each, no warm-up (the input is large and RSS does not need repeats).
+            var loadBefore = LoadAverage();
+            var rows = BenchRunner.MeasureAll(writers, tar, output, options.MemoryMode ? 1 : options.Runs, warmUp: !options.MemoryMode);
+            var loadAfter = LoadAverage();
+            Console.WriteLine($"load average before/after: {loadBefore ?? "n/a"} / {loadAfter ?? "n/a"} (other work on the machine skews the figures)");
+            var ratios = options.MemoryMode ? [] : Report.Ratios(rows);
+            Report.Print(rows, ratios, options.MemoryMode);
+            Report.Save(options.ResultPath, new
+            {
+                mode = options.MemoryMode ? "rss" : "throughput",
+                input = options.Input ?? "dotnet shared runtime (Microsoft.NETCore.App + Microsoft.AspNetCore.App), repeated",
+                inputBytes,
+                cores = Environment.ProcessorCount,
+                os = RuntimeInformation.OSDescription,
+                runtime = RuntimeInformation.FrameworkDescription,
+                runsPerWriter = options.MemoryMode ? 1 : options.Runs,
+                loadAverageBefore = loadBefore,
+                loadAverageAfter = loadAfter,
+                mbIs = "10^6 bytes",
+                writers = rows,
+                ratios,
+                rssTargetMb = Report.RssTargetMb,
+            });
+            return 0;
+        }
+        finally
+        {
+            work.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>The 1/5/15-minute load averages from /proc/loadavg, when readable.</summary>
+    private static string? LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
+
+    private static List<BenchWriter> Writers(bool memoryMode)
+    {
+        var writers = new List<BenchWriter>
+        {
+            BenchWriter.Ours(Names.OursZstdChunked, "zstd-chunked", 3),
+            BenchWriter.Ours(Names.OursEStargz, "estargz", 6),
+        };
+        if (memoryMode) return writers;
+        writers.Add(BenchWriter.Reference(Names.ZstdCli, ReferenceTools.Zstd(), "zstd not on PATH (apt-get install zstd)",
+            (input, output) => ["-3", "-T2", "-q", "-f", "-o", output, input]));
+        var (refcheck, reason) = ReferenceTools.RefCheck();
+        writers.Add(BenchWriter.Reference(Names.RefCheckZstdChunked, refcheck, reason, (input, output) => ["convert-zstdchunked", input, output]));
+        writers.Add(BenchWriter.Reference(Names.RefCheckEStargz, refcheck, reason, (input, output) => ["convert-estargz", input, output, "--level", "6"]));
+        return writers;
+    }
+}

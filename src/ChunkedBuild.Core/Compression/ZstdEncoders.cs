@@ -1,0 +1,35 @@
+namespace ChunkedBuild.Core.Compression;
+
+/// <summary>
+/// Chooses the zstd frame encoder: the native libzstd backend when it loads on this machine (faster, same bytes), else
+/// the managed ZstdSharp port. Both produce identical frames, so the choice never changes a digest.
+/// </summary>
+public static class ZstdEncoders
+{
+    /// <summary>Environment variable that forces the managed encoder (<c>CHUNKEDBUILD_ZSTD=managed</c>).</summary>
+    public const string BackendVariable = "CHUNKEDBUILD_ZSTD";
+
+    /// <summary>A factory of encoders for <paramref name="level"/>, probing the native backend once per call.</summary>
+    public static Func<IFrameEncoder> Factory(int level)
+    {
+        if (Environment.GetEnvironmentVariable(BackendVariable) == "managed") return () => new ZstdFrameEncoder(level);
+        try
+        {
+            new NativeZstdFrameEncoder(level).Dispose();
+            return () => new NativeZstdFrameEncoder(level);
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException or EntryPointNotFoundException or TypeInitializationException)
+        {
+            return () => new ZstdFrameEncoder(level);
+        }
+    }
+
+    /// <summary>Compresses a whole buffer into one frame with the chosen backend.</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> input, int level)
+    {
+        using var encoder = Factory(level)();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(input.Length / 2 + 1024);
+        encoder.Encode(input, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+}

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Tar;
+
+namespace ChunkedBuild.Core.Formats.ZstdChunked;
+
+/// <summary>One validation run of <see cref="ZstdChunkedValidator"/>; checks run in the order a reader applies them.</summary>
+internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest request, List<string> failures)
+{
+    public string Stage { get; private set; } = "annotations";
+    public Digest? DiffId { get; private set; }
+    public int EntryCount { get; private set; }
+
+    public void Run()
+    {
+        var annotations = request.Annotations ?? new Dictionary<string, string>();
+        if (annotations.ContainsKey(Annotations.EStargzTocDigest))
+            failures.Add($"annotations: both zstd:chunked and eStargz TOC annotations are present ('{Annotations.EStargzTocDigest}'); containers/image fails the copy");
+        var footer = ReadFooter();
+        var tocPosition = ResolvePosition(annotations, footer);
+        var expectedTocDigest = ResolveTocDigest(annotations);
+        if (tocPosition is null || expectedTocDigest is null) return;
+
+        Stage = "TOC";
+        if (tocPosition.CompressedLength > ZstdChunkedValidator.MaxTocSize || tocPosition.UncompressedLength > ZstdChunkedValidator.MaxTocSize)
+        {
+            failures.Add($"TOC: {tocPosition.UncompressedLength} bytes exceeds the readers' 150 MiB limit");
+            return;
+        }
+        var tocCompressed = RangeReadStream.ReadAll(blob, tocPosition.Offset, tocPosition.CompressedLength);
+        var tocDigest = Digest.Sha256Of(tocCompressed);
+        if (tocDigest != expectedTocDigest.Value)
+        {
+            failures.Add($"TOC: sha256 of the compressed TOC at {tocPosition.Offset} is {tocDigest}, the manifest-checksum says {expectedTocDigest}");
+            return;
+        }
+        var tocJson = Decompress(tocCompressed);
+        if (tocJson.Length != tocPosition.UncompressedLength)
+            failures.Add($"TOC: decompressed length {tocJson.Length} differs from the declared {tocPosition.UncompressedLength}");
+        var toc = TocParser.Parse(tocJson);
+        EntryCount = toc.Entries.Count;
+        if (!Digest.TryParse(toc.TarSplitDigest, out var tarSplitDigest))
+        {
+            failures.Add("TOC: tarSplitDigest is missing or not a digest; modern readers fall back to a full pull");
+            return;
+        }
+
+        Stage = "tar-split";
+        var tarSplitPosition = annotations.Count > 0
+            ? ZstdChunkedPosition.TryParseTarSplitPosition(annotations.GetValueOrDefault(Annotations.ZstdChunkedTarSplitPosition))
+            : footer?.TarSplit;
+        if (tarSplitPosition is null)
+        {
+            failures.Add($"annotations: '{Annotations.ZstdChunkedTarSplitPosition}' is missing or not offset:length:length with offset > 0");
+            return;
+        }
+        var tarSplitCompressed = RangeReadStream.ReadAll(blob, tarSplitPosition.Offset, tarSplitPosition.CompressedLength);
+        if (Digest.Sha256Of(tarSplitCompressed) != tarSplitDigest)
+        {
+            failures.Add($"tar-split: sha256 of the compressed tar-split at {tarSplitPosition.Offset} does not equal the TOC's tarSplitDigest {tarSplitDigest}");
+            return;
+        }
+        var tarSplitJson = Decompress(tarSplitCompressed);
+        if (tarSplitJson.Length != tarSplitPosition.UncompressedLength)
+            failures.Add($"tar-split: decompressed length {tarSplitJson.Length} differs from the declared {tarSplitPosition.UncompressedLength}");
+        var lines = TarSplitReader.Read(new MemoryStream(tarSplitJson)).ToList();
+        var headers = TarSplitHeaders.Iterate(lines).ToList();
+        CheckDuplicateTarSplitPaths(lines);
+
+        Stage = "TOC ↔ tar-split";
+        failures.AddRange(TocTarSplitMatcher.Compare(toc.Entries, headers.Select(h => h.Header)));
+
+        Stage = "content";
+        var files = new ContentChecker(blob, failures).Check(toc.Entries);
+
+        Stage = "DiffID";
+        CheckDiffId(lines, files);
+    }
+
+    private ZstdChunkedFooter? ReadFooter()
+    {
+        if (blob.Length < ZstdChunkedFooter.FrameLength) return null;
+        return ZstdChunkedFooter.TryParseFrame(RangeReadStream.ReadAll(blob, blob.Length - ZstdChunkedFooter.FrameLength, ZstdChunkedFooter.FrameLength));
+    }
+
+    private ZstdChunkedPosition? ResolvePosition(IReadOnlyDictionary<string, string> annotations, ZstdChunkedFooter? footer)
+    {
+        if (annotations.Count == 0)
+        {
+            if (footer is null) failures.Add("footer: the blob does not end with a 64-byte GNUlInUx footer frame and no annotations were given");
+            return footer?.Toc;
+        }
+        var position = ZstdChunkedPosition.TryParseManifestPosition(annotations.GetValueOrDefault(Annotations.ZstdChunkedManifestPosition));
+        if (position is null)
+            failures.Add($"annotations: '{Annotations.ZstdChunkedManifestPosition}' is missing or not offset:length:length:1");
+        else if (footer is not null && footer.Toc != position)
+            failures.Add($"footer: TOC position {footer.Toc.ToManifestPosition()} differs from the annotation {position.ToManifestPosition()}");
+        return position;
+    }
+
+    private Digest? ResolveTocDigest(IReadOnlyDictionary<string, string> annotations)
+    {
+        if (annotations.TryGetValue(Annotations.ZstdChunkedManifestChecksum, out var text))
+        {
+            if (Digest.TryParse(text, out var d)) return d;
+            failures.Add($"annotations: '{Annotations.ZstdChunkedManifestChecksum}' value '{text}' is not a sha256 digest");
+            return null;
+        }
+        if (request.TocDigest is { } given) return given;
+        failures.Add($"annotations: '{Annotations.ZstdChunkedManifestChecksum}' is missing and no TOC digest was given");
+        return null;
+    }
+
+    private void CheckDuplicateTarSplitPaths(List<TarSplitEntry> lines)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            if (line.Type != TarSplitEntry.FileType || line.Name is null) continue;
+            if (!seen.Add(TarPath.Clean(line.Name))) failures.Add($"tar-split: duplicate path '{line.Name}' (tar-split's ErrDuplicatePath)");
+        }
+    }
+
+    /// <summary>Rebuilds the tar from tar-split + the files decoded from their frames (as c/storage does) and compares DiffIDs.</summary>
+    private void CheckDiffId(List<TarSplitEntry> lines, IReadOnlyDictionary<string, TocEntry> files)
+    {
+        using var rebuilt = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using (var sink = new HashSinkStream(rebuilt))
+        {
+            TarSplitAssembler.Assemble(lines, line =>
+            {
+                var name = line.Name ?? "";
+                if (!files.TryGetValue(name, out var entry))
+                    throw new InvalidDataException($"tar-split file '{name}' has content but no TOC entry with an offset");
+                return new BoundedStream(new ZstdSharp.DecompressionStream(new RangeReadStream(blob, entry.Offset, entry.EndOffset - entry.Offset)), entry.Size);
+            }, sink);
+        }
+        var fromTarSplit = Digest.FromSha256Bytes(rebuilt.GetHashAndReset());
+
+        Digest fromStream;
+        using (var whole = LayerInput.OpenUncompressed(new RangeReadStream(blob, 0, blob.Length), out _))
+            fromStream = Digest.Sha256Of(whole);
+        DiffId = fromStream;
+        if (fromTarSplit != fromStream)
+            failures.Add($"DiffID: the tar rebuilt from tar-split ({fromTarSplit}) differs from the decompressed blob ({fromStream})");
+        if (request.DiffId is { } expected && expected != fromStream)
+            failures.Add($"DiffID: the decompressed blob is {fromStream}, expected {expected}");
+    }
+
+    private static byte[] Decompress(byte[] compressed)
+    {
+        using var input = new ZstdSharp.DecompressionStream(new MemoryStream(compressed));
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+}

@@ -1,0 +1,376 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats.Chunking;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Tar;
+
+namespace ChunkedBuild.Core.Formats.ZstdChunked;
+
+/// <summary>
+/// One zstd:chunked conversion (formats.md §1.10). The calling thread parses the tar, runs the chunker and cuts frames;
+/// <see cref="OrderedFramePipeline"/> compresses them on all cores and writes them in order; its writer thread hashes
+/// the stream (DiffID), each file and each multi-frame chunk. Frames are independent, so bytes never depend on the
+/// thread count. Every frame starts and ends exactly where formats.md §1.3 says: metadata frames hold header bytes and
+/// padding, payload frames hold only file bytes, one or more frames per chunk.
+/// </summary>
+internal sealed class ZstdChunkedWriter : IChunkSink
+{
+    /// <summary>A chunk longer than this is written as several consecutive frames (readers decode across them).</summary>
+    private const int MaxPayloadFrameInput = 4 << 20;
+    /// <summary>Header bytes between two payloads are cut into frames of at most this size.</summary>
+    private const int MaxMetadataFrameInput = 1 << 20;
+    /// <summary>Payload read size; also the tar-split segment size for bytes after the end-of-archive blocks (tar-split's).</summary>
+    private const int ReadBlockSize = 1 << 20;
+    /// <summary>TOCs above this size are refused (fallback) by readers older than containers/storage 1.57.1.</summary>
+    private const long BroadlyCompatibleTocLimit = 50L << 20;
+
+    private readonly FormatOptions _options;
+    private readonly int _level;
+    private readonly List<(TocEntry Entry, FileState? File)> _toc = [];
+    private readonly ContentDefinedChunker _chunker;
+    private OrderedFramePipeline? _pipeline;
+    private byte[]? _meta;
+    private int _metaLength;
+    private byte[]? _frame;
+    private int _frameLength;
+    private FileState? _file;
+    private ChunkState? _chunk;
+
+    // Writer-thread state (touched only inside OnWritten and after Complete).
+    private readonly IncrementalHash _diffIdHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash _fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash _chunkHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private FileState? _hashedFile;
+    private long _uncompressedLength;
+
+    public ZstdChunkedWriter(FormatOptions options)
+    {
+        _options = options;
+        _level = options.Level ?? ZstdChunkedFormat.DefaultLevel;
+        if (_level is < 1 or > 22)
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"zstd level {_level} is out of range (1..22)");
+        if (options.DegreeOfParallelism < 1)
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"degree of parallelism {options.DegreeOfParallelism} must be at least 1");
+        _chunker = new ContentDefinedChunker(this);
+    }
+
+    public LayerWriteResult Run(Stream tar, Stream destination, CancellationToken cancellationToken)
+    {
+        var warnings = new List<string>();
+        using var blob = new HashingWriteStream(destination);
+        var tarSplitCompressed = new MemoryStream();
+        long tarSplitLength;
+        using (_pipeline = new OrderedFramePipeline(blob, ZstdEncoders.Factory(_level), _options.DegreeOfParallelism, OnWritten))
+        {
+            using (var tarSplitZstd = new ZstdSharp.CompressionStream(tarSplitCompressed, _level, leaveOpen: true))
+            {
+                var tarSplit = new TarSplitWriter(tarSplitZstd);
+                using var reader = new RawTarReader(tar, leaveOpen: true);
+                ConvertEntries(reader, tarSplit, cancellationToken);
+                CopyEndOfArchive(reader, tarSplit);
+                if (reader.EndOfArchiveSynthesized)
+                    warnings.Add("the input tar lacked (part of) its end-of-archive marker; the missing zero bytes were added, so the DiffID is that of the completed tar");
+                tarSplitLength = tarSplit.BytesWritten;
+            }
+            SubmitMetadata();
+            _pipeline.Complete();
+        }
+        FinishFileHash();
+
+        var tarSplitBytes = tarSplitCompressed.ToArray();
+        var tarSplitDigest = Digest.Sha256Of(tarSplitBytes);
+        var tocJson = TocSerializer.Serialize(BuildTocEntries(), tarSplitDigest.ToString());
+        var tocBytes = ZstdEncoders.Compress(tocJson, _level);
+        if (tocBytes.Length > BroadlyCompatibleTocLimit || tocJson.Length > BroadlyCompatibleTocLimit)
+            warnings.Add($"the TOC is larger than 50 MiB ({tocJson.Length} bytes); readers older than containers/storage 1.57.1 will fully pull this layer");
+
+        var toc = new ZstdChunkedPosition(blob.BytesWritten + SkippableFrame.HeaderLength, tocBytes.Length, tocJson.Length);
+        SkippableFrame.Write(blob, tocBytes);
+        var split = new ZstdChunkedPosition(blob.BytesWritten + SkippableFrame.HeaderLength, tarSplitBytes.Length, tarSplitLength);
+        SkippableFrame.Write(blob, tarSplitBytes);
+        SkippableFrame.Write(blob, new ZstdChunkedFooter(toc, split).ToBytes());
+        blob.Flush();
+
+        var tocDigest = Digest.Sha256Of(tocBytes);
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            [Annotations.ZstdChunkedManifestChecksum] = tocDigest.ToString(),
+            [Annotations.ZstdChunkedManifestPosition] = toc.ToManifestPosition(),
+            [Annotations.ZstdChunkedTarSplitPosition] = split.ToTarSplitPosition(),
+        };
+        return new LayerWriteResult
+        {
+            MediaType = MediaTypes.OciLayerZstd,
+            Digest = blob.CurrentDigest(),
+            Size = blob.BytesWritten,
+            DiffId = Digest.FromSha256Bytes(_diffIdHash.GetHashAndReset()),
+            UncompressedSize = _uncompressedLength,
+            TocDigest = tocDigest,
+            Annotations = annotations,
+            Warnings = warnings,
+        };
+    }
+
+    private void ConvertEntries(RawTarReader reader, TarSplitWriter tarSplit, CancellationToken cancellationToken)
+    {
+        var rules = new EntryRules(_options.LayerName);
+        var block = ArrayPool<byte>.Shared.Rent(ReadBlockSize);
+        try
+        {
+            while (reader.ReadNext() is { } entry)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                rules.Check(entry);
+                tarSplit.AddSegment(entry.RawPrefix.Span);
+                AppendMetadata(entry.RawPrefix.Span);
+                var tocEntry = TocEntry.FromHeader(entry.Info);
+                if (entry.Info.Size == 0)
+                {
+                    tarSplit.AddFile(entry.Info, null);
+                    _toc.Add((tocEntry, null));
+                    continue;
+                }
+                SubmitMetadata(); // a payload frame starts exactly at the first payload byte
+                _file = new FileState();
+                var crc = Crc64Iso.Create();
+                long remaining = entry.Info.Size;
+                while (remaining > 0)
+                {
+                    var n = reader.ReadData(block.AsSpan(0, (int)Math.Min(block.Length, remaining)));
+                    if (n == 0)
+                        throw new ChunkedBuildException(ErrorCodes.TarTruncated,
+                            $"entry '{entry.Info.Name}': the tar ended {remaining} bytes before the end of its payload", entry.Info.Name, _options.LayerName);
+                    crc.Append(block.AsSpan(0, n));
+                    _chunker.Write(block.AsSpan(0, n));
+                    remaining -= n;
+                }
+                _chunker.Finish();
+                tarSplit.AddFile(entry.Info, crc.GetCurrentHashAsUInt64());
+                _toc.Add((tocEntry, _file));
+                _file = null;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
+    /// <summary>End segment (last padding + two zero blocks) and every byte after it go to tar-split and the last frame.</summary>
+    private void CopyEndOfArchive(RawTarReader reader, TarSplitWriter tarSplit)
+    {
+        tarSplit.AddSegment(reader.EndOfArchive.Span);
+        AppendMetadata(reader.EndOfArchive.Span);
+        var block = ArrayPool<byte>.Shared.Rent(ReadBlockSize);
+        try
+        {
+            int n;
+            while ((n = ReadFull(reader, block.AsSpan(0, ReadBlockSize))) > 0)
+            {
+                // Zero record padding is fine; anything else becomes a tar-split segment that readers try to parse as a header.
+                if (block.AsSpan(0, n).ContainsAnyExcept((byte)0))
+                    throw new ChunkedBuildException(ErrorCodes.DataAfterEndOfArchive,
+                        $"non-zero bytes follow the end-of-archive marker (after tar offset {reader.Position - n}); containers/storage's tar-split iteration would fail on them",
+                        layer: _options.LayerName);
+                tarSplit.AddSegment(block.AsSpan(0, n));
+                AppendMetadata(block.AsSpan(0, n));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+    }
+
+    private static int ReadFull(RawTarReader reader, Span<byte> buffer)
+    {
+        var total = 0;
+        int n;
+        while (total < buffer.Length && (n = reader.ReadAfterEnd(buffer[total..])) > 0) total += n;
+        return total;
+    }
+
+    // ---- IChunkSink: called by the chunker for the current file ----
+
+    void IChunkSink.Data(ReadOnlySpan<byte> bytes)
+    {
+        var chunk = CurrentChunk();
+        chunk.Size += bytes.Length;
+        while (!bytes.IsEmpty)
+        {
+            var take = ReservePayload(bytes.Length);
+            bytes[..take].CopyTo(_frame.AsSpan(_frameLength));
+            _frameLength += take;
+            bytes = bytes[take..];
+        }
+    }
+
+    void IChunkSink.Zeros(long count)
+    {
+        var chunk = CurrentChunk();
+        chunk.Size += count;
+        while (count > 0)
+        {
+            var take = ReservePayload((int)Math.Min(count, MaxPayloadFrameInput));
+            _frame.AsSpan(_frameLength, take).Clear();
+            _frameLength += take;
+            count -= take;
+        }
+    }
+
+    void IChunkSink.EndChunk(ChunkType type)
+    {
+        var chunk = CurrentChunk();
+        chunk.Type = type;
+        SubmitPayload(chunk, last: true);
+        _chunk = null;
+    }
+
+    private ChunkState CurrentChunk()
+    {
+        if (_chunk is not null) return _chunk;
+        var file = _file ?? throw new InvalidOperationException("chunk data outside a file");
+        _chunk = new ChunkState(file, file.Chunks.Count == 0 ? 0 : file.Chunks[^1].ChunkOffset + file.Chunks[^1].Size);
+        file.Chunks.Add(_chunk);
+        return _chunk;
+    }
+
+    /// <summary>Makes room in the payload frame buffer; a full buffer is sent as a non-final frame of the chunk.</summary>
+    private int ReservePayload(int wanted)
+    {
+        if (_frame is not null && _frameLength == MaxPayloadFrameInput) SubmitPayload(_chunk!, last: false);
+        _frame ??= _pipeline!.Buffers.Rent(MaxPayloadFrameInput);
+        return Math.Min(wanted, MaxPayloadFrameInput - _frameLength);
+    }
+
+    private void SubmitPayload(ChunkState chunk, bool last)
+    {
+        var first = chunk.FramesSubmitted == 0;
+        chunk.FramesSubmitted++;
+        var buffer = Detach(ref _frame, _frameLength);
+        var length = _frameLength;
+        _frameLength = 0;
+        _pipeline!.Submit(buffer, length, new FrameTag(chunk, first, last), hashInput: first && last);
+    }
+
+    private void AppendMetadata(ReadOnlySpan<byte> bytes)
+    {
+        while (!bytes.IsEmpty)
+        {
+            if (_meta is not null && _metaLength == MaxMetadataFrameInput) SubmitMetadata();
+            _meta ??= _pipeline!.Buffers.Rent(MaxMetadataFrameInput);
+            var take = Math.Min(bytes.Length, MaxMetadataFrameInput - _metaLength);
+            bytes[..take].CopyTo(_meta.AsSpan(_metaLength));
+            _metaLength += take;
+            bytes = bytes[take..];
+        }
+    }
+
+    private void SubmitMetadata()
+    {
+        if (_meta is null || _metaLength == 0) return;
+        var length = _metaLength;
+        var buffer = Detach(ref _meta, length);
+        _metaLength = 0;
+        _pipeline!.Submit(buffer, length, tag: null, hashInput: false);
+    }
+
+    /// <summary>
+    /// Hands a filled accumulator to the pipeline. Most frames (chunks average 64 KiB) use a fraction of it: those are
+    /// copied into a right-sized buffer and the accumulator is kept, so the memory in flight is what the frames need.
+    /// </summary>
+    private byte[] Detach(ref byte[]? accumulator, int length)
+    {
+        var full = accumulator!;
+        if (length > full.Length / 2)
+        {
+            accumulator = null;
+            return full;
+        }
+        var exact = _pipeline!.Buffers.Rent(length);
+        full.AsSpan(0, length).CopyTo(exact);
+        return exact;
+    }
+
+    // ---- writer thread ----
+
+    private void OnWritten(FrameWritten frame)
+    {
+        var input = frame.Input.Span;
+        _diffIdHash.AppendData(input);
+        _uncompressedLength += input.Length;
+        if (frame.Tag is not FrameTag tag) return;
+        var chunk = tag.Chunk;
+        if (!ReferenceEquals(chunk.File, _hashedFile))
+        {
+            FinishFileHash();
+            _hashedFile = chunk.File;
+        }
+        _fileHash.AppendData(input);
+        if (tag.First) chunk.Offset = frame.Offset;
+        chunk.End = frame.Offset + frame.CompressedLength;
+        if (tag.First && tag.Last)
+        {
+            chunk.Sha256 = frame.InputSha256;
+            return;
+        }
+        _chunkHash.AppendData(input);
+        if (tag.Last) chunk.Sha256 = _chunkHash.GetHashAndReset();
+    }
+
+    private void FinishFileHash()
+    {
+        if (_hashedFile is null) return;
+        _hashedFile.Sha256 = _fileHash.GetHashAndReset();
+        _hashedFile = null;
+    }
+
+    /// <summary>The TOC in tar order; a file cut into ≥ 2 chunks gets chunk fields on its entry and one entry per further chunk.</summary>
+    private List<TocEntry> BuildTocEntries()
+    {
+        var entries = new List<TocEntry>(_toc.Count);
+        foreach (var (entry, file) in _toc)
+        {
+            entries.Add(entry);
+            if (file is null) continue;
+            entry.Digest = Digest.FromSha256Bytes(file.Sha256!).ToString();
+            entry.Offset = file.Chunks[0].Offset;
+            entry.EndOffset = file.Chunks[^1].End;
+            if (file.Chunks.Count < 2) continue;
+            for (var i = 0; i < file.Chunks.Count; i++)
+            {
+                var c = file.Chunks[i];
+                var target = i == 0 ? entry : new TocEntry { Type = "chunk", Name = entry.Name };
+                target.Offset = c.Offset;
+                target.ChunkSize = c.Size;
+                target.ChunkOffset = c.ChunkOffset;
+                target.ChunkDigest = Digest.FromSha256Bytes(c.Sha256!).ToString();
+                target.ChunkType = c.Type == ChunkType.Zeros ? "zeros" : "";
+                if (i > 0) entries.Add(target);
+            }
+        }
+        return entries;
+    }
+
+    private sealed class FileState
+    {
+        public List<ChunkState> Chunks { get; } = [];
+        public byte[]? Sha256 { get; set; }
+    }
+
+    private sealed class ChunkState(FileState file, long chunkOffset)
+    {
+        public FileState File { get; } = file;
+        public long ChunkOffset { get; } = chunkOffset;
+        public long Size { get; set; }
+        public ChunkType Type { get; set; }
+        public int FramesSubmitted { get; set; }
+        public long Offset { get; set; }
+        public long End { get; set; }
+        public byte[]? Sha256 { get; set; }
+    }
+
+    private sealed record FrameTag(ChunkState Chunk, bool First, bool Last);
+}

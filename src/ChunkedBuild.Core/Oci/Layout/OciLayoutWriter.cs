@@ -1,0 +1,99 @@
+using System.Security.Cryptography;
+using ChunkedBuild.Core.Errors;
+
+namespace ChunkedBuild.Core.Oci.Layout;
+
+/// <summary>
+/// Writes an OCI image layout atomically: everything goes into a hidden sibling folder, and <see cref="Commit"/> moves
+/// it into place (replacing an earlier layout); disposing without committing removes it, so a failed conversion leaves
+/// no half-written layout. Blobs are written once (an existing blob is skipped) and verified against their digests.
+/// </summary>
+public sealed class OciLayoutWriter : IDisposable
+{
+    private readonly string _target;
+    private readonly string _staging;
+    private readonly List<Descriptor> _entries = [];
+    private bool _committed;
+
+    /// <summary>Starts a layout that will appear at <paramref name="target"/> when committed.</summary>
+    public OciLayoutWriter(string target)
+    {
+        _target = Path.GetFullPath(target);
+        var parent = Path.GetDirectoryName(_target) ?? throw new ArgumentException("no parent folder", nameof(target));
+        Directory.CreateDirectory(parent);
+        _staging = Path.Combine(parent, $".{Path.GetFileName(_target)}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(Path.Combine(_staging, OciLayoutFiles.BlobsFolder, Digest.Sha256Algorithm));
+    }
+
+    /// <summary>Writes a blob from a stream, verifying that it hashes to <paramref name="digest"/> (CHB2004 otherwise).</summary>
+    public void WriteBlob(Digest digest, Stream content)
+    {
+        var path = Path.Combine(_staging, OciLayoutFiles.BlobPath(digest));
+        if (File.Exists(path)) return;
+        var temp = path + ".part";
+        Digest actual;
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        {
+            var buffer = new byte[1 << 16];
+            int n;
+            while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                hash.AppendData(buffer, 0, n);
+                file.Write(buffer, 0, n);
+            }
+            actual = Digest.FromSha256Bytes(hash.GetHashAndReset());
+        }
+        if (actual != digest)
+        {
+            File.Delete(temp);
+            throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"blob content hashes to {actual}, expected {digest}");
+        }
+        File.Move(temp, path);
+    }
+
+    /// <summary>Writes a small blob (a manifest or config) and returns its digest.</summary>
+    public Digest WriteBlob(ReadOnlySpan<byte> content)
+    {
+        var digest = Digest.Sha256Of(content);
+        using var stream = new MemoryStream(content.ToArray());
+        WriteBlob(digest, stream);
+        return digest;
+    }
+
+    /// <summary>Adds an entry to the top-level index, named <paramref name="reference"/> when given.</summary>
+    public void AddToIndex(Descriptor descriptor, string? reference)
+    {
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (descriptor.Annotations is not null)
+            foreach (var (k, v) in descriptor.Annotations) annotations[k] = v;
+        if (reference is not null) annotations[OciLayoutFiles.RefNameAnnotation] = reference;
+        _entries.Add(descriptor with { Annotations = annotations.Count == 0 ? null : annotations });
+    }
+
+    /// <summary>Writes <c>oci-layout</c> and <c>index.json</c> and moves the layout into place.</summary>
+    public void Commit()
+    {
+        File.WriteAllText(Path.Combine(_staging, OciLayoutFiles.LayoutFile), OciLayoutFiles.LayoutContent);
+        var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = _entries });
+        File.WriteAllBytes(Path.Combine(_staging, OciLayoutFiles.IndexFile), index.Raw.ToArray());
+        if (Directory.Exists(_target))
+        {
+            var old = _staging + ".old";
+            Directory.Move(_target, old);
+            Directory.Move(_staging, _target);
+            Directory.Delete(old, recursive: true);
+        }
+        else
+        {
+            Directory.Move(_staging, _target);
+        }
+        _committed = true;
+    }
+
+    /// <summary>Removes the staging folder unless the layout was committed.</summary>
+    public void Dispose()
+    {
+        if (!_committed && Directory.Exists(_staging)) Directory.Delete(_staging, recursive: true);
+    }
+}

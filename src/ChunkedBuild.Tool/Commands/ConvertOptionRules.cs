@@ -1,0 +1,54 @@
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace ChunkedBuild.Tool.Commands;
+
+/// <summary>
+/// The value ranges of <c>layer convert</c>'s options, checked while parsing so that a wrong value is a usage error
+/// (exit code 2) before any input is read. The writers check the same ranges again (CHB9001).
+/// </summary>
+public static class ConvertOptionRules
+{
+    /// <summary>zstd levels libzstd accepts for zstd:chunked frames.</summary>
+    public static readonly (int Min, int Max) ZstdLevels = (1, 22);
+
+    /// <summary>gzip (deflate) levels for eStargz members.</summary>
+    public static readonly (int Min, int Max) GzipLevels = (0, 9);
+
+    /// <summary>The largest eStargz chunk accepted (256 MiB; the writer buffers one chunk).</summary>
+    public const long MaxChunkSize = 256L << 20;
+
+    /// <summary>The most compression threads accepted.</summary>
+    public const int MaxJobs = 1024;
+
+    /// <summary>Returns an error message when <paramref name="level"/> is outside the range of <paramref name="format"/>, else null.</summary>
+    public static string? CheckLevel(string format, long level)
+    {
+        var (name, (min, max)) = format == "estargz" ? ("gzip", GzipLevels) : ("zstd", ZstdLevels);
+        return level < min || level > max
+            ? $"--level {level} is out of range for {format} ({name} levels are {min}-{max})"
+            : null;
+    }
+
+    /// <summary>
+    /// Parses an option's last token as a whole number in [<paramref name="min"/>, <paramref name="max"/>], reporting
+    /// "--name 'x' is not a whole number" or "--name x is out of range (min-max)" instead of the parser's type message.
+    /// </summary>
+    public static long? ParseWholeNumber(ArgumentResult result, long min, long max)
+    {
+        var name = result.Parent is OptionResult o ? o.Option.Name : result.Argument.Name;
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            result.AddError($"{name} '{text}' is not a whole number");
+        else if (value < min || value > max)
+            result.AddError($"{name} {value} is out of range ({min}-{max})");
+        else
+            return value;
+        return null;
+    }
+
+    /// <summary>The level given on the command line, read from its token (null when absent or not a number).</summary>
+    public static long? LevelToken(CommandResult command, System.CommandLine.Option level) =>
+        command.GetResult(level) is { Tokens: [.., var last] } && long.TryParse(last.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
+            ? l : null;
+}

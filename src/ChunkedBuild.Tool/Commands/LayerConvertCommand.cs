@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Tool.Output;
+using Microsoft.Extensions.Logging;
+
+namespace ChunkedBuild.Tool.Commands;
+
+/// <summary><c>dotnet chunked layer convert</c>: one layer blob in, one zstd:chunked or eStargz blob out.</summary>
+public static class LayerConvertCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var input = new Argument<FileInfo>("input") { Description = "The layer to convert: a tar, or a gzip or zstd compressed tar (detected by magic)." };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "Output format: zstd-chunked (Podman, CRI-O, Buildah partial pulls) or estargz (containerd stargz-snapshotter; also readable as plain gzip).",
+            DefaultValueFactory = _ => "zstd-chunked",
+        }.AcceptOnlyFromAmong([.. LayerFormats.Names]);
+        var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the converted blob (written to a temporary file, then renamed).", Required = true };
+        var level = new Option<int?>("--level", "-l")
+        {
+            Description = "Compression level: zstd-chunked 1-22 (default 3), estargz (gzip) 0-9 (default 6).",
+            CustomParser = r => (int?)ConvertOptionRules.ParseWholeNumber(r, int.MinValue, int.MaxValue),
+        };
+        var chunkSize = new Option<long>("--chunk-size")
+        {
+            Description = "eStargz chunk size in bytes (1-268435456); zstd:chunked uses content-defined chunks and ignores it.",
+            DefaultValueFactory = _ => FormatOptions.DefaultEStargzChunkSize,
+            CustomParser = r => ConvertOptionRules.ParseWholeNumber(r, 1, ConvertOptionRules.MaxChunkSize) ?? 0,
+        };
+        var prioritize = new Option<string[]>("--prioritize", "-p")
+        {
+            Description = "eStargz: a path to place first, before .prefetch.landmark (repeat for more; order is kept).",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var jobs = new Option<int>("--jobs", "-j")
+        {
+            Description = "Compression threads, at least 1 (default: one per core). The output bytes never depend on it.",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+            CustomParser = r => (int)(ConvertOptionRules.ParseWholeNumber(r, 1, ConvertOptionRules.MaxJobs) ?? 1),
+        };
+        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout: mediaType, digest, size, diffId, uncompressedSize, tocDigest, annotations." };
+
+        var command = new Command("convert", $"""
+            Convert one layer blob into a lazily pullable layer and print its descriptor values.
+
+            Examples:
+              dotnet chunked layer convert layer.tar.gz --format zstd-chunked -o layer.zst
+              dotnet chunked layer convert layer.tar -f estargz -o layer.esgz -p /app/app.dll -p /app/app.deps.json
+              dotnet chunked layer convert layer.tar -o layer.zst --json > layer.json
+              dotnet chunked layer verify layer.zst --annotations layer.json
+
+            With --json, stdout carries exactly one JSON object and logs go to stderr.
+            {ExitCodes.Help}
+            """)
+        {
+            input, format, output, level, chunkSize, prioritize, jobs, json,
+        };
+        // The level range depends on the format, so it is checked on the whole command.
+        command.Validators.Add(r =>
+        {
+            // Read from the token: a level that is not a number is already an error of the option itself.
+            if (ConvertOptionRules.LevelToken(r, level) is { } l && ConvertOptionRules.CheckLevel(r.GetValue(format) ?? "zstd-chunked", l) is { } e) r.AddError(e);
+        });
+        command.SetAction(async (parse, ct) =>
+        {
+            using var logs = CliLogging.Create(CommonOptions.LogLevelOf(parse));
+            var log = logs.CreateLogger("convert");
+            var inputFile = parse.GetValue(input)!;
+            var outputFile = parse.GetValue(output)!;
+            RequireOutputFolder(outputFile);
+            var layerFormat = LayerFormats.Get(parse.GetValue(format)!);
+            var options = new FormatOptions
+            {
+                Level = parse.GetValue(level),
+                ChunkSize = parse.GetValue(chunkSize),
+                PrioritizedFiles = parse.GetValue(prioritize) ?? [],
+                DegreeOfParallelism = parse.GetValue(jobs),
+                LayerName = inputFile.Name,
+            };
+            log.LogDebug("converting {Input} to {Format} (level {Level}, {Jobs} jobs) into {Output}",
+                inputFile.FullName, layerFormat.Name, options.Level?.ToString(CultureInfo.InvariantCulture) ?? "default", options.DegreeOfParallelism, outputFile.FullName);
+            ProgressStream? progress = null;
+            var clock = Stopwatch.StartNew();
+            LayerWriteResult result;
+            try
+            {
+                result = await LayerFileConverter.ConvertAsync(inputFile.FullName, outputFile.FullName, layerFormat, options, ct,
+                    s => progress = new ProgressStream(s, inputFile.Exists ? inputFile.Length : null, $"converting {inputFile.Name}", log));
+            }
+            finally
+            {
+                progress?.Done();
+            }
+            foreach (var warning in result.Warnings) log.LogWarning("{Layer}: {Warning}", inputFile.Name, warning);
+            log.LogInformation("{Layer}: {Format} blob of {Size} bytes written in {Seconds:F2} s", inputFile.Name, layerFormat.Name, result.Size, clock.Elapsed.TotalSeconds);
+            Console.Out.WriteLine(parse.GetValue(json) ? ResultJson.Conversion(result) : Describe(result, inputFile, outputFile));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>A missing output folder is an I/O error reported before any work is done.</summary>
+    private static void RequireOutputFolder(FileInfo output)
+    {
+        if (output.Directory is { Exists: false } folder)
+            throw new ChunkedBuildException(ErrorCodes.IoError, $"cannot write '{output.FullName}': the folder '{folder.FullName}' does not exist");
+    }
+
+    private static string Describe(LayerWriteResult r, FileInfo input, FileInfo output)
+    {
+        var inputSize = input.Length;
+        var lines = new List<string>
+        {
+            $"{r.MediaType} written to {output.FullName}",
+            $"  digest             {r.Digest}",
+            $"  size               {r.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes ({100.0 * r.Size / Math.Max(1, inputSize):F1}% of the input's {inputSize.ToString("N0", CultureInfo.InvariantCulture)})",
+            $"  diffId             {r.DiffId}",
+            $"  uncompressed size  {r.UncompressedSize.ToString("N0", CultureInfo.InvariantCulture)} bytes",
+            $"  TOC digest         {r.TocDigest}",
+            "  annotations",
+        };
+        lines.AddRange(r.Annotations.Select(a => $"    {a.Key}: {a.Value}"));
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+using ChunkedBuild.Core.Formats;
+
+namespace ChunkedBuild.Tool.Output;
+
+/// <summary>The machine-readable results the tool prints on stdout with <c>--json</c>.</summary>
+public static class ResultJson
+{
+    // Relaxed escaping keeps media types readable ('+' unescaped); the output is never embedded in HTML.
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary><c>{"mediaType","digest","size","diffId","uncompressedSize","tocDigest","annotations":{…}}</c>.</summary>
+    public static string Conversion(LayerWriteResult r) => Write(w =>
+    {
+        w.WriteString("mediaType", r.MediaType);
+        w.WriteString("digest", r.Digest.ToString());
+        w.WriteNumber("size", r.Size);
+        w.WriteString("diffId", r.DiffId.ToString());
+        w.WriteNumber("uncompressedSize", r.UncompressedSize);
+        w.WriteString("tocDigest", r.TocDigest.ToString());
+        w.WriteStartObject("annotations");
+        foreach (var (k, v) in r.Annotations) w.WriteString(k, v);
+        w.WriteEndObject();
+    });
+
+    /// <summary><c>{"ok","failures":[…],"diffId","entries"}</c>; diffId is null when it could not be computed.</summary>
+    public static string Verification(LayerValidationResult r) => Write(w =>
+    {
+        w.WriteBoolean("ok", r.IsValid);
+        w.WriteStartArray("failures");
+        foreach (var f in r.Failures) w.WriteStringValue(f);
+        w.WriteEndArray();
+        if (r.DiffId is { } d) w.WriteString("diffId", d.ToString());
+        else w.WriteNull("diffId");
+        w.WriteNumber("entries", r.EntryCount);
+    });
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Indented))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

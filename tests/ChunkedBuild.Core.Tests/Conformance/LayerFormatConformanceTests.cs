@@ -1,0 +1,158 @@
+using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Testing;
+using ChunkedBuild.Testing.Corpus;
+using Xunit;
+
+namespace ChunkedBuild.Core.Tests.Conformance;
+
+/// <summary>
+/// One conformance suite over every layer format (design.md §6.3): each corpus case (producer × name prefix × awkward
+/// entries) is converted, and the blob must decompress to what the result claims, pass the Core validator and pass
+/// refcheck, the outside reader built from the real Go libraries. Conversions must not depend on run or thread count.
+/// </summary>
+public abstract class LayerFormatConformanceTests
+{
+    /// <summary>Creates the suite for one format at one option set.</summary>
+    protected LayerFormatConformanceTests(TarCorpus corpus, ILayerFormat format, ILayerValidator validator, RefCheckMode refCheckMode,
+        FormatOptions? options = null)
+    {
+        Corpus = corpus;
+        Format = format;
+        Validator = validator;
+        RefCheckMode = refCheckMode;
+        Options = options ?? new FormatOptions();
+    }
+
+    /// <summary>The input corpus (an assembly fixture).</summary>
+    protected TarCorpus Corpus { get; }
+    /// <summary>The format under test.</summary>
+    protected ILayerFormat Format { get; }
+    /// <summary>The Core validator of that format.</summary>
+    protected ILayerValidator Validator { get; }
+    /// <summary>How refcheck is asked.</summary>
+    protected RefCheckMode RefCheckMode { get; }
+    /// <summary>The options every conversion of this class starts from.</summary>
+    protected FormatOptions Options { get; }
+
+    /// <summary>Where this class keeps blobs while refcheck reads them.</summary>
+    protected string BlobFolder => Path.Combine(Corpus.Folder, "blobs");
+
+    [Theory]
+    [MemberData(nameof(TarCorpus.Cases), MemberType = typeof(TarCorpus))]
+    public async Task Blob_decompresses_to_its_diffid_and_passes_the_validator_and_refcheck(TarCorpusCase corpusCase)
+    {
+        var built = Corpus.Get(corpusCase);
+        var tar = await File.ReadAllBytesAsync(built.Path, TestContext.Current.CancellationToken);
+        var layer = await ConvertedLayer.ConvertAsync(Format, tar, Options);
+        var result = layer.Result;
+
+        // (b) descriptor facts
+        Assert.Equal(Format.MediaType, result.MediaType);
+        Assert.Equal(layer.Blob.LongLength, result.Size);
+        Assert.Equal(Digest.Sha256Of(layer.Blob), result.Digest);
+
+        // (a) the decompressed stream is what the DiffID names (and, for zstd:chunked, the input tar itself)
+        var decompressed = Decompress(layer.Blob, out var compression);
+        Assert.Equal(RefCheckMode == RefCheckMode.ZstdChunked ? LayerCompression.Zstd : LayerCompression.Gzip, compression);
+        Assert.Equal(result.DiffId, Digest.Sha256Of(decompressed));
+        Assert.Equal(result.UncompressedSize, decompressed.LongLength);
+        if (RefCheckMode == RefCheckMode.ZstdChunked)
+        {
+            Assert.Equal(Digest.Sha256Of(tar), result.DiffId);
+            Assert.True(tar.AsSpan().SequenceEqual(decompressed), "the zstd:chunked stream must decompress to the input tar byte for byte");
+        }
+        AssertAnnotations(result);
+
+        // (c) the Core validator
+        var verdict = Validator.Validate(new MemoryStream(layer.Blob, writable: false),
+            new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
+        Assert.True(verdict.IsValid, $"{corpusCase}: validator failures:\n{string.Join('\n', verdict.Failures)}");
+        Assert.Equal(result.DiffId, verdict.DiffId);
+
+        // (d) the outside reader
+        var blobPath = layer.SaveTo(BlobFolder, corpusCase.Key);
+        try
+        {
+            var check = RefCheck.Run(RefCheckArguments(blobPath, built.Path, result));
+            Assert.True(check.Ok, $"{corpusCase}: {check}");
+            if (RefCheckMode == RefCheckMode.ZstdChunked)
+            {
+                var report = check.Json!.RootElement.GetProperty("tar");
+                Assert.True(report.GetProperty("stream_identical_to_tar").GetBoolean(), $"{corpusCase}: {check}");
+            }
+        }
+        finally
+        {
+            File.Delete(blobPath);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(TarCorpus.Cases), MemberType = typeof(TarCorpus))]
+    public async Task Output_bytes_depend_neither_on_the_run_nor_on_the_thread_count(TarCorpusCase corpusCase)
+    {
+        var tar = await File.ReadAllBytesAsync(Corpus.Get(corpusCase).Path, TestContext.Current.CancellationToken);
+        var single = await ConvertedLayer.ConvertAsync(Format, tar, Options with { DegreeOfParallelism = 1 });
+        var parallel = await ConvertedLayer.ConvertAsync(Format, tar, Options with { DegreeOfParallelism = 2 });
+        var again = await ConvertedLayer.ConvertAsync(Format, tar, Options with { DegreeOfParallelism = 2 });
+
+        Assert.True(single.Blob.AsSpan().SequenceEqual(parallel.Blob), $"{corpusCase}: 1 thread and 2 threads wrote different bytes");
+        Assert.True(parallel.Blob.AsSpan().SequenceEqual(again.Blob), $"{corpusCase}: two runs wrote different bytes");
+        Assert.Equal(single.Result.Annotations, parallel.Result.Annotations);
+        Assert.Equal(single.Result.DiffId, again.Result.DiffId);
+    }
+
+    /// <summary>The refcheck command line that checks <paramref name="blobPath"/> against its input tar.</summary>
+    protected string[] RefCheckArguments(string blobPath, string tarPath, LayerWriteResult result) => RefCheckMode switch
+    {
+        RefCheckMode.ZstdChunked =>
+        [
+            "zstdchunked", blobPath,
+            "--toc-digest", result.Annotations[Annotations.ZstdChunkedManifestChecksum],
+            "--manifest-checksum", result.Annotations[Annotations.ZstdChunkedManifestChecksum],
+            "--manifest-position", result.Annotations[Annotations.ZstdChunkedManifestPosition],
+            "--tarsplit-position", result.Annotations[Annotations.ZstdChunkedTarSplitPosition],
+            "--diffid", result.DiffId.ToString(),
+            "--tar", tarPath,
+            "--lenient-chunk-digests",
+        ],
+        _ =>
+        [
+            "estargz", blobPath,
+            "--toc-digest", result.Annotations[Annotations.EStargzTocDigest],
+            "--diffid", result.DiffId.ToString(),
+            "--uncompressed-size", result.UncompressedSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tar", tarPath,
+        ],
+    };
+
+    /// <summary>Decompresses a whole blob the way a full puller does.</summary>
+    protected static byte[] Decompress(byte[] blob, out LayerCompression compression)
+    {
+        using var stream = LayerInput.OpenUncompressed(new MemoryStream(blob, writable: false), out compression);
+        using var all = new MemoryStream();
+        stream.CopyTo(all);
+        return all.ToArray();
+    }
+
+    /// <summary>Exactly one TOC annotation family, consistent with the result (formats.md §1.9, §3.6, §6 item 10).</summary>
+    private void AssertAnnotations(LayerWriteResult result)
+    {
+        var a = result.Annotations;
+        if (RefCheckMode == RefCheckMode.ZstdChunked)
+        {
+            Assert.Equal(
+                [Annotations.ZstdChunkedManifestChecksum, Annotations.ZstdChunkedManifestPosition, Annotations.ZstdChunkedTarSplitPosition],
+                a.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(result.TocDigest.ToString(), a[Annotations.ZstdChunkedManifestChecksum]);
+        }
+        else
+        {
+            Assert.Equal([Annotations.EStargzTocDigest, Annotations.EStargzUncompressedSize], a.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(result.TocDigest.ToString(), a[Annotations.EStargzTocDigest]);
+            Assert.Equal(result.UncompressedSize.ToString(System.Globalization.CultureInfo.InvariantCulture), a[Annotations.EStargzUncompressedSize]);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Testing.Corpus;
+
+namespace ChunkedBuild.Core.Tests.Conformance;
+
+/// <summary>zstd:chunked at its default level over the whole corpus.</summary>
+public sealed class ZstdChunkedConformanceTests(TarCorpus corpus)
+    : LayerFormatConformanceTests(corpus, LayerFormats.Get("zstd-chunked"), LayerFormats.GetValidator("zstd-chunked"), RefCheckMode.ZstdChunked);
+
+/// <summary>zstd:chunked at level 1 (a different encoder configuration; the format must not care).</summary>
+public sealed class ZstdChunkedLevel1ConformanceTests(TarCorpus corpus)
+    : LayerFormatConformanceTests(corpus, LayerFormats.Get("zstd-chunked"), LayerFormats.GetValidator("zstd-chunked"), RefCheckMode.ZstdChunked,
+        new FormatOptions { Level = 1 });
