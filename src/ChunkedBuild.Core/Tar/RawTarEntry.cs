@@ -23,6 +23,29 @@ public sealed class RawTarEntry
     /// <summary>The header blocks only (without the previous entry's padding).</summary>
     public ReadOnlyMemory<byte> HeaderBytes => RawPrefix[PrecedingPaddingLength..];
 
-    /// <summary>The number of zero bytes that pad this entry's payload to a 512-byte boundary.</summary>
-    public int PaddingLength => (int)((512 - (Info.Size % 512)) % 512);
+    private readonly long? _payloadLength;
+    private readonly int? _paddingLength;
+
+    /// <summary>
+    /// The number of payload bytes that follow the header in the stream (what <see cref="RawTarReader.ReadData"/> yields).
+    /// Equals <see cref="TarEntryInfo.Size"/> except for header-only types (always 0, whatever the size field says, as in
+    /// Go's archive/tar), GNU sparse entries (the physical size; Info.Size is the logical one) and PAX global headers.
+    /// <see cref="RawTarReader"/> always sets it; when not set it is derived from <see cref="Info"/>.
+    /// </summary>
+    public long PayloadLength
+    {
+        get => _payloadLength ?? (Info.IsHeaderOnlyType ? 0 : Info.Size);
+        init => _payloadLength = value;
+    }
+
+    /// <summary>
+    /// The number of bytes that pad this entry's payload to a 512-byte boundary (Go's <c>ExpectedPadding</c>); they are
+    /// the start of the next entry's <see cref="RawPrefix"/> (or of the end-of-archive segment). Derived from
+    /// <see cref="PayloadLength"/> unless set (the reader sets it for PAX global headers, whose record data it pads).
+    /// </summary>
+    public int PaddingLength
+    {
+        get => _paddingLength ?? (int)((512 - (PayloadLength % 512)) % 512);
+        init => _paddingLength = value;
+    }
 }

@@ -1,157 +1,158 @@
-using System.Text;
-using ChunkedBuild.Core.Errors;
-
 namespace ChunkedBuild.Core.Tar;
 
+/// <summary>The header layout a block was recognized as (Go's <c>block.GetFormat</c>).</summary>
+internal enum TarHeaderLayout
+{
+    /// <summary>Checksum mismatch or unparsable checksum: not a header.</summary>
+    Unknown,
+    /// <summary>No known magic: only the V7 fields are read.</summary>
+    V7,
+    /// <summary>Magic "ustar\0" (POSIX ustar / PAX; the version field is not checked, as in Go).</summary>
+    Ustar,
+    /// <summary>Magic "ustar\0" plus trailer "tar\0" at 508 (Schily star).</summary>
+    Star,
+    /// <summary>Magic "ustar " and version " \0" (GNU and old GNU).</summary>
+    Gnu,
+}
+
+/// <summary>The fields of one header block, before PAX records and GNU long names are applied.</summary>
+internal sealed class ParsedHeader
+{
+    public required TarHeaderLayout Layout { get; init; }
+    public required byte TypeFlag { get; init; }
+    public required byte[] Name { get; init; }
+    public required byte[] LinkName { get; init; }
+    public long Mode { get; init; }
+    public long Uid { get; init; }
+    public long Gid { get; init; }
+    public long Size { get; init; }
+    public long ModTime { get; init; }
+    public byte[] UserName { get; init; } = [];
+    public byte[] GroupName { get; init; } = [];
+    public long DevMajor { get; init; }
+    public long DevMinor { get; init; }
+    public TarTime? AccessTime { get; init; }
+    public TarTime? ChangeTime { get; init; }
+}
+
 /// <summary>
-/// Parses one 512-byte tar header block and applies pending PAX / GNU extensions, following Go's archive/tar.
-/// Block layout (offsets): name 0..100, mode 100, uid 108, gid 116, size 124 (12), mtime 136 (12), chksum 148 (8),
-/// typeflag 156, linkname 157..257, magic 257 (6), version 263 (2), uname 265 (32), gname 297 (32), devmajor 329 (8),
-/// devminor 337 (8), then ustar prefix 345..500 / GNU atime 345 (12), ctime 357 (12) / star prefix 345..476,
-/// atime 476, ctime 488, trailer "tar\0" at 508.
+/// Decodes one 512-byte header block exactly as Go's <c>archive/tar</c> <c>readHeader</c> does: checksum (unsigned or
+/// signed byte sum), layout detection by magic, V7 fields, ustar/GNU/star extras, the ustar and star prefix, GNU
+/// atime/ctime (with Go's fallback for pre-Go-1.8 files whose "atime/ctime" bytes are really a prefix).
 /// </summary>
 internal static class TarHeaderParser
 {
-    /// <summary>Header formats as Go's <c>getFormat</c> tells them apart.</summary>
-    public enum Kind { V7, Ustar, Gnu, Star }
-
-    /// <summary>The raw fields of one header block.</summary>
-    public sealed record Header(byte[] Block, Kind Kind, byte TypeFlag, long Size);
-
-    /// <summary>Verifies the checksum and reads the kind, typeflag and size of <paramref name="block"/>.</summary>
-    public static Header ParseBlock(byte[] block, long offset)
+    /// <summary>Go's <c>GetFormat</c>: verifies the checksum and classifies the block by its magic.</summary>
+    public static TarHeaderLayout DetectLayout(ReadOnlySpan<byte> block)
     {
-        var b = block.AsSpan();
-        if (!TarNumbers.TryParseNumeric(b[148..156], out var stored)) throw Corrupt(offset, "the checksum field is not a number");
+        var parser = new TarFieldParser();
+        var stored = parser.Octal(block[TarHeaderBlock.Checksum]);
+        var (unsigned, signed) = ComputeChecksums(block);
+        if (parser.Failed || (stored != unsigned && stored != signed)) return TarHeaderLayout.Unknown;
+
+        var magic = block[TarHeaderBlock.Magic];
+        if (magic.SequenceEqual(TarHeaderBlock.MagicUstar))
+            return block[TarHeaderBlock.StarTrailer].SequenceEqual(TarHeaderBlock.TrailerStar) ? TarHeaderLayout.Star : TarHeaderLayout.Ustar;
+        if (magic.SequenceEqual(TarHeaderBlock.MagicGnu) && block[TarHeaderBlock.Version].SequenceEqual(TarHeaderBlock.VersionGnu))
+            return TarHeaderLayout.Gnu;
+        return TarHeaderLayout.V7;
+    }
+
+    /// <summary>Sum of all bytes with the checksum field counted as spaces, unsigned (POSIX) and signed (old Sun tar).</summary>
+    public static (long Unsigned, long Signed) ComputeChecksums(ReadOnlySpan<byte> block)
+    {
         long unsigned = 0, signed = 0;
-        for (var i = 0; i < 512; i++)
+        for (var i = 0; i < block.Length; i++)
         {
-            var c = i is >= 148 and < 156 ? (byte)' ' : b[i];
+            var c = i is >= 148 and < 156 ? (byte)' ' : block[i];
             unsigned += c;
             signed += (sbyte)c;
         }
-        if (stored != unsigned && stored != signed)
-            throw Corrupt(offset, $"header checksum mismatch (stored {stored}, computed {unsigned})");
-        var kind = b[257..263].SequenceEqual("ustar\0"u8) && b[263..265].SequenceEqual("00"u8)
-            ? (b[508..512].SequenceEqual("tar\0"u8) ? Kind.Star : Kind.Ustar)
-            : b[257..263].SequenceEqual("ustar "u8) && b[263..265].SequenceEqual(" \0"u8) ? Kind.Gnu : Kind.V7;
-        var typeFlag = b[156];
-        if (!TarNumbers.TryParseNumeric(b[124..136], out var size)) throw Corrupt(offset, "the size field is not a number");
-        return new Header(block, kind, typeFlag, size);
+        return (unsigned, signed);
     }
 
-    /// <summary>Builds the entry's metadata: header fields, then PAX records, then GNU long names (Go's order).</summary>
-    public static TarEntryInfo Complete(Header header, PaxState pax, long offset)
+    /// <summary>Parses <paramref name="block"/>; returns null with a reason when Go would report <c>ErrHeader</c>.</summary>
+    public static ParsedHeader? TryParse(ReadOnlySpan<byte> block, out string? error)
     {
-        var b = header.Block.AsSpan();
-        var nameBytes = TarNumbers.CString(b[0..100]).ToArray();
-        var linkBytes = TarNumbers.CString(b[157..257]).ToArray();
-        var block = header.Block;
-        long Numeric(Range field, string what) =>
-            TarNumbers.TryParseNumeric(block.AsSpan()[field], out var v) ? v : throw Corrupt(offset, $"the {what} field is not a number");
-        var mode = Numeric(100..108, "mode");
-        var uid = Numeric(108..116, "uid");
-        var gid = Numeric(116..124, "gid");
-        var size = header.Size;
-        var mtime = new TarTime(Numeric(136..148, "mtime"), 0);
-        TarTime? atime = null, ctime = null;
-        string userName = "", groupName = "";
-        long devMajor = 0, devMinor = 0;
-        var sparse = header.TypeFlag == TarTypeFlag.GnuSparse;
-        if (header.Kind != Kind.V7)
+        error = null;
+        var layout = DetectLayout(block);
+        if (layout == TarHeaderLayout.Unknown)
         {
-            userName = TarNumbers.Decode(TarNumbers.CString(b[265..297]));
-            groupName = TarNumbers.Decode(TarNumbers.CString(b[297..329]));
-            devMajor = Numeric(329..337, "devmajor");
-            devMinor = Numeric(337..345, "devminor");
-            switch (header.Kind)
-            {
-                case Kind.Ustar:
-                    nameBytes = JoinPrefix(TarNumbers.CString(b[345..500]), nameBytes);
-                    break;
-                case Kind.Star:
-                    nameBytes = JoinPrefix(TarNumbers.CString(b[345..476]), nameBytes);
-                    atime = new TarTime(Numeric(476..488, "atime"), 0);
-                    ctime = new TarTime(Numeric(488..500, "ctime"), 0);
-                    break;
-                case Kind.Gnu:
-                    if (b[345] != 0) atime = new TarTime(Numeric(345..357, "atime"), 0);
-                    if (b[357] != 0) ctime = new TarTime(Numeric(357..369, "ctime"), 0);
-                    break;
-            }
+            error = "the block is not a tar header (checksum mismatch)";
+            return null;
         }
 
-        var xattrs = new List<TarXattr>();
-        var records = new List<KeyValuePair<string, byte[]>>();
-        foreach (var (key, keyBytes, value) in pax.Records)
+        var p = new TarFieldParser();
+        var name = TarFieldParser.CString(block[TarHeaderBlock.Name]);
+        var linkName = TarFieldParser.CString(block[TarHeaderBlock.LinkName]).ToArray();
+        var size = p.Numeric(block[TarHeaderBlock.FileSize]);
+        var mode = p.Numeric(block[TarHeaderBlock.Mode]);
+        var uid = p.Numeric(block[TarHeaderBlock.Uid]);
+        var gid = p.Numeric(block[TarHeaderBlock.Gid]);
+        var modTime = p.Numeric(block[TarHeaderBlock.ModTime]);
+
+        byte[] userName = [], groupName = [];
+        long devMajor = 0, devMinor = 0;
+        TarTime? accessTime = null, changeTime = null;
+        ReadOnlySpan<byte> prefix = default;
+        if (layout != TarHeaderLayout.V7)
         {
-            records.Add(new(key, value));
-            var text = Encoding.UTF8.GetString(value);
-            switch (key)
+            userName = TarFieldParser.CString(block[TarHeaderBlock.UserName]).ToArray();
+            groupName = TarFieldParser.CString(block[TarHeaderBlock.GroupName]).ToArray();
+            devMajor = p.Numeric(block[TarHeaderBlock.DevMajor]);
+            devMinor = p.Numeric(block[TarHeaderBlock.DevMinor]);
+            switch (layout)
             {
-                case "path": nameBytes = value; break;
-                case "linkpath": linkBytes = value; break;
-                case "uname": userName = text; break;
-                case "gname": groupName = text; break;
-                case "uid": uid = PaxInteger(text, key, offset); break;
-                case "gid": gid = PaxInteger(text, key, offset); break;
-                case "size": size = PaxInteger(text, key, offset); break;
-                case "mtime": mtime = PaxTime(text, key, offset); break;
-                case "atime": atime = PaxTime(text, key, offset); break;
-                case "ctime": ctime = PaxTime(text, key, offset); break;
-                default:
-                    if (key.StartsWith("GNU.sparse.", StringComparison.Ordinal)) sparse = true;
-                    else if (keyBytes.AsSpan().StartsWith("SCHILY.xattr."u8))
+                case TarHeaderLayout.Ustar:
+                    prefix = TarFieldParser.CString(block[TarHeaderBlock.UstarPrefix]);
+                    break;
+                case TarHeaderLayout.Star:
+                    prefix = TarFieldParser.CString(block[TarHeaderBlock.StarPrefix]);
+                    // Go sets both times unconditionally for star headers (a zero field gives the Unix epoch).
+                    accessTime = new TarTime(p.Numeric(block[TarHeaderBlock.StarAccessTime]), 0);
+                    changeTime = new TarTime(p.Numeric(block[TarHeaderBlock.StarChangeTime]), 0);
+                    break;
+                case TarHeaderLayout.Gnu:
+                    var gnu = new TarFieldParser();
+                    var atimeField = block[TarHeaderBlock.GnuAccessTime];
+                    var ctimeField = block[TarHeaderBlock.GnuChangeTime];
+                    if (atimeField[0] != 0) accessTime = new TarTime(gnu.Numeric(atimeField), 0);
+                    if (ctimeField[0] != 0) changeTime = new TarTime(gnu.Numeric(ctimeField), 0);
+                    if (gnu.Failed)
                     {
-                        var xattrKey = TarNumbers.Decode(keyBytes.AsSpan(PaxRecords.XattrPrefix.Length), out var keyIsUtf8);
-                        xattrs.Add(new TarXattr(xattrKey, keyIsUtf8, value));
+                        // Files written by Go before 1.8 put a ustar prefix here; Go reads it as one if it is ASCII.
+                        accessTime = null;
+                        changeTime = null;
+                        var asPrefix = TarFieldParser.CString(block[TarHeaderBlock.UstarPrefix]);
+                        if (asPrefix.IndexOfAnyInRange((byte)0x80, (byte)0xFF) < 0) prefix = asPrefix;
                     }
                     break;
             }
         }
-        if (pax.GnuLongName is { } longName) nameBytes = longName;
-        if (pax.GnuLongLink is { } longLink) linkBytes = longLink;
-
-        var name = TarNumbers.Decode(nameBytes, out var nameIsUtf8);
-        var link = TarNumbers.Decode(linkBytes, out var linkIsUtf8);
-        return new TarEntryInfo
+        if (p.Failed)
         {
-            Name = name,
-            NameBytes = nameBytes,
-            NameIsUtf8 = nameIsUtf8,
-            LinkName = link,
-            LinkNameIsUtf8 = linkIsUtf8,
-            TypeFlag = header.TypeFlag,
+            error = "a numeric header field is not valid octal or base-256";
+            return null;
+        }
+
+        var fullName = prefix.Length > 0 ? [.. prefix, (byte)'/', .. name] : name.ToArray();
+        return new ParsedHeader
+        {
+            Layout = layout,
+            TypeFlag = block[TarHeaderBlock.TypeFlag],
+            Name = fullName,
+            LinkName = linkName,
             Mode = mode,
             Uid = uid,
             Gid = gid,
+            Size = size,
+            ModTime = modTime,
             UserName = userName,
             GroupName = groupName,
-            Size = size,
-            ModTime = mtime,
-            AccessTime = atime,
-            ChangeTime = ctime,
             DevMajor = devMajor,
             DevMinor = devMinor,
-            Xattrs = xattrs,
-            PaxRecords = records,
-            IsSparse = sparse,
+            AccessTime = accessTime,
+            ChangeTime = changeTime,
         };
     }
-
-    private static byte[] JoinPrefix(ReadOnlySpan<byte> prefix, byte[] name) =>
-        prefix.IsEmpty ? name : [.. prefix, (byte)'/', .. name];
-
-    private static long PaxInteger(string text, string key, long offset) =>
-        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new ChunkedBuildException(ErrorCodes.TarBadPaxRecord, $"PAX header before tar offset {offset}: '{key}' value '{text}' is not an integer");
-
-    private static TarTime PaxTime(string text, string key, long offset) =>
-        TarNumbers.TryParsePaxTime(text, out var t)
-            ? t
-            : throw new ChunkedBuildException(ErrorCodes.TarBadPaxRecord, $"PAX header before tar offset {offset}: '{key}' value '{text}' is not a time");
-
-    private static ChunkedBuildException Corrupt(long offset, string what) =>
-        new(ErrorCodes.TarCorruptHeader, $"tar offset {offset}: {what}");
 }
