@@ -1,0 +1,17 @@
+namespace ChunkedBuild.Core.Oci.Transport;
+
+/// <summary>
+/// The bytes of a blob to write to a sink, opened lazily (a sink that already has the blob, or can mount it, never opens it).
+/// </summary>
+/// <param name="Open">Opens a fresh stream of the blob's bytes.</param>
+/// <param name="Origin">The source the blob came from unchanged, if any: a registry sink may mount it from there instead of uploading.</param>
+public sealed record BlobContent(Func<CancellationToken, Task<Stream>> Open, IImageSource? Origin = null)
+{
+    /// <summary>Content read from a local file.</summary>
+    public static BlobContent FromFile(string path) =>
+        new(_ => Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16)));
+
+    /// <summary>Content held in memory.</summary>
+    public static BlobContent FromBytes(ReadOnlyMemory<byte> bytes) =>
+        new(_ => Task.FromResult<Stream>(new MemoryStream(bytes.ToArray(), writable: false)));
+}

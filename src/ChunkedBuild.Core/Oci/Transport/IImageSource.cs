@@ -1,0 +1,24 @@
+namespace ChunkedBuild.Core.Oci.Transport;
+
+/// <summary>
+/// Where images come from (an OCI layout, an archive, a registry). Sources know I/O, never layer formats; nothing is read
+/// until asked.
+/// </summary>
+public interface IImageSource : IAsyncDisposable
+{
+    /// <summary>A human-readable name for messages, e.g. <c>oci-archive:/tmp/app.tar</c>. Never holds credentials.</summary>
+    string DisplayName { get; }
+
+    /// <summary>The images selected by the source reference (one, unless the reference named none and the source holds several tags of one image).</summary>
+    Task<IReadOnlyList<SourceImage>> ResolveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a small blob (manifest, index, config) whole and verifies it against the descriptor's digest and size.</summary>
+    /// <exception cref="Errors.ChunkedBuildException">CHB2003 when the blob is missing, CHB2004 when its bytes do not match.</exception>
+    Task<byte[]> ReadBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Opens a blob as a stream of its stored bytes. The stream is not verified: the caller hashes what it reads and compares it with
+    /// <see cref="Descriptor.Digest"/>. Every call returns a fresh stream.
+    /// </summary>
+    Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default);
+}
