@@ -14,8 +14,17 @@ public sealed record ConversionRequest
     /// <summary>The tags to publish; empty → the source's tags, or <c>latest</c>.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
-    /// <summary>Compression level (format default when null).</summary>
+    /// <summary>Compression level for every format (format default when null); <see cref="ZstdLevel"/> / <see cref="GzipLevel"/> override it.</summary>
     public int? Level { get; init; }
+
+    /// <summary>zstd level (1-22) for zstd:chunked layers.</summary>
+    public int? ZstdLevel { get; init; }
+
+    /// <summary>gzip level (0-9) for eStargz layers.</summary>
+    public int? GzipLevel { get; init; }
+
+    /// <summary>The level a format is written at (null: the format's default).</summary>
+    public int? LevelFor(string format) => format == "zstd-chunked" ? ZstdLevel ?? Level : GzipLevel ?? Level;
 
     /// <summary>eStargz chunk size in bytes.</summary>
     public long ChunkSize { get; init; } = Formats.FormatOptions.DefaultEStargzChunkSize;

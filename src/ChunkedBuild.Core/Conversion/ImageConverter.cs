@@ -20,6 +20,12 @@ public sealed class ImageConverter
     {
         if (request.Variants.Count == 0) throw new ChunkedBuildException(ErrorCodes.InvalidOption, "no variant to produce");
         if (request.Jobs < 1) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"--jobs must be at least 1 (got {request.Jobs})");
+        foreach (var variant in request.Variants)
+        {
+            var (min, max) = variant == LayerVariant.ZstdChunked ? (1, 22) : (0, 9);
+            if (variant.FormatName() is { } format && request.LevelFor(format) is { } level && (level < min || level > max))
+                throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"compression level {level} is out of range for {variant.Name()} ({min}-{max}); set --zstd-level / --gzip-level separately");
+        }
         _request = request with { Variants = [.. request.Variants.Distinct().Order()] };
         _observer = observer ?? new SilentConversionObserver();
     }

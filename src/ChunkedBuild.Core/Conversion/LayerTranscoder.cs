@@ -55,7 +55,7 @@ public sealed class LayerTranscoder
         }
 
         var prioritized = _request.PrioritizedFiles.TryGetValue(layer.Digest, out var list) ? list : [];
-        var key = LayerStore.Key(layer.Digest, format, CanonicalOptions(prioritized), _request.ToolVersion);
+        var key = LayerStore.Key(layer.Digest, format, CanonicalOptions(format, prioritized), _request.ToolVersion);
         if (_store.TryGet(key) is var (record, blobPath))
         {
             if (record.SourceDiffId != diffId) throw DiffIdMismatch(layer, record.SourceDiffId, diffId);
@@ -68,7 +68,7 @@ public sealed class LayerTranscoder
         _observer.LayerStarted(work);
         var options = new FormatOptions
         {
-            Level = _request.Level,
+            Level = _request.LevelFor(format),
             ChunkSize = _request.ChunkSize,
             PrioritizedFiles = prioritized,
             DegreeOfParallelism = Math.Max(1, _request.ThreadsPerLayer),
@@ -157,10 +157,10 @@ public sealed class LayerTranscoder
         _ => throw new ChunkedBuildException(ErrorCodes.UnknownMediaType, $"unknown layer media type '{mediaType}' (expected an OCI or Docker v2 tar, tar+gzip or tar+zstd layer)"),
     };
 
-    private string CanonicalOptions(IReadOnlyList<string> prioritized)
+    private string CanonicalOptions(string format, IReadOnlyList<string> prioritized)
     {
         var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
-        return $"level={_request.Level?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list}";
+        return $"level={_request.LevelFor(format)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list}";
     }
 
     /// <summary>Hashes and counts the compressed source bytes and reports them to the work item's progress counter.</summary>
