@@ -64,6 +64,12 @@ public static class ErrorCodes
     /// <summary>A manifest, index or config is not valid JSON of its kind.</summary>
     public const string MalformedDocument = "CHB2005";
 
+    // ---- prioritization input (30xx) ----
+    /// <summary>A prioritization manifest (YAML) breaks its schema: unknown key, wrong type, bad glob, unsupported version.</summary>
+    public const string InvalidPrioritizationManifest = "CHB3001";
+    /// <summary>An access record file (<c>--record-in</c>) has a line that is neither a record entry nor a path.</summary>
+    public const string InvalidAccessRecord = "CHB3002";
+
     // ---- options, usage and I/O (9xxx) ----
     /// <summary>An option value is out of range or inconsistent.</summary>
     public const string InvalidOption = "CHB9001";
