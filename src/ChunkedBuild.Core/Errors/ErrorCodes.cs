@@ -68,6 +68,12 @@ public static class ErrorCodes
     /// <summary>A layer decompresses to bytes whose sha256 differs from the config's <c>rootfs.diff_ids</c> entry, or the counts differ.</summary>
     public const string DiffIdMismatch = "CHB2007";
 
+    // ---- prioritization input (30xx) ----
+    /// <summary>A prioritization manifest (YAML) breaks its schema: unknown key, wrong type, bad glob, unsupported version.</summary>
+    public const string InvalidPrioritizationManifest = "CHB3001";
+    /// <summary>An access record file (<c>--record-in</c>) has a line that is neither a record entry nor a path.</summary>
+    public const string InvalidAccessRecord = "CHB3002";
+
     // ---- options, usage and I/O (9xxx) ----
     /// <summary>An option value is out of range or inconsistent.</summary>
     public const string InvalidOption = "CHB9001";
