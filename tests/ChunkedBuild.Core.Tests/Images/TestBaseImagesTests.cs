@@ -78,7 +78,7 @@ public sealed class TestBaseImagesTests(PublishedImages images) : IDisposable
         var archive = ImageArchive.Read(await images.BaseDockerArchiveAsync());
         using var manifestJson = archive.Json("manifest.json");
         var image = Assert.Single(manifestJson.RootElement.EnumerateArray());
-        Assert.Equal(["base:1"], image.GetProperty("RepoTags").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal(["docker.io/library/base:1"], image.GetProperty("RepoTags").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal(2, image.GetProperty("Layers").GetArrayLength());
     }
 

@@ -50,6 +50,7 @@ public sealed class PublishedImages : IDisposable
         {
             var bases = await BaseImagesAsync();
             var folder = Path.Combine(Folder, "skopeo", "base-layout");
+            Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
             Skopeo.Copy("docker://" + bases.Oci, $"oci:{folder}:{TestBaseImages.Tag}");
             return folder;
         });
@@ -94,7 +95,7 @@ public sealed class PublishedImages : IDisposable
     /// <summary>An OCI layout folder holding <c>base:1</c> under tag <c>1</c>, written by <c>skopeo copy … oci:&lt;dir&gt;:1</c>.</summary>
     public Task<string> BaseOciLayoutAsync() => Get(_baseOciLayout);
 
-    /// <summary>A docker-archive tar of <c>base:1</c> (RepoTags <c>base:1</c>), written by <c>skopeo copy … docker-archive:&lt;file&gt;:base:1</c>.</summary>
+    /// <summary>A docker-archive tar of <c>base:1</c> (skopeo records RepoTags <c>docker.io/library/base:1</c>), written by <c>skopeo copy … docker-archive:&lt;file&gt;:base:1</c>.</summary>
     public Task<string> BaseDockerArchiveAsync() => Get(_baseDockerArchive);
 
     private Task<(LocalRegistry Registry, PushedBaseImages Bases)> Started() => Get(_registry);
