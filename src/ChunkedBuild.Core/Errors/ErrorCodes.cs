@@ -63,6 +63,10 @@ public static class ErrorCodes
     public const string DigestMismatch = "CHB2004";
     /// <summary>A manifest, index or config is not valid JSON of its kind.</summary>
     public const string MalformedDocument = "CHB2005";
+    /// <summary>A manifest names a layer media type ChunkedBuild does not know (so it cannot tell how the layer is compressed).</summary>
+    public const string UnknownMediaType = "CHB2006";
+    /// <summary>A layer decompresses to bytes whose sha256 differs from the config's <c>rootfs.diff_ids</c> entry, or the counts differ.</summary>
+    public const string DiffIdMismatch = "CHB2007";
 
     // ---- options, usage and I/O (9xxx) ----
     /// <summary>An option value is out of range or inconsistent.</summary>
