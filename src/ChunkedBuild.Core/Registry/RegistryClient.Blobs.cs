@@ -68,7 +68,8 @@ public sealed partial class RegistryClient
         }
         catch (RetryableStatusException e)
         {
-            throw await RegistryErrors.FromResponseAsync(e.Response, operation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // SendAsync already retried; a retryable status here is the last one.
+            throw e.ToFinal(1);
         }
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         if (offset > 0 && response.StatusCode == HttpStatusCode.OK)

@@ -68,7 +68,8 @@ public sealed partial class RegistryClient
     {
         var url = session.Location!;
         using var response = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Get, url), cancellationToken).ConfigureAwait(false);
-        if (RetryPolicy.IsRetryable(response.StatusCode)) throw new RetryableStatusException(response, RegistryErrors.Describe(HttpMethod.Get, url));
+        if (RetryPolicy.IsRetryable(response.StatusCode))
+            throw await RetryableStatusException.FromAsync(response, RegistryErrors.Describe(HttpMethod.Get, url), cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.NoContent) return false;
         var range = response.Headers.TryGetValues("Range", out var values) ? values.FirstOrDefault() : null;
         if (RegistryQuirks.ResumeOffset(range) is not { } offset || offset > session.Descriptor.Size) return false;

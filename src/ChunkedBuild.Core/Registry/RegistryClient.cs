@@ -125,7 +125,7 @@ public sealed partial class RegistryClient : IDisposable
     internal static async Task EnsureAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken, params HttpStatusCode[] expected)
     {
         if (expected.Contains(response.StatusCode)) return;
-        if (RetryPolicy.IsRetryable(response.StatusCode)) throw new RetryableStatusException(response, operation);
+        if (RetryPolicy.IsRetryable(response.StatusCode)) throw await RetryableStatusException.FromAsync(response, operation, cancellationToken).ConfigureAwait(false);
         throw await RegistryErrors.FromResponseAsync(response, operation, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 

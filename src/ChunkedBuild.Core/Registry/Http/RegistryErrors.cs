@@ -14,9 +14,17 @@ internal static class RegistryErrors
     /// <summary><c>METHOD scheme://host/path</c>: the query is left out (upload URLs carry state tokens, some registries signed URLs).</summary>
     public static string Describe(HttpMethod method, Uri uri) => $"{method} {uri.GetLeftPart(UriPartial.Path)}";
 
-    /// <summary>Throws for a non-success response (disposing it); <paramref name="notFoundCode"/> is the code for a 404.</summary>
+    /// <summary>The coded error for a non-success response (disposing it); <paramref name="notFoundCode"/> is the code for a 404.</summary>
     public static async Task<ChunkedBuildException> FromResponseAsync(HttpResponseMessage response, string operation, string? notFoundCode = null,
-        int attempts = 1, CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default)
+    {
+        var (code, text) = await TextAsync(response, operation, cancellationToken, notFoundCode).ConfigureAwait(false);
+        return new ChunkedBuildException(code, text);
+    }
+
+    /// <summary>The code and text of the error for a non-success response (disposing it).</summary>
+    public static async Task<(string Code, string Text)> TextAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken,
+        string? notFoundCode = null)
     {
         using (response)
         {
@@ -28,8 +36,7 @@ internal static class RegistryErrors
                 HttpStatusCode.NotFound when notFoundCode is not null => notFoundCode,
                 _ => ErrorCodes.RegistryRequestFailed,
             };
-            var tries = attempts > 1 ? $" (after {attempts} attempts)" : "";
-            return new ChunkedBuildException(code, $"{operation} failed with HTTP {(int)status} {response.ReasonPhrase}{tries}{details}");
+            return (code, $"{operation} failed with HTTP {(int)status} {response.ReasonPhrase}{details}");
         }
     }
 

@@ -75,7 +75,8 @@ internal sealed class RegistryHttp : IDisposable
         {
             using var request = create();
             var response = await SendOnceAsync(request, ct).ConfigureAwait(false);
-            if (RetryPolicy.IsRetryable(response.StatusCode)) throw new RetryableStatusException(response, RegistryErrors.Describe(request.Method, request.RequestUri!));
+            if (RetryPolicy.IsRetryable(response.StatusCode))
+                throw await RetryableStatusException.FromAsync(response, RegistryErrors.Describe(request.Method, request.RequestUri!), ct).ConfigureAwait(false);
             return response;
         }, cancellationToken);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using ChunkedBuild.Core.Errors;
 
 namespace ChunkedBuild.Core.Registry.Http;
@@ -42,10 +41,8 @@ internal sealed class RetryPolicy
             }
             catch (RetryableStatusException e)
             {
-                if (budget.Attempt >= MaxAttempts)
-                    throw await RegistryErrors.FromResponseAsync(e.Response, e.Operation, attempts: budget.Total, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (budget.Attempt >= MaxAttempts) throw e.ToFinal(budget.Total);
                 var wait = e.RetryAfter is { } after ? Min(after, _options.MaxDelay) : Backoff(budget.Attempt);
-                e.Response.Dispose();
                 await _options.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransient(e, cancellationToken))
@@ -115,13 +112,36 @@ internal sealed class RetryBudget
     public void Reset() => Attempt = 0;
 }
 
-/// <summary>Thrown inside an attempt for a response whose status is worth retrying; carries the response for the final error.</summary>
-internal sealed class RetryableStatusException(HttpResponseMessage response, string operation)
-    : Exception($"{operation}: HTTP {(int)response.StatusCode}")
+/// <summary>
+/// Thrown inside an attempt for a response whose status is worth retrying. The response is read (its <c>errors[]</c>) and disposed
+/// when this is made, so the final error can be reported after the response is gone.
+/// </summary>
+internal sealed class RetryableStatusException : Exception
 {
-    public HttpResponseMessage Response { get; } = response;
+    private RetryableStatusException(string code, string text, TimeSpan? retryAfter) : base(text)
+    {
+        Code = code;
+        Text = text;
+        RetryAfter = retryAfter;
+    }
 
-    public string Operation { get; } = operation;
+    /// <summary>The error code to report when attempts run out.</summary>
+    public string Code { get; }
 
-    public TimeSpan? RetryAfter { get; } = RetryPolicy.RetryAfter(response);
+    /// <summary>The error text (method, URL, status, the registry's errors).</summary>
+    public string Text { get; }
+
+    /// <summary>The wait the registry asked for, if any.</summary>
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>Reads and disposes <paramref name="response"/>.</summary>
+    public static async Task<RetryableStatusException> FromAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
+        var retryAfter = RetryPolicy.RetryAfter(response);
+        var error = await RegistryErrors.TextAsync(response, operation, cancellationToken).ConfigureAwait(false);
+        return new RetryableStatusException(error.Code, error.Text, retryAfter);
+    }
+
+    /// <summary>The coded error to throw once attempts run out.</summary>
+    public ChunkedBuildException ToFinal(int attempts) => new(Code, attempts > 1 ? $"{Text} (after {attempts} attempts)" : Text);
 }
