@@ -27,7 +27,7 @@ public static class ChunkedCli
             {ExitCodes.Help}
             """)
         {
-            CommonOptions.Verbose, CommonOptions.Quiet, layer,
+            CommonOptions.Verbose, CommonOptions.Quiet, layer, PushCommand.Create(),
         };
     }
 
