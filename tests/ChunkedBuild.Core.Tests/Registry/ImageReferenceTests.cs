@@ -81,3 +81,19 @@ public sealed class ImageReferenceTests
     [InlineData(null, null)]
     public void Resume_offsets_come_from_the_range_header(string? range, long? offset) => Assert.Equal(offset, RegistryQuirks.ResumeOffset(range));
 }
+
+public sealed class RegistryImageTransportTests
+{
+    [Fact]
+    public async Task Docker_locations_open_registry_sources_and_sinks_with_the_reference_tag()
+    {
+        var transports = new ChunkedBuild.Core.Conversion.ImageTransports(new ChunkedBuild.Core.Conversion.RegistryImageTransport(new RegistryClientOptions()), null);
+        await using var sink = transports.OpenSink("docker://127.0.0.1:5000/apps/x:2.0", out var tag);
+        Assert.Equal("2.0", tag);
+        Assert.Equal("docker://127.0.0.1:5000/apps/x", sink.DisplayName);
+        await using var hub = transports.OpenSink("docker://alpine", out var hubTag);
+        Assert.Equal("latest", hubTag);
+        await using var source = transports.OpenSource("docker://ghcr.io/org/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+        Assert.Equal("docker://ghcr.io/org/app@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", source.DisplayName);
+    }
+}
