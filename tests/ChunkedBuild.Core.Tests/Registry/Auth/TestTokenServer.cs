@@ -23,6 +23,7 @@ internal sealed class TestTokenServer : IDisposable
     private readonly Task _loop;
     private readonly Lock _lock = new();
     private readonly List<string> _requests = [];
+    private readonly List<string> _issued = [];
 
     public TestTokenServer(X509Certificate2 signer, string user, string password, string issuer, string service)
     {
@@ -44,6 +45,9 @@ internal sealed class TestTokenServer : IDisposable
 
     /// <summary>One line per token request: <c>METHOD scope1 scope2 …</c> (scopes as requested).</summary>
     public IReadOnlyList<string> Requests { get { lock (_lock) return _requests.ToArray(); } }
+
+    /// <summary>Every token issued so far (secrets that must never reach logs or messages).</summary>
+    public IReadOnlyList<string> IssuedTokens { get { lock (_lock) return _issued.ToArray(); } }
 
     /// <summary>The registry's <c>auth:</c> section for this server.</summary>
     public string RegistryAuthYaml(string rootCertBundle) =>
@@ -95,6 +99,7 @@ internal sealed class TestTokenServer : IDisposable
             return;
         }
         var token = Issue(user!, scopes);
+        lock (_lock) _issued.Add(token);
         await WriteAsync(response, new JsonObject { ["token"] = token, ["expires_in"] = 300 }.ToJsonString());
     }
 
