@@ -14,21 +14,21 @@ internal static partial class BenchInputs
     private static readonly string[] Frameworks = ["Microsoft.NETCore.App", "Microsoft.AspNetCore.App"];
 
     /// <summary>Writes the tar into <paramref name="folder"/> and returns its path.</summary>
-    public static string RuntimeTar(string folder, long minimumBytes)
+    public static string RuntimeTar(string folder, long minimumBytes, string name = "runtime")
     {
         var roots = RuntimeFolders();
         if (roots.Count == 0) throw new InvalidOperationException("no .NET shared runtime found with 'dotnet --list-runtimes'");
         var files = roots.SelectMany(root => Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
                 .Order(StringComparer.Ordinal)
-                .Select(file => (file, name: Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(root)!)!, file).Replace('\\', '/'))))
+                .Select(file => (file, entryName: Path.GetRelativePath(Path.GetDirectoryName(Path.GetDirectoryName(root)!)!, file).Replace('\\', '/'))))
             .ToList();
-        var path = Path.Combine(folder, "runtime.tar");
+        var path = Path.Combine(folder, name + ".tar");
         using (var stream = File.Create(path))
         using (var writer = new TarWriter(stream, TarEntryFormat.Pax))
         {
             for (var copy = 0; copy == 0 || stream.Length < minimumBytes; copy++)
             {
-                foreach (var (file, name) in files) writer.WriteEntry(file, $"copy{copy}/{name}");
+                foreach (var (file, entryName) in files) writer.WriteEntry(file, name == "runtime" ? $"copy{copy}/{entryName}" : $"{name}/copy{copy}/{entryName}");
             }
         }
         return path;

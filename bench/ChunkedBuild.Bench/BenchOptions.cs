@@ -12,7 +12,7 @@ namespace ChunkedBuild.Bench;
 /// <param name="Runs">Timed runs per writer (best one reported), after one warm-up run.</param>
 /// <param name="RssGb">When above 0: the memory mode, a tar of this many GB and only our writers, one run each.</param>
 /// <param name="ResultPath">Where the JSON results go.</param>
-internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath)
+internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -25,6 +25,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         var runs = 3;
         double rssGb = 0;
         string? output = null;
+        long imageMb = 0;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -35,13 +36,14 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--rss-gb": rssGb = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--output": output = Path.GetFullPath(Next()); break;
+                case "--image-mb": imageMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         if (sizeMb < 1 || runs < 1 || rssGb < 0) throw new ArgumentException("--size-mb and --runs must be at least 1, --rss-gb positive");
         if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
-        var defaultName = rssGb > 0 ? "latest-rss.json" : "latest.json";
-        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName));
+        var defaultName = imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
+        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb);
     }
 
     /// <summary>Usage text.</summary>
@@ -51,7 +53,9 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
           --size-mb N    size of the built tar in MB (default 100)
           --runs N       timed runs per writer after one warm-up; the best is reported (default 3)
           --rss-gb N     memory mode: an N GB tar, our two writers only, one run each; reports peak RSS (target <= 300 MB)
-          --output FILE  JSON results (default bench/results/latest.json, or latest-rss.json in memory mode)
+          --image-mb N   image mode: a 4-layer gzip image of N MB of layers (500 for the README figure) converted end to end (both
+                         variants) vs the layer engine on the same layers, and again with a warm cache
+          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json or latest-image.json)
         """;
 
     private static string RepoRoot()

@@ -14,6 +14,7 @@ public static class BenchProgram
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length > 0 && args[0] == "--child") return await ChildRun.RunAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "--child-image") return await ImageBench.ChildAsync(args[1..]);
         BenchOptions options;
         try
         {
@@ -28,6 +29,7 @@ public static class BenchProgram
         var work = Directory.CreateTempSubdirectory("chunkedbuild-bench-");
         try
         {
+            if (options.ImageMb > 0) return ImageBench.Run(work.FullName, options.ImageMb, options.Runs, options.ResultPath);
             var minimum = options.MemoryMode ? (long)(options.RssGb * (1L << 30)) : options.SizeMb * 1_000_000;
             if (options.Input is null) Console.WriteLine($"building a tar of the .NET shared runtime (at least {minimum / 1e6:F0} MB)…");
             var tar = options.Input ?? BenchInputs.RuntimeTar(work.FullName, minimum);

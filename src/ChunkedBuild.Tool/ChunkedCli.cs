@@ -21,13 +21,20 @@ public static class ChunkedCli
             LayerConvertCommand.Create(), LayerVerifyCommand.Create(),
         };
         return new RootCommand($"""
-            ChunkedBuild: turn container image layers into lazily pullable zstd:chunked and eStargz layers.
-            Run 'dotnet chunked layer convert --help' to start.
+            ChunkedBuild: turn container images into lazily pullable zstd:chunked and eStargz images.
+
+            Examples:
+              dotnet chunked convert app.tar.gz oci:out/app            # the SDK's PublishContainer archive → OCI layout
+              dotnet chunked inspect oci:out/app
+              dotnet chunked verify oci:out/app
+
+            Run 'dotnet chunked <command> --help' for the options of each command.
 
             {ExitCodes.Help}
             """)
         {
-            CommonOptions.Verbose, CommonOptions.Quiet, layer,
+            CommonOptions.Verbose, CommonOptions.Quiet,
+            ImageConvertCommand.Create(), InspectCommand.Create(), VerifyCommand.Create(), layer,
         };
     }
 

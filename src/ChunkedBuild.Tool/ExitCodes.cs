@@ -23,7 +23,7 @@ public static class ExitCodes
     /// <summary>Help text listing the codes.</summary>
     public const string Help = """
         Exit codes: 0 ok; 1 verification failed; 2 usage error (bad or missing options, CHB9001);
-          3 input refused or invalid (CHB1xxx); 4 I/O error (CHB9002); 70 internal error (a bug; please report it).
+          3 input refused or invalid (CHB1xxx tar/layer, CHB2xxx image); 4 I/O error (CHB9002); 70 internal error (a bug; please report it).
         Errors are printed on stderr as 'error CHBxxxx: message'.
         """;
 

@@ -63,6 +63,16 @@ public static class ErrorCodes
     public const string DigestMismatch = "CHB2004";
     /// <summary>A manifest, index or config is not valid JSON of its kind.</summary>
     public const string MalformedDocument = "CHB2005";
+    /// <summary>A manifest names a layer media type ChunkedBuild does not know (so it cannot tell how the layer is compressed).</summary>
+    public const string UnknownMediaType = "CHB2006";
+    /// <summary>A layer decompresses to bytes whose sha256 differs from the config's <c>rootfs.diff_ids</c> entry, or the counts differ.</summary>
+    public const string DiffIdMismatch = "CHB2007";
+
+    // ---- prioritization input (30xx) ----
+    /// <summary>A prioritization manifest (YAML) breaks its schema: unknown key, wrong type, bad glob, unsupported version.</summary>
+    public const string InvalidPrioritizationManifest = "CHB3001";
+    /// <summary>An access record file (<c>--record-in</c>) has a line that is neither a record entry nor a path.</summary>
+    public const string InvalidAccessRecord = "CHB3002";
 
     // ---- registry authentication (45xx) ----
     /// <summary>The registry still answered 401 after the client answered its challenge (wrong or missing credentials).</summary>

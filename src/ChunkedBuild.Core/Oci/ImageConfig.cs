@@ -36,6 +36,9 @@ public sealed class ImageConfig
     /// <summary><c>config.Cmd</c>, or empty.</summary>
     public IReadOnlyList<string> Cmd => Strings("Cmd");
 
+    /// <summary><c>config.Env</c> (<c>NAME=value</c> strings), or empty.</summary>
+    public IReadOnlyList<string> Env => Strings("Env");
+
     /// <summary><c>config.WorkingDir</c>, or null.</summary>
     public string? WorkingDir => _root["config"]?["WorkingDir"]?.GetValue<string>();
 

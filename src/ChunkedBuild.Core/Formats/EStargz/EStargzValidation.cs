@@ -31,6 +31,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
         CheckTocDigest(annotations, tocDigest);
         var toc = EStargzTocParser.Parse(tocJson);
         EntryCount = toc.Entries.Count;
+        if (request.TocOnly) return;
         var files = EStargzTocRules.Check(toc.Entries, tocOffset, failures);
 
         Stage = "content";

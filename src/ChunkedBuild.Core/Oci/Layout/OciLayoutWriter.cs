@@ -20,13 +20,17 @@ public sealed class OciLayoutWriter : IDisposable
     {
         _target = Path.GetFullPath(target);
         var parent = Path.GetDirectoryName(_target) ?? throw new ArgumentException("no parent folder", nameof(target));
+        if (File.Exists(_target))
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"'{target}' is a file; an OCI layout destination must be a folder (or use oci-archive:)");
+        if (Directory.Exists(_target) && Directory.EnumerateFileSystemEntries(_target).Any() && !File.Exists(Path.Combine(_target, OciLayoutFiles.LayoutFile)))
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"'{target}' is a folder with other content; it will not be replaced by an OCI layout");
         Directory.CreateDirectory(parent);
         _staging = Path.Combine(parent, $".{Path.GetFileName(_target)}.{Guid.NewGuid():N}.tmp");
         Directory.CreateDirectory(Path.Combine(_staging, OciLayoutFiles.BlobsFolder, Digest.Sha256Algorithm));
     }
 
     /// <summary>Writes a blob from a stream, verifying that it hashes to <paramref name="digest"/> (CHB2004 otherwise).</summary>
-    public void WriteBlob(Digest digest, Stream content)
+    public void WriteBlob(Digest digest, Stream content, long? expectedSize = null)
     {
         var path = Path.Combine(_staging, OciLayoutFiles.BlobPath(digest));
         if (File.Exists(path)) return;
@@ -49,8 +53,20 @@ public sealed class OciLayoutWriter : IDisposable
             File.Delete(temp);
             throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"blob content hashes to {actual}, expected {digest}");
         }
+        var length = new FileInfo(temp).Length;
+        if (expectedSize is { } size && length != size)
+        {
+            File.Delete(temp);
+            throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"blob {digest} has {length} bytes, its descriptor says {size}");
+        }
         File.Move(temp, path);
     }
+
+    /// <summary>Whether the staged layout already holds the blob.</summary>
+    public bool Contains(Digest digest) => File.Exists(Path.Combine(_staging, OciLayoutFiles.BlobPath(digest)));
+
+    /// <summary>The staging folder (for callers that package the layout differently, e.g. as a tar).</summary>
+    public string StagingPath => _staging;
 
     /// <summary>Writes a small blob (a manifest or config) and returns its digest.</summary>
     public Digest WriteBlob(ReadOnlySpan<byte> content)
@@ -71,12 +87,18 @@ public sealed class OciLayoutWriter : IDisposable
         _entries.Add(descriptor with { Annotations = annotations.Count == 0 ? null : annotations });
     }
 
-    /// <summary>Writes <c>oci-layout</c> and <c>index.json</c> and moves the layout into place.</summary>
-    public void Commit()
+    /// <summary>Writes <c>oci-layout</c> and <c>index.json</c> into the staging folder (for callers that package it themselves).</summary>
+    public void FinishStaging()
     {
         File.WriteAllText(Path.Combine(_staging, OciLayoutFiles.LayoutFile), OciLayoutFiles.LayoutContent);
         var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = _entries });
         File.WriteAllBytes(Path.Combine(_staging, OciLayoutFiles.IndexFile), index.Raw.ToArray());
+    }
+
+    /// <summary>Writes <c>oci-layout</c> and <c>index.json</c> and moves the layout into place.</summary>
+    public void Commit()
+    {
+        FinishStaging();
         if (Directory.Exists(_target))
         {
             var old = _staging + ".old";

@@ -1,0 +1,52 @@
+using ChunkedBuild.Core.Oci;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>Everything an image conversion needs to know, as one immutable record: the tool, the MSBuild task and the action all build one.</summary>
+public sealed record ConversionRequest
+{
+    /// <summary>The variants to produce (default <c>estargz,zstd-chunked</c>).</summary>
+    public IReadOnlyList<LayerVariant> Variants { get; init; } = LayerVariants.Default;
+
+    /// <summary>How the variants are published.</summary>
+    public PublishMode Publish { get; init; } = PublishMode.Index;
+
+    /// <summary>The tags to publish; empty → the source's tags, or <c>latest</c>.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Compression level for every format (format default when null); <see cref="ZstdLevel"/> / <see cref="GzipLevel"/> override it.</summary>
+    public int? Level { get; init; }
+
+    /// <summary>zstd level (1-22) for zstd:chunked layers.</summary>
+    public int? ZstdLevel { get; init; }
+
+    /// <summary>gzip level (0-9) for eStargz layers.</summary>
+    public int? GzipLevel { get; init; }
+
+    /// <summary>The level a format is written at (null: the format's default).</summary>
+    public int? LevelFor(string format) => format == "zstd-chunked" ? ZstdLevel ?? Level : GzipLevel ?? Level;
+
+    /// <summary>eStargz chunk size in bytes.</summary>
+    public long ChunkSize { get; init; } = Formats.FormatOptions.DefaultEStargzChunkSize;
+
+    /// <summary>How many layers are converted at once.</summary>
+    public int Jobs { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Threads each layer conversion may use.</summary>
+    public int ThreadsPerLayer { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Fail (instead of keeping the layer in its original compression) when a format cannot represent a layer.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>The converted-layer cache folder; null disables the cache.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>The folder for temporary files (default: the system's temp folder).</summary>
+    public string? TempDirectory { get; init; }
+
+    /// <summary>Files to put first, per source layer digest, in each layer's own tar spelling (empty: no prioritization).</summary>
+    public IReadOnlyDictionary<Digest, IReadOnlyList<string>> PrioritizedFiles { get; init; } = new Dictionary<Digest, IReadOnlyList<string>>();
+
+    /// <summary>The tool version, part of every cache key (a new version never reuses an older version's layers).</summary>
+    public string ToolVersion { get; init; } = typeof(ConversionRequest).Assembly.GetName().Version?.ToString() ?? "0";
+}

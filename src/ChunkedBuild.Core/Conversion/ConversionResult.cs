@@ -1,0 +1,47 @@
+using ChunkedBuild.Core.Oci;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>A tag written to the destination and what it points at.</summary>
+/// <param name="Tag">The tag.</param>
+/// <param name="Descriptor">The manifest or index it names.</param>
+/// <param name="Variant">The variant, for <see cref="PublishMode.Tags"/>; null for an index holding every variant.</param>
+public sealed record PublishedTag(string Tag, Descriptor Descriptor, LayerVariant? Variant);
+
+/// <summary>Totals for one variant across all platforms (layers counted once per distinct source layer).</summary>
+public sealed record VariantSummary
+{
+    /// <summary>The variant.</summary>
+    public required LayerVariant Variant { get; init; }
+
+    /// <summary>The manifests written, one per platform.</summary>
+    public required IReadOnlyList<VariantManifest> Manifests { get; init; }
+
+    /// <summary>Sum of the variant's distinct layer sizes.</summary>
+    public required long LayerBytes { get; init; }
+
+    /// <summary>Sum of the source's distinct layer sizes.</summary>
+    public required long OriginalLayerBytes { get; init; }
+
+    /// <summary>Layers converted in this run.</summary>
+    public required int Converted { get; init; }
+
+    /// <summary>Layers reused: from the cache or already in the format.</summary>
+    public required int Reused { get; init; }
+
+    /// <summary>Layers kept in their original compression (the format could not represent them), or passed through for the original variant.</summary>
+    public required int Kept { get; init; }
+}
+
+/// <summary>What a conversion wrote.</summary>
+public sealed record ConversionResult
+{
+    /// <summary>The tags written, in order.</summary>
+    public required IReadOnlyList<PublishedTag> Tags { get; init; }
+
+    /// <summary>Per-variant totals, in publishing order.</summary>
+    public required IReadOnlyList<VariantSummary> Variants { get; init; }
+
+    /// <summary>The warnings raised (e.g. layers kept in their original compression).</summary>
+    public required IReadOnlyList<string> Warnings { get; init; }
+}

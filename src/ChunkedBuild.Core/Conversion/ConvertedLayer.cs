@@ -1,0 +1,25 @@
+using ChunkedBuild.Core.Oci;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>One layer of one variant, ready to be written: its descriptor, its DiffID and where its bytes are.</summary>
+public sealed record ConvertedLayer
+{
+    /// <summary>The layer descriptor for the variant's manifest (OCI media type, annotations).</summary>
+    public required Descriptor Descriptor { get; init; }
+
+    /// <summary>The sha256 of the layer's uncompressed tar (its config <c>rootfs.diff_ids</c> entry).</summary>
+    public required Digest DiffId { get; init; }
+
+    /// <summary>What happened.</summary>
+    public required LayerOutcome Outcome { get; init; }
+
+    /// <summary>The file holding the converted bytes; null when the bytes are the source blob itself.</summary>
+    public string? BlobFile { get; init; }
+
+    /// <summary>The TOC digest, for converted formats.</summary>
+    public Digest? TocDigest { get; init; }
+
+    /// <summary>Why the layer was kept in its original compression (code, entry and rule), when it was.</summary>
+    public string? KeptReason { get; init; }
+}

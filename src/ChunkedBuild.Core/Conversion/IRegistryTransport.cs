@@ -1,0 +1,13 @@
+using ChunkedBuild.Core.Oci.Transport;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>Opens registry (<c>docker://</c>) locations; supplied by the edge that knows the user's credentials and TLS settings.</summary>
+public interface IRegistryTransport
+{
+    /// <summary>A source reading <paramref name="location"/>.</summary>
+    IImageSource CreateSource(ImageLocation location);
+
+    /// <summary>A sink pushing to <paramref name="location"/>; <paramref name="tag"/> receives the tag the reference names, if any.</summary>
+    IImageSink CreateSink(ImageLocation location, out string? tag);
+}

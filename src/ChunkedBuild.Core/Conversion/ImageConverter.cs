@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Oci.Transport;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>
+/// Converts whole images: every platform of the source, every layer, into every requested variant, in parallel (bounded by
+/// <see cref="ConversionRequest.Jobs"/>), then writes blobs, configs, manifests, indexes and tags to the sink and commits. A layer shared
+/// by several platforms is converted once. The output depends only on the input and the request, never on timing or core count.
+/// </summary>
+public sealed class ImageConverter
+{
+    private readonly ConversionRequest _request;
+    private readonly IConversionObserver _observer;
+
+    /// <summary>Creates a converter for <paramref name="request"/>.</summary>
+    public ImageConverter(ConversionRequest request, IConversionObserver? observer = null)
+    {
+        if (request.Variants.Count == 0) throw new ChunkedBuildException(ErrorCodes.InvalidOption, "no variant to produce");
+        if (request.Jobs < 1) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"--jobs must be at least 1 (got {request.Jobs})");
+        foreach (var variant in request.Variants)
+        {
+            var (min, max) = variant == LayerVariant.ZstdChunked ? (1, 22) : (0, 9);
+            if (variant.FormatName() is { } format && request.LevelFor(format) is { } level && (level < min || level > max))
+                throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"compression level {level} is out of range for {variant.Name()} ({min}-{max}); set --zstd-level / --gzip-level separately");
+        }
+        _request = request with { Variants = [.. request.Variants.Distinct().Order()] };
+        _observer = observer ?? new SilentConversionObserver();
+    }
+
+    /// <summary>Converts the images <paramref name="source"/> selects and writes them to <paramref name="sink"/>.</summary>
+    public async Task<ConversionResult> ConvertAsync(IImageSource source, IImageSink sink, CancellationToken cancellationToken = default)
+    {
+        var warnings = new ConcurrentQueue<string>();
+        var observer = new WarningCollector(_observer, warnings);
+        using var store = _request.CacheDirectory is null ? LayerStore.Temporary(_request.TempDirectory) : LayerStore.Persistent(_request.CacheDirectory);
+        using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = failFast.Token;
+
+        var images = await source.ResolveAsync(token).ConfigureAwait(false);
+        var roots = new List<(SourceImage Image, IReadOnlyList<PlatformImage> Platforms)>();
+        foreach (var image in images)
+            roots.Add((image, await ImageWalker.CollectAsync(source, image.Descriptor, observer, token).ConfigureAwait(false)));
+
+        var transcoder = new LayerTranscoder(source, store, _request, observer);
+        using var jobs = new SemaphoreSlim(_request.Jobs);
+        var layerTasks = new ConcurrentDictionary<(Digest, LayerVariant), Lazy<Task<ConvertedLayer>>>();
+        var blobTasks = new ConcurrentDictionary<Digest, Lazy<Task>>();
+
+        Task<ConvertedLayer> Layer(Descriptor layer, Digest diffId, LayerVariant variant) =>
+            layerTasks.GetOrAdd((layer.Digest, variant), _ => new Lazy<Task<ConvertedLayer>>(async () =>
+            {
+                ConvertedLayer converted;
+                await jobs.WaitAsync(token).ConfigureAwait(false);
+                try
+                {
+                    converted = await Task.Run(() => transcoder.TranscodeAsync(layer, diffId, variant, token), token).ConfigureAwait(false);
+                }
+                finally
+                {
+                    jobs.Release();
+                }
+                var content = converted.BlobFile is { } file ? BlobContent.FromFile(file) : new BlobContent(ct => source.OpenBlobAsync(layer, ct), source);
+                await Blob(converted.Descriptor, content).ConfigureAwait(false);
+                return converted;
+            })).Value;
+
+        Task Blob(Descriptor descriptor, BlobContent content) =>
+            blobTasks.GetOrAdd(descriptor.Digest, _ => new Lazy<Task>(() => sink.WriteBlobAsync(descriptor, content, token))).Value;
+
+        var perImage = new List<(SourceImage Image, Task<VariantManifest[]> Manifests)>();
+        foreach (var (image, platforms) in roots)
+        {
+            var manifests = new List<Task<VariantManifest>>();
+            foreach (var platform in platforms)
+            {
+                foreach (var variant in _request.Variants)
+                {
+                    var layers = platform.Manifest.Value.Layers.Select((l, i) => Layer(l, platform.Config.DiffIds[i], variant)).ToList();
+                    manifests.Add(BuildAsync(platform, variant, layers));
+                }
+            }
+            perImage.Add((image, Task.WhenAll(manifests)));
+        }
+
+        async Task<VariantManifest> BuildAsync(PlatformImage platform, LayerVariant variant, List<Task<ConvertedLayer>> layers)
+        {
+            var built = VariantManifestBuilder.Build(platform, variant, await Task.WhenAll(layers).ConfigureAwait(false));
+            await Blob(built.ConfigDescriptor, BlobContent.FromBytes(built.ConfigRaw)).ConfigureAwait(false);
+            return built;
+        }
+
+        var results = new List<(SourceImage Image, VariantManifest[] Manifests)>();
+        try
+        {
+            foreach (var (image, manifests) in perImage) results.Add((image, await manifests.ConfigureAwait(false)));
+            await Task.WhenAll(blobTasks.Values.Select(b => b.Value)).ConfigureAwait(false);
+        }
+        catch
+        {
+            await failFast.CancelAsync().ConfigureAwait(false);
+            // Let every started task finish (they observe the token) so no temp file stays open, then report the first real failure.
+            var all = layerTasks.Values.Where(l => l.IsValueCreated).Select(l => (Task)l.Value).Concat(blobTasks.Values.Where(b => b.IsValueCreated).Select(b => b.Value));
+            try { await Task.WhenAll(all).ConfigureAwait(false); } catch { /* the first failure is rethrown below */ }
+            var first = all.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).FirstOrDefault(e => e is not OperationCanceledException);
+            if (first is not null && !cancellationToken.IsCancellationRequested) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            throw;
+        }
+
+        var tags = new List<PublishedTag>();
+        foreach (var (image, manifests) in results)
+        {
+            foreach (var manifest in manifests.DistinctBy(m => m.Descriptor.Digest))
+                await sink.WriteManifestAsync(manifest.Descriptor, manifest.ManifestRaw, token).ConfigureAwait(false);
+            var imageTags = _request.Tags.Count > 0 ? _request.Tags : image.Tags.Count > 0 ? image.Tags : ["latest"];
+            tags.AddRange(await PublishAsync(sink, image, manifests, imageTags, token).ConfigureAwait(false));
+        }
+        await sink.CommitAsync(token).ConfigureAwait(false);
+
+        return new ConversionResult
+        {
+            Tags = tags,
+            Variants = Summaries(results.SelectMany(r => r.Manifests).ToList(), roots.SelectMany(r => r.Platforms).ToList()),
+            Warnings = [.. warnings],
+        };
+    }
+
+    private async Task<List<PublishedTag>> PublishAsync(IImageSink sink, SourceImage image, VariantManifest[] manifests, IReadOnlyList<string> imageTags, CancellationToken token)
+    {
+        var published = new List<PublishedTag>();
+        if (_request.Publish == PublishMode.Index)
+        {
+            // Per platform, in source order: the gzip-compatible manifests first (eStargz, then the original), zstd:chunked last.
+            var ordered = manifests.GroupBy(m => m.Platform.ToString()).SelectMany(g => g.OrderBy(m => m.Variant)).Select(m => m.Descriptor).ToList();
+            var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = ordered });
+            var descriptor = index.Describe(MediaTypes.OciIndex);
+            await sink.WriteManifestAsync(descriptor, index.Raw, token).ConfigureAwait(false);
+            foreach (var tag in imageTags)
+            {
+                await sink.TagAsync(descriptor, tag, token).ConfigureAwait(false);
+                published.Add(new PublishedTag(tag, descriptor, null));
+            }
+            return published;
+        }
+
+        var isIndex = MediaTypes.IsIndex(image.Descriptor.MediaType);
+        foreach (var variant in _request.Variants)
+        {
+            var variantManifests = manifests.Where(m => m.Variant == variant).ToList();
+            Descriptor descriptor;
+            if (!isIndex && variantManifests.Count == 1)
+            {
+                descriptor = variantManifests[0].Descriptor with { Platform = null, Annotations = null };
+            }
+            else
+            {
+                var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = variantManifests.Select(m => m.Descriptor).ToList() });
+                descriptor = index.Describe(MediaTypes.OciIndex);
+                await sink.WriteManifestAsync(descriptor, index.Raw, token).ConfigureAwait(false);
+            }
+            foreach (var tag in imageTags)
+            {
+                var variantTag = tag + variant.TagSuffix();
+                await sink.TagAsync(descriptor, variantTag, token).ConfigureAwait(false);
+                published.Add(new PublishedTag(variantTag, descriptor, variant));
+            }
+        }
+        return published;
+    }
+
+    private List<VariantSummary> Summaries(List<VariantManifest> manifests, List<PlatformImage> platforms)
+    {
+        var originalBytes = platforms.SelectMany(p => p.Manifest.Value.Layers).DistinctBy(l => l.Digest).Sum(l => l.Size);
+        return _request.Variants.Select(variant =>
+        {
+            var ofVariant = manifests.Where(m => m.Variant == variant).ToList();
+            var layers = ofVariant.SelectMany(m => m.Layers).DistinctBy(l => l.Descriptor.Digest).ToList();
+            return new VariantSummary
+            {
+                Variant = variant,
+                Manifests = ofVariant,
+                LayerBytes = layers.Sum(l => l.Descriptor.Size),
+                OriginalLayerBytes = originalBytes,
+                Converted = layers.Count(l => l.Outcome == LayerOutcome.Converted),
+                Reused = layers.Count(l => l.Outcome is LayerOutcome.Cached or LayerOutcome.AlreadyInFormat),
+                Kept = layers.Count(l => l.Outcome is LayerOutcome.Kept or LayerOutcome.Original),
+            };
+        }).ToList();
+    }
+
+    /// <summary>Passes events on and remembers warnings for the result.</summary>
+    private sealed class WarningCollector(IConversionObserver inner, ConcurrentQueue<string> warnings) : IConversionObserver
+    {
+        public void LayerStarted(LayerWork work) => inner.LayerStarted(work);
+
+        public void LayerFinished(LayerWork work, ConvertedLayer layer) => inner.LayerFinished(work, layer);
+
+        public void Warning(string code, string message)
+        {
+            warnings.Enqueue($"{code}: {message}");
+            inner.Warning(code, message);
+        }
+
+        public void Info(string message) => inner.Info(message);
+    }
+}

@@ -1,0 +1,49 @@
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Oci.Transport;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>Lists what an image holds: index → manifests → layers, with each layer's format, size, TOC digest and TOC entry count.</summary>
+public static class ImageInspector
+{
+    /// <summary>Inspects the images <paramref name="source"/> selects. With <paramref name="countEntries"/>, lazy layers are fetched to read their TOCs.</summary>
+    public static async Task<IReadOnlyList<InspectedImage>> InspectAsync(IImageSource source, bool countEntries, string? tempDirectory, CancellationToken cancellationToken = default)
+    {
+        var images = new List<InspectedImage>();
+        foreach (var image in await source.ResolveAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var manifests = new List<InspectedManifest>();
+            foreach (var platform in await ImageWalker.CollectAsync(source, image.Descriptor, new SilentConversionObserver(), cancellationToken).ConfigureAwait(false))
+            {
+                var layers = new List<InspectedLayer>();
+                var sourceLayers = platform.Manifest.Value.Layers;
+                for (var i = 0; i < sourceLayers.Count; i++)
+                {
+                    var layer = sourceLayers[i];
+                    var kind = LayerKinds.Of(layer);
+                    Digest? toc = Digest.TryParse(layer.Annotation(kind == LayerKinds.EStargz ? Annotations.EStargzTocDigest : Annotations.ZstdChunkedManifestChecksum), out var t) ? t : null;
+                    int? entries = null;
+                    if (countEntries && LayerKinds.FormatName(kind) is { } format)
+                    {
+                        using var copy = await LocalBlobCopy.CreateAsync(source, layer, tempDirectory, cancellationToken).ConfigureAwait(false);
+                        await using var blob = copy.Open();
+                        entries = LayerFormats.GetValidator(format).Validate(blob, new LayerValidationRequest { Annotations = layer.Annotations, TocOnly = true }).EntryCount;
+                    }
+                    layers.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], toc, entries));
+                }
+                manifests.Add(new InspectedManifest(platform.Descriptor, platform.Platform, VariantOf(platform.Descriptor, layers), platform.Manifest.Value.Config, layers));
+            }
+            images.Add(new InspectedImage(image.Descriptor, image.Tags, manifests));
+        }
+        return images;
+    }
+
+    private static string VariantOf(Descriptor manifest, List<InspectedLayer> layers)
+    {
+        var kinds = layers.Select(l => l.Format).Distinct().ToList();
+        if (kinds.All(k => k is not (LayerKinds.EStargz or LayerKinds.ZstdChunked))) return "original";
+        if (manifest.Annotation(Annotations.CompressionZstd) == "true" || kinds.All(k => k is LayerKinds.ZstdChunked or "zstd")) return "zstd-chunked";
+        return kinds.All(k => k is LayerKinds.EStargz or "gzip") ? "estargz" : "mixed";
+    }
+}

@@ -1,0 +1,195 @@
+using System.Security.Cryptography;
+using System.Text;
+using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.IO;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Oci.Transport;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>
+/// Produces one source layer in one variant: passes through what needs no work (the original variant, layers already in the format),
+/// reuses the converted-layer cache, and otherwise converts, checking the source blob's digest and its DiffID on the way. Layers a
+/// format cannot represent are kept in their original compression (or fail with <see cref="ConversionRequest.Strict"/>).
+/// </summary>
+public sealed class LayerTranscoder
+{
+    /// <summary>Refusals: entries a lazy format cannot represent faithfully. The layer is kept as it is (with a warning) unless strict.</summary>
+    private static readonly HashSet<string> RefusalCodes =
+    [
+        ErrorCodes.UnsupportedTypeflag, ErrorCodes.SparseFile, ErrorCodes.GlobalPaxHeader, ErrorCodes.NonUtf8Name, ErrorCodes.NonUtf8XattrKey,
+        ErrorCodes.DuplicatePath, ErrorCodes.HeaderOnlyEntryWithSize, ErrorCodes.HardLinkTargetMissing, ErrorCodes.TimeOutOfRange,
+        ErrorCodes.DataAfterEndOfArchive,
+    ];
+
+    private readonly IImageSource _source;
+    private readonly LayerStore _store;
+    private readonly ConversionRequest _request;
+    private readonly IConversionObserver _observer;
+
+    /// <summary>Creates a transcoder for layers of <paramref name="source"/>.</summary>
+    public LayerTranscoder(IImageSource source, LayerStore store, ConversionRequest request, IConversionObserver observer)
+    {
+        _source = source;
+        _store = store;
+        _request = request;
+        _observer = observer;
+    }
+
+    /// <summary>Produces <paramref name="layer"/> in <paramref name="variant"/>; <paramref name="diffId"/> is the config's DiffID for it.</summary>
+    public async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, CancellationToken cancellationToken)
+    {
+        var ociLayer = layer with { MediaType = OciLayerMediaType(layer.MediaType) };
+        var format = variant.FormatName();
+        if (format is null)
+            return new ConvertedLayer { Descriptor = ociLayer, DiffId = diffId, Outcome = LayerOutcome.Original };
+        if (IsAlreadyIn(variant, ociLayer))
+        {
+            return new ConvertedLayer
+            {
+                Descriptor = ociLayer, DiffId = diffId, Outcome = LayerOutcome.AlreadyInFormat,
+                TocDigest = Digest.TryParse(ociLayer.Annotation(variant == LayerVariant.EStargz ? Annotations.EStargzTocDigest : Annotations.ZstdChunkedManifestChecksum), out var toc) ? toc : null,
+            };
+        }
+
+        var prioritized = _request.PrioritizedFiles.TryGetValue(layer.Digest, out var list) ? list : [];
+        var key = LayerStore.Key(layer.Digest, format, CanonicalOptions(format, prioritized), _request.ToolVersion);
+        if (_store.TryGet(key) is var (record, blobPath))
+        {
+            if (record.SourceDiffId != diffId) throw DiffIdMismatch(layer, record.SourceDiffId, diffId);
+            return record.Descriptor is null
+                ? Kept(ociLayer, diffId, variant, record.RefusedCode!, record.RefusedMessage!)
+                : new ConvertedLayer { Descriptor = record.Descriptor, DiffId = record.DiffId!.Value, Outcome = LayerOutcome.Cached, BlobFile = blobPath, TocDigest = record.TocDigest };
+        }
+
+        var work = new LayerWork(layer, variant);
+        _observer.LayerStarted(work);
+        var options = new FormatOptions
+        {
+            Level = _request.LevelFor(format),
+            ChunkSize = _request.ChunkSize,
+            PrioritizedFiles = prioritized,
+            DegreeOfParallelism = Math.Max(1, _request.ThreadsPerLayer),
+            TempDirectory = _request.TempDirectory,
+            LayerName = layer.Digest.ToString(),
+        };
+        var temp = _store.NewTempFile();
+        try
+        {
+            LayerWriteResult result;
+            Digest sourceDiffId;
+            await using (var blob = new ProgressStream(await _source.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false), work))
+            {
+                await using (var tar = new HashingReadStream(LayerInput.OpenUncompressed(blob, out _, leaveOpen: true)))
+                await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+                {
+                    result = await LayerFormats.Get(format).WriteAsync(tar, output, options, cancellationToken).ConfigureAwait(false);
+                    sourceDiffId = Digest.FromSha256Bytes(tar.DrainAndHash());
+                }
+                var sourceDigest = Digest.FromSha256Bytes(blob.DrainAndHash());
+                if (sourceDigest != layer.Digest || blob.BytesRead != layer.Size)
+                {
+                    throw new ChunkedBuildException(ErrorCodes.DigestMismatch,
+                        $"{_source.DisplayName}: the layer blob hashes to {sourceDigest} ({blob.BytesRead} bytes), its descriptor says {layer.Digest} ({layer.Size} bytes)",
+                        layer: layer.Digest.ToString());
+                }
+            }
+            if (sourceDiffId != diffId) throw DiffIdMismatch(layer, sourceDiffId, diffId);
+            var descriptor = new Descriptor
+            {
+                MediaType = result.MediaType,
+                Digest = result.Digest,
+                Size = result.Size,
+                Annotations = new SortedDictionary<string, string>(result.Annotations.ToDictionary(), StringComparer.Ordinal),
+            };
+            var path = _store.Put(key, temp, new LayerCacheRecord
+            {
+                SourceDiffId = sourceDiffId, Descriptor = descriptor, DiffId = result.DiffId, TocDigest = result.TocDigest,
+            });
+            var converted = new ConvertedLayer { Descriptor = descriptor, DiffId = result.DiffId, Outcome = LayerOutcome.Converted, BlobFile = path, TocDigest = result.TocDigest };
+            _observer.LayerFinished(work, converted);
+            return converted;
+        }
+        catch (ChunkedBuildException e) when (RefusalCodes.Contains(e.Code) && !_request.Strict)
+        {
+            _store.PutRefusal(key, new LayerCacheRecord { SourceDiffId = diffId, RefusedCode = e.Code, RefusedMessage = e.Message });
+            var kept = Kept(ociLayer, diffId, variant, e.Code, e.Message);
+            _observer.LayerFinished(work, kept);
+            return kept;
+        }
+        catch (ChunkedBuildException e) when (e.Layer is null)
+        {
+            throw e.WithLayer(layer.Digest.ToString());
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+    }
+
+    private ConvertedLayer Kept(Descriptor ociLayer, Digest diffId, LayerVariant variant, string code, string message)
+    {
+        var reason = $"layer {ociLayer.Digest} stays in its original compression in the {variant.Name()} variant: {message}";
+        _observer.Warning(code, reason);
+        return new ConvertedLayer { Descriptor = ociLayer, DiffId = diffId, Outcome = LayerOutcome.Kept, KeptReason = reason };
+    }
+
+    private static ChunkedBuildException DiffIdMismatch(Descriptor layer, Digest actual, Digest expected) =>
+        new(ErrorCodes.DiffIdMismatch, $"the layer decompresses to {actual}, but the image config's rootfs.diff_ids says {expected}", layer: layer.Digest.ToString());
+
+    /// <summary>Whether a layer already carries the variant's format (its TOC annotation and media type).</summary>
+    public static bool IsAlreadyIn(LayerVariant variant, Descriptor layer) => variant switch
+    {
+        LayerVariant.EStargz => layer.MediaType == MediaTypes.OciLayerGzip && layer.Annotation(Annotations.EStargzTocDigest) is not null,
+        LayerVariant.ZstdChunked => layer.MediaType == MediaTypes.OciLayerZstd && layer.Annotation(Annotations.ZstdChunkedManifestChecksum) is not null,
+        _ => true,
+    };
+
+    /// <summary>The OCI media type of a layer (Docker v2 layer types mapped to their OCI equivalents).</summary>
+    /// <exception cref="ChunkedBuildException">CHB2006 for a media type that is not a known layer type.</exception>
+    public static string OciLayerMediaType(string mediaType) => mediaType switch
+    {
+        MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip => MediaTypes.OciLayerGzip,
+        MediaTypes.OciLayerZstd or MediaTypes.DockerLayerZstd => MediaTypes.OciLayerZstd,
+        MediaTypes.OciLayerTar or MediaTypes.DockerLayerTar => MediaTypes.OciLayerTar,
+        _ => throw new ChunkedBuildException(ErrorCodes.UnknownMediaType, $"unknown layer media type '{mediaType}' (expected an OCI or Docker v2 tar, tar+gzip or tar+zstd layer)"),
+    };
+
+    private string CanonicalOptions(string format, IReadOnlyList<string> prioritized)
+    {
+        var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
+        return $"level={_request.LevelFor(format)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list}";
+    }
+
+    /// <summary>Hashes and counts the compressed source bytes and reports them to the work item's progress counter.</summary>
+    private sealed class ProgressStream(Stream inner, LayerWork work) : ReadOnlyStream
+    {
+        private readonly HashingReadStream _hashing = new(inner);
+
+        public long BytesRead => _hashing.BytesRead;
+
+        public override int Read(Span<byte> buffer)
+        {
+            var n = _hashing.Read(buffer);
+            work.SetBytesRead(_hashing.BytesRead);
+            return n;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var n = await _hashing.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            work.SetBytesRead(_hashing.BytesRead);
+            return n;
+        }
+
+        public byte[] DrainAndHash() => _hashing.DrainAndHash();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) _hashing.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using ChunkedBuild.Core.Oci.Transport;
+
+namespace ChunkedBuild.Core.Oci.Layout;
+
+/// <summary>
+/// An <see cref="IImageSink"/> writing an OCI image layout folder (<c>oci:</c>). Everything goes to a hidden staging folder beside
+/// the target, which replaces the target on commit; an abandoned sink leaves nothing behind.
+/// </summary>
+public sealed class OciLayoutSink : IImageSink
+{
+    private readonly OciLayoutWriter _writer;
+
+    /// <summary>Prepares a sink that will (on commit) replace <paramref name="path"/> with the written layout.</summary>
+    public OciLayoutSink(string path, string displayName) : this(new OciLayoutWriter(path), displayName)
+    {
+    }
+
+    /// <summary>A sink over an existing writer (the archive sink stages its layout this way).</summary>
+    internal OciLayoutSink(OciLayoutWriter writer, string displayName)
+    {
+        _writer = writer;
+        DisplayName = displayName;
+    }
+
+    /// <inheritdoc />
+    public string DisplayName { get; }
+
+    /// <inheritdoc />
+    public Task<bool> HasBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_writer.Contains(descriptor.Digest));
+
+    /// <inheritdoc />
+    public async Task WriteBlobAsync(Descriptor descriptor, BlobContent content, CancellationToken cancellationToken = default)
+    {
+        if (_writer.Contains(descriptor.Digest)) return;
+        await using var stream = await content.Open(cancellationToken).ConfigureAwait(false);
+        _writer.WriteBlob(descriptor.Digest, stream, descriptor.Size);
+    }
+
+    /// <inheritdoc />
+    public Task WriteManifestAsync(Descriptor descriptor, ReadOnlyMemory<byte> raw, CancellationToken cancellationToken = default)
+    {
+        using var stream = new MemoryStream(raw.ToArray(), writable: false);
+        _writer.WriteBlob(descriptor.Digest, stream, descriptor.Size);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task TagAsync(Descriptor descriptor, string tag, CancellationToken cancellationToken = default)
+    {
+        _writer.AddToIndex(descriptor, tag);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        _writer.Commit();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _writer.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

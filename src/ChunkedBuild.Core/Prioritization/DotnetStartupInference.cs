@@ -1,0 +1,247 @@
+using System.Reflection.Metadata;
+using System.Reflection.PortableExecutable;
+
+namespace ChunkedBuild.Core.Prioritization;
+
+/// <summary>
+/// Infers the files a .NET app in an image reads when it starts, in that order, from the image's merged filesystem and
+/// its run settings (docs/prioritization.md, "Inference"): the host (<c>dotnet</c> or the app host), hostfxr, the
+/// app's runtimeconfig and deps files, the resolved frameworks' deps/runtimeconfig files, hostpolicy, the runtime
+/// (coreclr, the JIT, System.Native, CoreLib), the entry assembly, then the assemblies it references (app-local
+/// ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/> levels), the app's deps.json assets and
+/// appsettings files. Debug symbols, XML docs and test assemblies are never listed.
+/// </summary>
+public static class DotnetStartupInference
+{
+    /// <summary>How many levels of framework assembly references are followed from the app's own assemblies.</summary>
+    public const int FrameworkReferenceDepth = 2;
+
+    private const int MaxJsonBytes = 16 << 20;
+    private const int MaxAssemblyBytes = 64 << 20;
+    private static readonly string[] DefaultDotnetRoots = ["/usr/share/dotnet", "/usr/lib/dotnet", "/usr/local/share/dotnet", "/opt/dotnet"];
+    private static readonly string[] RuntimeFiles =
+        ["libcoreclr.so", "libcoreclrtraceptprovider.so", "libSystem.Native.so", "libclrjit.so", "System.Private.CoreLib.dll"];
+
+    /// <summary>Infers the startup files; an empty result carries the reason (the image is not a .NET app, or the host cannot be found).</summary>
+    public static StartupInference Infer(IImageFileView view, ImageRunSettings settings)
+    {
+        var launch = DotnetLaunch.Find(view, settings, out var reason);
+        if (launch is null) return StartupInference.None(reason);
+        var index = new ImageDirectoryIndex(view);
+        var output = new StartupFileList(view);
+
+        var appDir = ImagePath.Parent(launch.AppDll);
+        var appName = ImagePath.FileName(launch.AppDll)[..^4];
+        var runtimeConfigPath = launch.RuntimeConfigPath ?? $"{appDir}/{appName}.runtimeconfig.json";
+        var depsPath = launch.DepsPath ?? $"{appDir}/{appName}.deps.json";
+        var runtimeConfigBytes = view.ReadSmallFile(runtimeConfigPath, MaxJsonBytes);
+        var runtimeConfig = runtimeConfigBytes is null ? null : DotnetRuntimeConfig.TryParse(runtimeConfigBytes);
+        if (runtimeConfig is null)
+            return StartupInference.None($"the app '{launch.AppDll}' has no readable '{runtimeConfigPath}'");
+
+        // the host: dotnet (muxer) or the app host, and where the frameworks live
+        output.AddWithLinks(launch.ProgramPath);
+        string runtimeDir;
+        var frameworkDirs = new List<string>();
+        if (runtimeConfig.IsSelfContained)
+        {
+            output.Add($"{appDir}/libhostfxr.so");
+            output.Add(runtimeConfigPath);
+            output.Add(depsPath);
+            output.Add($"{appDir}/libhostpolicy.so");
+            runtimeDir = appDir;
+        }
+        else
+        {
+            var root = launch.ViaMuxer ? ImagePath.Parent(view.ResolvePath(launch.ProgramPath) ?? launch.ProgramPath) : FindDotnetRoot(view, index, settings);
+            var hostFxr = root is null ? null : HighestHostFxr(view, index, root);
+            if (root is null || hostFxr is null)
+                return StartupInference.None($"the app '{launch.AppDll}' needs a shared .NET runtime, but no dotnet root with host/fxr/<version>/libhostfxr.so is in the image");
+            output.Add(hostFxr);
+            output.Add(runtimeConfigPath);
+            output.Add(depsPath);
+            var rollForward = runtimeConfig.RollForward ?? settings.GetEnv("DOTNET_ROLL_FORWARD");
+            var missing = ResolveFrameworks(view, index, root, runtimeConfig.Frameworks, rollForward, frameworkDirs);
+            if (missing is not null)
+                return StartupInference.None($"the app '{launch.AppDll}' needs framework {missing}, which the image's dotnet root '{root}' does not have");
+            foreach (var fxDir in frameworkDirs)
+            {
+                var fxName = ImagePath.FileName(ImagePath.Parent(fxDir));
+                output.Add($"{fxDir}/{fxName}.deps.json");
+                output.Add($"{fxDir}/{fxName}.runtimeconfig.json");
+            }
+            runtimeDir = frameworkDirs.FirstOrDefault(d => d.Contains("/Microsoft.NETCore.App/", StringComparison.Ordinal)) ?? frameworkDirs.LastOrDefault() ?? appDir;
+            output.Add($"{runtimeDir}/libhostpolicy.so");
+        }
+        foreach (var file in RuntimeFiles) output.Add($"{runtimeDir}/{file}");
+        output.Add(launch.AppDll);
+
+        // assemblies: the app's own (from deps.json, else the app folder) and the frameworks'
+        var deps = view.ReadSmallFile(depsPath, MaxJsonBytes) is { } depsBytes ? DotnetDepsFile.TryParse(depsBytes, RidChain(view, settings)) : null;
+        var appAssemblies = AppLocalAssemblies(view, index, appDir, deps);
+        var lookupDirs = runtimeConfig.IsSelfContained ? [appDir] : frameworkDirs;
+        AddReferencedAssemblies(view, launch.AppDll, appAssemblies, lookupDirs, output);
+        if (deps is not null)
+        {
+            foreach (var library in deps.Libraries)
+            {
+                foreach (var dir in lookupDirs) output.Add($"{dir}/{library}.dll");
+            }
+            foreach (var native in deps.NativeAssets) output.Add(FindAsset(view, appDir, native) ?? "");
+        }
+        var environment = settings.GetEnv("ASPNETCORE_ENVIRONMENT") ?? settings.GetEnv("DOTNET_ENVIRONMENT") ?? "Production";
+        var workDir = string.IsNullOrEmpty(settings.WorkingDir) ? appDir : ImagePath.Normalize(settings.WorkingDir);
+        foreach (var dir in new[] { appDir, workDir }.Distinct())
+        {
+            output.Add($"{dir}/appsettings.json");
+            output.Add($"{dir}/appsettings.{environment}.json");
+        }
+        return new StartupInference(output.Paths, null, launch.AppDll);
+    }
+
+    /// <summary>Adds the assemblies the entry assembly references: app-local ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/>.</summary>
+    private static void AddReferencedAssemblies(IImageFileView view, string entry, Dictionary<string, string> appAssemblies,
+        IReadOnlyList<string> frameworkDirs, StartupFileList output)
+    {
+        var queue = new Queue<(string Path, int FrameworkDepth)>();
+        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        queue.Enqueue((entry, 0));
+        visited.Add(Path.GetFileNameWithoutExtension(entry));
+        while (queue.Count > 0)
+        {
+            var (path, depth) = queue.Dequeue();
+            foreach (var reference in ReadAssemblyReferences(view, path))
+            {
+                if (!visited.Add(reference)) continue;
+                if (appAssemblies.TryGetValue(reference, out var local))
+                {
+                    output.Add(local);
+                    queue.Enqueue((local, depth));
+                    continue;
+                }
+                if (depth >= FrameworkReferenceDepth) continue;
+                foreach (var dir in frameworkDirs)
+                {
+                    var candidate = $"{dir}/{reference}.dll";
+                    if (view.Resolve(candidate) is not { Kind: ImageFileKind.File }) continue;
+                    output.Add(candidate);
+                    if (depth + 1 < FrameworkReferenceDepth) queue.Enqueue((candidate, depth + 1));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>The names of the assemblies <paramref name="path"/> references (empty when it is not a readable managed assembly).</summary>
+    private static IReadOnlyList<string> ReadAssemblyReferences(IImageFileView view, string path)
+    {
+        var bytes = view.ReadSmallFile(path, MaxAssemblyBytes);
+        if (bytes is null) return [];
+        try
+        {
+            using var pe = new PEReader(new MemoryStream(bytes, writable: false));
+            if (!pe.HasMetadata) return [];
+            var reader = pe.GetMetadataReader();
+            return reader.AssemblyReferences.Select(h => reader.GetString(reader.GetAssemblyReference(h).Name)).ToList();
+        }
+        catch (Exception e) when (e is BadImageFormatException or InvalidOperationException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Simple assembly name → image path of the app's own managed assemblies.</summary>
+    private static Dictionary<string, string> AppLocalAssemblies(IImageFileView view, ImageDirectoryIndex index, string appDir, DotnetDepsFile? deps)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var relativePaths = deps?.RuntimeAssets ?? index.Children(appDir).Where(n => n.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).ToList();
+        foreach (var relative in relativePaths)
+        {
+            if (FindAsset(view, appDir, relative) is { } path) result.TryAdd(Path.GetFileNameWithoutExtension(path), path);
+        }
+        return result;
+    }
+
+    /// <summary>Where the host finds a deps.json asset of an app-local library: at its relative path under the app folder, else by file name there.</summary>
+    private static string? FindAsset(IImageFileView view, string appDir, string relative)
+    {
+        foreach (var candidate in new[] { ImagePath.Combine(appDir, relative), ImagePath.Combine(appDir, ImagePath.FileName(ImagePath.Normalize(relative))) })
+        {
+            if (view.Resolve(candidate) is { Kind: ImageFileKind.File }) return view.ResolvePath(candidate);
+        }
+        return null;
+    }
+
+    /// <summary>Resolves framework references (and the references of those frameworks) to their folders; returns the first missing one, else null.</summary>
+    private static string? ResolveFrameworks(IImageFileView view, ImageDirectoryIndex index, string root,
+        IReadOnlyList<(string Name, string Version)> references, string? rollForward, List<string> dirs)
+    {
+        var pending = new Queue<(string Name, string Version)>(references);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.Count > 0)
+        {
+            var (name, version) = pending.Dequeue();
+            if (!done.Add(name)) continue;
+            var requested = FrameworkVersion.TryParse(version);
+            var nameDir = view.ResolvePath($"{root}/shared/{name}") ?? $"{root}/shared/{name}";
+            var installed = index.Children(nameDir).Select(FrameworkVersion.TryParse).OfType<FrameworkVersion>()
+                .Where(v => index.Children($"{nameDir}/{v.Text}").Count > 0);
+            var chosen = requested is null ? null : FrameworkVersion.Select(requested, installed, rollForward);
+            if (chosen is null) return $"{name} {version}";
+            var fxDir = $"{nameDir}/{chosen.Text}";
+            dirs.Add(fxDir);
+            if (view.ReadSmallFile($"{fxDir}/{name}.runtimeconfig.json", MaxJsonBytes) is { } nested && DotnetRuntimeConfig.TryParse(nested) is { } fxConfig)
+            {
+                foreach (var reference in fxConfig.Frameworks) pending.Enqueue(reference);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The dotnet root an app host uses: DOTNET_ROOT(_ARCH), /etc/dotnet/install_location, then the default locations.</summary>
+    private static string? FindDotnetRoot(IImageFileView view, ImageDirectoryIndex index, ImageRunSettings settings)
+    {
+        var candidates = new List<string>();
+        var arch = DotnetArchitecture(settings.Platform?.Architecture);
+        if (arch is not null && settings.GetEnv($"DOTNET_ROOT_{arch.ToUpperInvariant()}") is { Length: > 0 } archRoot) candidates.Add(archRoot);
+        if (settings.GetEnv("DOTNET_ROOT") is { Length: > 0 } envRoot) candidates.Add(envRoot);
+        foreach (var file in new[] { arch is null ? null : $"/etc/dotnet/install_location_{arch}", "/etc/dotnet/install_location" })
+        {
+            if (file is not null && view.ReadSmallFile(file, 4096) is { } location)
+            {
+                var line = System.Text.Encoding.UTF8.GetString(location).Split('\n')[0].Trim();
+                if (line.StartsWith('/')) candidates.Add(line);
+            }
+        }
+        candidates.AddRange(DefaultDotnetRoots);
+        return candidates.Select(c => view.ResolvePath(c) ?? c).FirstOrDefault(c => HighestHostFxr(view, index, c) is not null);
+    }
+
+    private static string? HighestHostFxr(IImageFileView view, ImageDirectoryIndex index, string root)
+    {
+        var fxrDir = view.ResolvePath($"{root}/host/fxr") ?? $"{root}/host/fxr";
+        return index.Children(fxrDir).Select(FrameworkVersion.TryParse).OfType<FrameworkVersion>()
+            .OrderByDescending(v => v)
+            .Select(v => $"{fxrDir}/{v.Text}/libhostfxr.so")
+            .FirstOrDefault(p => view.Resolve(p) is { Kind: ImageFileKind.File });
+    }
+
+    /// <summary>The runtime identifier fallback chain of the image (most specific first).</summary>
+    private static IReadOnlyList<string> RidChain(IImageFileView view, ImageRunSettings settings)
+    {
+        var arch = DotnetArchitecture(settings.Platform?.Architecture) ?? "x64";
+        var musl = view.Files.Any(f => f.Path.StartsWith("/lib/ld-musl-", StringComparison.Ordinal));
+        var chain = new List<string>();
+        if (musl) chain.AddRange([$"linux-musl-{arch}", "linux-musl"]);
+        chain.AddRange([$"linux-{arch}", "linux", $"unix-{arch}", "unix", $"any", "base"]);
+        return chain;
+    }
+
+    private static string? DotnetArchitecture(string? ociArchitecture) => ociArchitecture switch
+    {
+        "amd64" => "x64",
+        "386" => "x86",
+        "arm64" or "arm" or "s390x" or "ppc64le" or "riscv64" or "loongarch64" => ociArchitecture,
+        _ => null,
+    };
+}

@@ -1,0 +1,104 @@
+using System.CommandLine;
+using System.Diagnostics;
+using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Tool.Output;
+using Microsoft.Extensions.Logging;
+
+namespace ChunkedBuild.Tool.Commands;
+
+/// <summary><c>dotnet chunked convert &lt;source&gt; &lt;destination&gt;</c>: whole images into lazily pullable variants.</summary>
+public static class ImageConvertCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var source = new Argument<string>("source")
+        {
+            Description = "The image to convert: oci:<dir>[:<ref>], oci-archive:<file>[:<ref>], docker-archive:<file>, docker://<registry>/<repo>[:tag|@digest], or a path (kind detected).",
+        };
+        var destination = new Argument<string>("destination")
+        {
+            Description = "Where to write: oci:<dir>[:<tag>], oci-archive:<file>[:<tag>] or docker://<registry>/<repo>[:tag]. Without a tag, the source's tags (or 'latest') are used.",
+        };
+        var variant = new Option<string>("--variant")
+        {
+            Description = "Comma-separated variants to produce: estargz, zstd-chunked, original (default: estargz,zstd-chunked).",
+        };
+        var publish = new Option<string>("--publish")
+        {
+            Description = "index: one OCI index per tag (per platform the gzip-compatible manifest first, zstd:chunked last); tags: one tag per variant (<tag>-estargz, <tag>-zstdchunked, <tag> for the original).",
+        }.AcceptOnlyFromAmong("index", "tags");
+        var level = new Option<int?>("--level", "-l") { Description = "Compression level for every format (zstd 1-22, gzip 0-9); --zstd-level / --gzip-level override it." };
+        var zstdLevel = new Option<int?>("--zstd-level") { Description = "zstd level for zstd:chunked layers, 1-22 (default 3)." };
+        var gzipLevel = new Option<int?>("--gzip-level") { Description = "gzip level for eStargz layers, 0-9 (default 6)." };
+        var chunkSize = new Option<long?>("--chunk-size") { Description = "eStargz chunk size in bytes (default 4194304)." };
+        var jobs = new Option<int?>("--jobs", "-j") { Description = "Layers converted at once (default: one per core). Output bytes never depend on it." };
+        var strict = new Option<bool>("--strict") { Description = "Fail when a format cannot represent a layer, instead of keeping that layer in its original compression with a warning." };
+        var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the converted-layer cache." };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "The converted-layer cache folder (default: $XDG_CACHE_HOME/chunkedbuild or ~/.cache/chunkedbuild)." };
+        var config = new Option<string?>("--config") { Description = $"A settings file with defaults for these options (default: ./{ToolSettings.DefaultFileName} when it exists). Flags override it." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tags, digests, per-variant totals, warnings); logs go to stderr." };
+
+        var command = new Command("convert", $"""
+            Convert every platform and layer of an image into lazily pullable variants and write them to an OCI layout, an OCI archive or a registry.
+
+            Examples:
+              dotnet chunked convert bin/Release/net10.0/linux-x64/publish/app.tar.gz oci:out/app
+              dotnet chunked convert oci-archive:app.tar oci-archive:app-lazy.tar:1.0 --variant estargz
+              dotnet chunked convert docker-archive:app.tar oci:out --publish tags --json > result.json
+
+            Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir).
+            SOURCE_DATE_EPOCH sets every timestamp the tool writes (archive entries); unset, they are 1970-01-01.
+            {ExitCodes.Help}
+            """)
+        {
+            source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir, config, json,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var logs = CliLogging.Create(CommonOptions.LogLevelOf(parse));
+            var log = logs.CreateLogger("convert");
+            var settings = ToolSettings.Load(parse.GetValue(config));
+            if (settings.Source is not null) log.LogDebug("settings from {File}", settings.Source);
+            var useCache = !parse.GetValue(noCache) && settings.Cache != false;
+            var request = new ConversionRequest
+            {
+                Variants = LayerVariants.ParseList(parse.GetValue(variant) ?? settings.Variants ?? "estargz,zstd-chunked"),
+                Publish = (parse.GetValue(publish) ?? settings.Publish ?? "index") switch
+                {
+                    "index" => PublishMode.Index,
+                    "tags" => PublishMode.Tags,
+                    var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"publish '{other}' is not index or tags"),
+                },
+                Level = parse.GetValue(level) ?? settings.Level,
+                ZstdLevel = parse.GetValue(zstdLevel) ?? settings.ZstdLevel,
+                GzipLevel = parse.GetValue(gzipLevel) ?? settings.GzipLevel,
+                ChunkSize = Positive(parse.GetValue(chunkSize) ?? settings.ChunkSize, "--chunk-size") ?? Core.Formats.FormatOptions.DefaultEStargzChunkSize,
+                Jobs = (int)(Positive(parse.GetValue(jobs) ?? settings.Jobs, "--jobs") ?? Environment.ProcessorCount),
+                Strict = parse.GetValue(strict) || settings.Strict == true,
+                CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
+            };
+            var transports = new ImageTransports(null, SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
+            var destinationText = parse.GetValue(destination)!;
+            await using var from = transports.OpenSource(parse.GetValue(source)!);
+            await using var to = transports.OpenSink(destinationText, out var tag);
+            if (tag is not null) request = request with { Tags = [tag] };
+
+            log.LogInformation("converting {Source} to {Variants} ({Publish}), {Jobs} layers at once, cache {Cache}",
+                from.DisplayName, string.Join(", ", request.Variants.Select(v => v.Name())), request.Publish.ToString().ToLowerInvariant(), request.Jobs,
+                request.CacheDirectory ?? "off");
+            var clock = Stopwatch.StartNew();
+            ConversionResult result;
+            using (var progress = new ImageProgress(log, ConsoleMode.IsInteractive))
+                result = await new ImageConverter(request, progress).ConvertAsync(from, to, ct);
+            log.LogInformation("wrote {Destination} in {Seconds:F1} s", to.DisplayName, clock.Elapsed.TotalSeconds);
+            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.Json(result, to.DisplayName) : ImageResults.Summary(result, to.DisplayName));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static long? Positive(long? value, string name) =>
+        value is null or > 0 ? value : throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"{name} must be at least 1 (got {value})");
+}

@@ -1,0 +1,38 @@
+using System.CommandLine;
+using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Tool.Output;
+
+namespace ChunkedBuild.Tool.Commands;
+
+/// <summary><c>dotnet chunked inspect &lt;image&gt;</c>: index → manifests → layers with formats, sizes, TOC digests and entry counts.</summary>
+public static class InspectCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var image = new Argument<string>("image") { Description = "The image: oci:<dir>[:<ref>], oci-archive:<file>[:<ref>], docker-archive:<file>, docker://…, or a path." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout." };
+        var noEntries = new Option<bool>("--no-entries") { Description = "Do not fetch lazy layers to count their TOC entries." };
+        var command = new Command("inspect", $"""
+            Show what an image holds: for each platform manifest its variant and, per layer, the format (estargz, zstd:chunked, gzip, zstd, tar),
+            size, TOC digest and TOC entry count.
+
+            Examples:
+              dotnet chunked inspect oci:out/app:latest
+              dotnet chunked inspect oci-archive:app-lazy.tar --json | jq '.images[0].manifests[].variant'
+            {ExitCodes.Help}
+            """)
+        {
+            image, json, noEntries,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var transports = new ImageTransports(null, null);
+            await using var source = transports.OpenSource(parse.GetValue(image)!);
+            var images = await ImageInspector.InspectAsync(source, !parse.GetValue(noEntries), null, ct);
+            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.InspectJson(images) : ImageResults.Listing(images, source.DisplayName));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using ChunkedBuild.Core.Conversion;
+
+namespace ChunkedBuild.Tool.Output;
+
+/// <summary>The results of the image commands: a summary table for people, one JSON object for machines.</summary>
+public static class ImageResults
+{
+    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The conversion summary: one row per variant (size vs the original, layers converted / reused / kept), then the tags written.</summary>
+    public static string Summary(ConversionResult result, string destination)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{"variant",-14}{"platforms",10}{"layers",12}{"vs original",13}{"converted",11}{"reused",8}{"kept",6}"));
+        foreach (var v in result.Variants)
+        {
+            var ratio = v.OriginalLayerBytes > 0 ? $"{100.0 * v.LayerBytes / v.OriginalLayerBytes:F1}%" : "-";
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{v.Variant.Name(),-14}{v.Manifests.Count,10}{Sizes.Format(v.LayerBytes),12}{ratio,13}{v.Converted,11}{v.Reused,8}{v.Kept,6}"));
+        }
+        text.AppendLine();
+        foreach (var tag in result.Tags)
+            text.AppendLine($"{destination} {tag.Tag} → {tag.Descriptor.Digest}{(tag.Variant is { } variant ? $" ({variant.Name()})" : "")}");
+        return text.ToString().TrimEnd();
+    }
+
+    /// <summary>
+    /// <c>{"destination","digest","tags":[{tag,digest,mediaType,variant}],"variants":[{variant,layerBytes,originalLayerBytes,converted,reused,kept,
+    /// manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest}]}]}],"warnings":[…]}</c>.
+    /// </summary>
+    public static string Json(ConversionResult result, string destination) => Write(w =>
+    {
+        w.WriteString("destination", destination);
+        w.WriteString("digest", result.Tags.Count > 0 ? result.Tags[0].Descriptor.Digest.ToString() : null);
+        w.WriteStartArray("tags");
+        foreach (var tag in result.Tags)
+        {
+            w.WriteStartObject();
+            w.WriteString("tag", tag.Tag);
+            w.WriteString("digest", tag.Descriptor.Digest.ToString());
+            w.WriteString("mediaType", tag.Descriptor.MediaType);
+            if (tag.Variant is { } variant) w.WriteString("variant", variant.Name());
+            else w.WriteNull("variant");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("variants");
+        foreach (var v in result.Variants)
+        {
+            w.WriteStartObject();
+            w.WriteString("variant", v.Variant.Name());
+            w.WriteNumber("layerBytes", v.LayerBytes);
+            w.WriteNumber("originalLayerBytes", v.OriginalLayerBytes);
+            w.WriteNumber("converted", v.Converted);
+            w.WriteNumber("reused", v.Reused);
+            w.WriteNumber("kept", v.Kept);
+            w.WriteStartArray("manifests");
+            foreach (var m in v.Manifests)
+            {
+                w.WriteStartObject();
+                w.WriteString("platform", m.Platform.ToString());
+                w.WriteString("digest", m.Descriptor.Digest.ToString());
+                w.WriteNumber("size", m.Descriptor.Size);
+                w.WriteStartArray("layers");
+                foreach (var l in m.Layers)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("digest", l.Descriptor.Digest.ToString());
+                    w.WriteNumber("size", l.Descriptor.Size);
+                    w.WriteString("mediaType", l.Descriptor.MediaType);
+                    w.WriteString("outcome", l.Outcome.ToString().ToLowerInvariant());
+                    if (l.TocDigest is { } toc) w.WriteString("tocDigest", toc.ToString());
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("warnings");
+        foreach (var warning in result.Warnings.Order(StringComparer.Ordinal)) w.WriteStringValue(warning);
+        w.WriteEndArray();
+    });
+
+    /// <summary>The inspect listing for people.</summary>
+    public static string Listing(IReadOnlyList<InspectedImage> images, string source)
+    {
+        var text = new StringBuilder();
+        foreach (var image in images)
+        {
+            text.AppendLine($"{source}{(image.Tags.Count > 0 ? " (" + string.Join(", ", image.Tags) + ")" : "")}: {image.Root.MediaType} {image.Root.Digest}");
+            foreach (var m in image.Manifests)
+            {
+                text.AppendLine($"  {m.Platform,-14} {m.Variant,-13} {m.Descriptor.Digest}  {m.Layers.Count} layers, {Sizes.Format(m.Layers.Sum(l => l.Descriptor.Size))}");
+                foreach (var l in m.Layers)
+                {
+                    var entries = l.Entries is { } n ? $"{n} entries" : "";
+                    var toc = l.TocDigest is { } t ? $"toc {t.Hex[..12]}" : "";
+                    text.AppendLine($"    {l.Format,-13}{Sizes.Format(l.Descriptor.Size),12}  {l.Descriptor.Digest.Hex[..12]}  {toc,-17}{entries}".TrimEnd());
+                }
+            }
+        }
+        return text.ToString().TrimEnd();
+    }
+
+    /// <summary><c>{"images":[{root,tags,manifests:[{digest,platform,variant,config,layers:[{digest,size,mediaType,format,diffId,tocDigest,entries,annotations}]}]}]}</c>.</summary>
+    public static string InspectJson(IReadOnlyList<InspectedImage> images) => Write(w =>
+    {
+        w.WriteStartArray("images");
+        foreach (var image in images)
+        {
+            w.WriteStartObject();
+            w.WriteString("digest", image.Root.Digest.ToString());
+            w.WriteString("mediaType", image.Root.MediaType);
+            w.WriteStartArray("tags");
+            foreach (var t in image.Tags) w.WriteStringValue(t);
+            w.WriteEndArray();
+            w.WriteStartArray("manifests");
+            foreach (var m in image.Manifests)
+            {
+                w.WriteStartObject();
+                w.WriteString("digest", m.Descriptor.Digest.ToString());
+                w.WriteString("platform", m.Platform.ToString());
+                w.WriteString("variant", m.Variant);
+                w.WriteString("config", m.Config.Digest.ToString());
+                w.WriteStartArray("layers");
+                foreach (var l in m.Layers)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("digest", l.Descriptor.Digest.ToString());
+                    w.WriteNumber("size", l.Descriptor.Size);
+                    w.WriteString("mediaType", l.Descriptor.MediaType);
+                    w.WriteString("format", l.Format);
+                    w.WriteString("diffId", l.DiffId.ToString());
+                    if (l.TocDigest is { } toc) w.WriteString("tocDigest", toc.ToString());
+                    if (l.Entries is { } n) w.WriteNumber("entries", n);
+                    w.WriteStartObject("annotations");
+                    foreach (var (k, v) in (l.Descriptor.Annotations ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteString(k, v);
+                    w.WriteEndObject();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    /// <summary><c>{"ok","layers":[{manifest,platform,digest,format,ok,failures}]}</c>.</summary>
+    public static string VerifyJson(IReadOnlyList<LayerVerdict> verdicts) => Write(w =>
+    {
+        w.WriteBoolean("ok", verdicts.All(v => v.Ok));
+        w.WriteStartArray("layers");
+        foreach (var v in verdicts)
+        {
+            w.WriteStartObject();
+            w.WriteString("manifest", v.Manifest.ToString());
+            w.WriteString("platform", v.Platform.ToString());
+            w.WriteString("digest", v.Layer.Digest.ToString());
+            w.WriteString("format", v.Format);
+            w.WriteBoolean("ok", v.Ok);
+            w.WriteStartArray("failures");
+            foreach (var f in v.Failures) w.WriteStringValue(f);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    });
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, Indented))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

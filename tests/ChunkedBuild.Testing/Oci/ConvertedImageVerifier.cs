@@ -1,0 +1,91 @@
+using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Oci.Layout;
+
+namespace ChunkedBuild.Testing.Oci;
+
+/// <summary>What the verifier saw of one layer.</summary>
+public sealed record VerifiedLayer(Digest Manifest, Descriptor Layer, Digest DiffId, string Kind);
+
+/// <summary>
+/// Checks a converted OCI layout (folder or tar) with outside eyes: every layer of every manifest under a tag is decompressed and
+/// its sha256 compared with the config's DiffID, and every eStargz / zstd:chunked layer goes through <c>refcheck</c> (stargz-snapshotter,
+/// tar-split and containers/storage code) with the annotation values from the manifest.
+/// </summary>
+public static class ConvertedImageVerifier
+{
+    /// <summary>Verifies the image tagged <paramref name="tag"/>; returns the layers seen; throws with every failure found.</summary>
+    public static IReadOnlyList<VerifiedLayer> Verify(string layoutPath, string tag)
+    {
+        var reader = new OciLayoutReader(layoutPath);
+        var failures = new List<string>();
+        var seen = new List<VerifiedLayer>();
+        var temp = Directory.CreateTempSubdirectory("chunkedbuild-verify-").FullName;
+        try
+        {
+            foreach (var manifestDescriptor in Manifests(reader, reader.Resolve(tag)))
+            {
+                var manifest = reader.ReadDocument<Manifest>(manifestDescriptor).Value;
+                var config = ImageConfig.Parse(reader.ReadBlob(manifest.Config.Digest));
+                if (config.DiffIds.Count != manifest.Layers.Count) failures.Add($"{manifestDescriptor.Digest}: {manifest.Layers.Count} layers, {config.DiffIds.Count} diff_ids");
+                for (var i = 0; i < manifest.Layers.Count && i < config.DiffIds.Count; i++)
+                {
+                    var layer = manifest.Layers[i];
+                    var diffId = config.DiffIds[i];
+                    var blobPath = Path.Combine(temp, layer.Digest.Hex);
+                    if (!File.Exists(blobPath))
+                    {
+                        using var blob = reader.OpenBlob(layer.Digest);
+                        using var file = File.Create(blobPath);
+                        blob.CopyTo(file);
+                    }
+                    using (var blob = File.OpenRead(blobPath))
+                    using (var tar = LayerInput.OpenUncompressed(blob, out _))
+                    {
+                        var actual = Digest.Sha256Of(tar);
+                        if (actual != diffId) failures.Add($"{manifestDescriptor.Digest} layer {i}: decompresses to {actual}, config says {diffId}");
+                    }
+                    var kind = Kind(layer);
+                    if (kind == "both") failures.Add($"{layer.Digest}: carries both eStargz and zstd:chunked annotations");
+                    var check = kind switch
+                    {
+                        "estargz" => RefCheck.Run("estargz", blobPath, "--toc-digest", layer.Annotation(Annotations.EStargzTocDigest)!, "--diffid", diffId.ToString(),
+                            "--uncompressed-size", layer.Annotation(Annotations.EStargzUncompressedSize) ?? "0"),
+                        "zstd:chunked" => RefCheck.Run("zstdchunked", blobPath, "--toc-digest", layer.Annotation(Annotations.ZstdChunkedManifestChecksum)!, "--diffid", diffId.ToString(),
+                            "--manifest-checksum", layer.Annotation(Annotations.ZstdChunkedManifestChecksum)!,
+                            "--manifest-position", layer.Annotation(Annotations.ZstdChunkedManifestPosition)!,
+                            "--tarsplit-position", layer.Annotation(Annotations.ZstdChunkedTarSplitPosition)!, "--lenient-chunk-digests"),
+                        _ => null,
+                    };
+                    if (check is { Ok: false }) failures.Add($"{manifestDescriptor.Digest} layer {i} ({kind}): refcheck failed: {check}");
+                    seen.Add(new VerifiedLayer(manifestDescriptor.Digest, layer, diffId, kind));
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+        return failures.Count == 0 ? seen : throw new InvalidOperationException("converted image verification failed:\n" + string.Join("\n", failures));
+    }
+
+    /// <summary>The manifests under a root (following indexes), as the index lists them.</summary>
+    public static IEnumerable<Descriptor> Manifests(OciLayoutReader reader, Descriptor root)
+    {
+        if (!MediaTypes.IsIndex(root.MediaType))
+        {
+            yield return root;
+            yield break;
+        }
+        foreach (var child in reader.ReadDocument<ImageIndex>(root).Value.Manifests)
+            foreach (var m in Manifests(reader, child)) yield return m;
+    }
+
+    /// <summary>The lazy format a layer descriptor announces: <c>estargz</c>, <c>zstd:chunked</c>, <c>plain</c>, or <c>both</c> (a bug).</summary>
+    public static string Kind(Descriptor layer)
+    {
+        var estargz = layer.Annotation(Annotations.EStargzTocDigest) is not null;
+        var zstd = layer.Annotation(Annotations.ZstdChunkedManifestChecksum) is not null;
+        return (estargz, zstd) switch { (true, true) => "both", (true, false) => "estargz", (false, true) => "zstd:chunked", _ => "plain" };
+    }
+}
