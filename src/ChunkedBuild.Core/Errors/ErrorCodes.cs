@@ -74,11 +74,23 @@ public static class ErrorCodes
     /// <summary>An access record file (<c>--record-in</c>) has a line that is neither a record entry nor a path.</summary>
     public const string InvalidAccessRecord = "CHB3002";
 
+    // ---- registries (40xx) ----
+    /// <summary>An image reference (<c>registry/repository[:tag|@digest]</c>) is malformed.</summary>
+    public const string InvalidImageReference = "CHB4001";
+    /// <summary>A registry answered a request with an error status (after retries); the message names the method, the URL and the registry's <c>errors[]</c>.</summary>
+    public const string RegistryRequestFailed = "CHB4002";
+    /// <summary>A registry could not be reached (connection refused or reset, TLS failure, timeout) after retries.</summary>
+    public const string RegistryUnreachable = "CHB4003";
+    /// <summary>A registry refused access (401/403) to a repository or blob.</summary>
+    public const string RegistryAccessDenied = "CHB4004";
+    /// <summary>A registry answered in a way the distribution protocol does not allow (no upload location, a bad digest header, too many redirects).</summary>
+    public const string RegistryProtocolError = "CHB4005";
+    /// <summary>A manifest or tag the reference names does not exist in the registry.</summary>
+    public const string RegistryManifestNotFound = "CHB4006";
+
     // ---- registry authentication (45xx) ----
     /// <summary>The registry still answered 401 after the client answered its challenge (wrong or missing credentials).</summary>
     public const string RegistryAuthenticationFailed = "CHB4501";
-    /// <summary>The registry answered 403: the credentials are valid but may not perform the action on the repository.</summary>
-    public const string RegistryAccessDenied = "CHB4502";
     /// <summary>The token endpoint (the Bearer challenge's realm) refused the credentials or answered without a usable token.</summary>
     public const string RegistryTokenRequestFailed = "CHB4503";
     /// <summary>A request had to be re-sent after a 401 but its body was a stream that cannot be sent twice.</summary>
