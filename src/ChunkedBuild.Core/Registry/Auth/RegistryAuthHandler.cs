@@ -198,7 +198,9 @@ public sealed class RegistryAuthHandler : DelegatingHandler
 
         var detail = await RegistryErrorSummaryAsync(response).ConfigureAwait(false);
         response.Dispose();
-        var what = $"registry {target.Registry} refused {request.Method} {request.RequestUri.AbsolutePath} with HTTP {status} " +
+        // The URL without its query: upload locations carry opaque state tokens that do not belong in messages.
+        var url = request.RequestUri.GetLeftPart(UriPartial.Path);
+        var what = $"registry {target.Registry} refused {request.Method} {url} with HTTP {status} " +
                    $"for scope {scope} using credentials from {origin}{detail}";
         if (status == 403)
             throw new ChunkedBuildException(ErrorCodes.RegistryAccessDenied, what + "; the credentials are valid but lack this access");
