@@ -12,7 +12,7 @@ namespace ChunkedBuild.Bench;
 /// <param name="Runs">Timed runs per writer (best one reported), after one warm-up run.</param>
 /// <param name="RssGb">When above 0: the memory mode, a tar of this many GB and only our writers, one run each.</param>
 /// <param name="ResultPath">Where the JSON results go.</param>
-internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0)
+internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -26,6 +26,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         double rssGb = 0;
         string? output = null;
         long imageMb = 0;
+        long pushMb = 0;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -37,13 +38,14 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--rss-gb": rssGb = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--output": output = Path.GetFullPath(Next()); break;
                 case "--image-mb": imageMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--push-mb": pushMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         if (sizeMb < 1 || runs < 1 || rssGb < 0) throw new ArgumentException("--size-mb and --runs must be at least 1, --rss-gb positive");
         if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
-        var defaultName = imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
-        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb);
+        var defaultName = pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
+        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb);
     }
 
     /// <summary>Usage text.</summary>
@@ -55,6 +57,8 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
           --rss-gb N     memory mode: an N GB tar, our two writers only, one run each; reports peak RSS (target <= 300 MB)
           --image-mb N   image mode: a 4-layer gzip image of N MB of layers (500 for the README figure) converted end to end (both
                          variants) vs the layer engine on the same layers, and again with a warm cache
+          --push-mb N    push mode: a converted image of N MB of layers (500 for the README figure) pushed to Debian's docker-registry
+                         on 127.0.0.1 by our client vs `skopeo copy` of the same layout, and a re-push (blobs present)
           --output FILE  JSON results (default bench/results/latest.json, latest-rss.json or latest-image.json)
         """;
 
