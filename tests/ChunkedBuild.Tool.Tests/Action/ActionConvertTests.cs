@@ -1,3 +1,5 @@
+using System.Formats.Tar;
+using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ChunkedBuild.Testing;
@@ -109,6 +111,36 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
         // The second run took its layers from the cache; apart from the counts, the summaries agree.
         Assert.Equal(jq.StepSummary.Replace(PathOf("jq"), "X", StringComparison.Ordinal).Replace("| 2 | 0 | 0 |", "|", StringComparison.Ordinal),
             python.StepSummary.Replace(PathOf("py"), "X", StringComparison.Ordinal).Replace("| 0 | 2 | 0 |", "|", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_prioritization_file_puts_its_files_first_in_the_estargz_layers()
+    {
+        var manifest = PathOf("chunked.prioritize.yaml");
+        File.WriteAllText(manifest, "version: 1\nfiles:\n  - /usr/share/sample/data/lines.txt\n  - /app/hello.dll\n");
+        var output = PathOf("out");
+        var result = _harness.Run(new Dictionary<string, string>
+        {
+            ["source"] = HelloSample, ["destination"] = "oci:" + output, ["variants"] = "estargz", ["prioritization-file"] = manifest,
+        });
+
+        Assert.True(result.Succeeded, result.Log);
+        Assert.Contains(_harness.CommandLines, l => l.Contains($" --prioritize-file {manifest}", StringComparison.Ordinal));
+        var layers = Blob(output, result.Outputs["estargz-digest"]).GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!).ToList();
+        // eStargz moves a prioritized file (after its parent directories) ahead of the landmark, everything else after it.
+        Assert.Equal(["usr", "usr/share", "usr/share/sample", "usr/share/sample/data", "usr/share/sample/data/lines.txt"], EntriesBeforeLandmark(output, layers[0]));
+        Assert.Equal(["app", "app/hello.dll"], EntriesBeforeLandmark(output, layers[1]));
+    }
+
+    /// <summary>The entry names of a gzip layer blob before <c>.prefetch.landmark</c>, without a leading <c>./</c> or <c>/</c> or a trailing <c>/</c>.</summary>
+    private static string[] EntriesBeforeLandmark(string layout, string digest)
+    {
+        using var file = File.OpenRead(Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]));
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        using var tar = new TarReader(gzip);
+        var names = new List<string>();
+        while (tar.GetNextEntry() is { } entry && entry.Name != ".prefetch.landmark") names.Add(entry.Name.TrimStart('.', '/').TrimEnd('/'));
+        return [.. names];
     }
 
     [Fact]
