@@ -74,6 +74,12 @@ public static class ErrorCodes
     /// <summary>An access record file (<c>--record-in</c>) has a line that is neither a record entry nor a path.</summary>
     public const string InvalidAccessRecord = "CHB3002";
 
+    // ---- MSBuild integration (50xx) ----
+    /// <summary>Warning: a container published to the local daemon (neither <c>ContainerRegistry</c> nor <c>ContainerArchiveOutputPath</c> set) is not converted.</summary>
+    public const string LocalDaemonNotConverted = "CHB5001";
+    /// <summary>Warning: a prioritization manifest was given to a whole-image conversion, which does not apply it yet.</summary>
+    public const string PrioritizationNotApplied = "CHB5002";
+
     // ---- options, usage and I/O (9xxx) ----
     /// <summary>An option value is out of range or inconsistent.</summary>
     public const string InvalidOption = "CHB9001";
