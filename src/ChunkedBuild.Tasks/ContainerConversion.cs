@@ -42,7 +42,7 @@ public static class ContainerConversion
     /// <summary>Runs the conversion; returns the summary and the tags written.</summary>
     /// <param name="settings">What to convert and where to.</param>
     /// <param name="observer">Hears about layers and warnings.</param>
-    /// <param name="registry">Registry access for push mode (null when not available: push mode then fails with CHB9001).</param>
+    /// <param name="registry">Registry access for push mode (null: push mode fails with CHB9001).</param>
     /// <param name="archiveTime">The time written into archive entries (SOURCE_DATE_EPOCH), null for the Unix epoch.</param>
     /// <param name="cancellationToken">Stops the conversion.</param>
     public static async Task<(ConversionResult Result, IReadOnlyList<PublishedChunkedImage> Images)> RunAsync(

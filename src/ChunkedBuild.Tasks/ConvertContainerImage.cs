@@ -1,7 +1,6 @@
 using System.Globalization;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.Prioritization;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -43,8 +42,14 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
     /// <summary><c>$(ChunkedCompressionLevel)</c>: the level for every format (zstd 1–22, gzip 0–9); empty → each format's default.</summary>
     public string? CompressionLevel { get; set; }
 
-    /// <summary><c>$(ChunkedPrioritizationFile)</c>: a prioritization manifest (YAML); validated, see the package README.</summary>
+    /// <summary>
+    /// <c>$(ChunkedPrioritizationFile)</c>: the files an eStargz layer puts first: a prioritization manifest (YAML) or, with
+    /// <see cref="Prioritization"/> <c>record</c>, an access record. Empty → inferred for .NET apps.
+    /// </summary>
     public string? PrioritizationFile { get; set; }
+
+    /// <summary><c>$(ChunkedPrioritization)</c>: <c>auto</c> (default; <c>manifest</c> when a file is given), <c>none</c>, <c>manifest</c> or <c>record</c>.</summary>
+    public string? Prioritization { get; set; }
 
     /// <summary><c>$(ChunkedCacheDirectory)</c>: the converted-layer cache (empty → <c>$XDG_CACHE_HOME/chunkedbuild</c> or <c>~/.cache/chunkedbuild</c>; <c>none</c> → no cache).</summary>
     public string? CacheDirectory { get; set; }
@@ -70,16 +75,9 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
                 Registry = string.IsNullOrWhiteSpace(Registry) ? null : Registry.Trim(),
                 Request = BuildRequest(projectDirectory),
             };
-            if (!string.IsNullOrWhiteSpace(PrioritizationFile))
-            {
-                var manifest = PrioritizationManifest.Load(Path.GetFullPath(PrioritizationFile, projectDirectory));
-                Log.LogWarning(null, ErrorCodes.PrioritizationNotApplied, null, manifest.SourceName, 0, 0, 0, 0,
-                    $"{manifest.SourceName}: the prioritization manifest is valid, but whole-image conversions do not apply prioritization manifests yet; layers keep their tar order");
-            }
-
             var destination = settings.Registry is null ? archive : $"{settings.Registry}/{Repository}";
             Log.LogMessage(MessageImportance.Normal, $"ChunkedBuild: converting {archive} to {string.Join(", ", settings.Request.Variants.Select(v => v.Name()))} → {destination}");
-            var (result, images) = ContainerConversion.RunAsync(settings, new TaskConversionObserver(Log, archive), RegistryAccess.Create(),
+            var (result, images) = ContainerConversion.RunAsync(settings, new TaskConversionObserver(Log, archive), RegistryAccess.Create(Environment.GetEnvironmentVariable),
                 ArchiveTime(), _cancel.Token).GetAwaiter().GetResult();
 
             foreach (var v in result.Variants)
@@ -133,7 +131,22 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
             var none when none.Equals("none", StringComparison.OrdinalIgnoreCase) => null,
             var folder => Path.GetFullPath(folder, projectDirectory),
         };
-        return new ConversionRequest { Variants = variants, Publish = publish, Level = level, CacheDirectory = cache };
+        var prioritization = Prioritization?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "auto" => PrioritizationMode.Auto,
+            "none" => PrioritizationMode.None,
+            "manifest" => PrioritizationMode.Manifest,
+            "record" => PrioritizationMode.Record,
+            var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPrioritization '{other}' is not auto, none, manifest or record"),
+        };
+        var file = string.IsNullOrWhiteSpace(PrioritizationFile) ? null : Path.GetFullPath(PrioritizationFile, projectDirectory);
+        if (file is not null && prioritization == PrioritizationMode.Auto) prioritization = PrioritizationMode.Manifest;
+        if (file is null && prioritization is PrioritizationMode.Manifest or PrioritizationMode.Record)
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPrioritization={Prioritization} needs ChunkedPrioritizationFile");
+        return new ConversionRequest
+        {
+            Variants = variants, Publish = publish, Level = level, CacheDirectory = cache, Prioritization = prioritization, PrioritizationFile = file,
+        };
     }
 
     private static DateTimeOffset? ArchiveTime()

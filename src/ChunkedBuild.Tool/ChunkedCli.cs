@@ -34,7 +34,7 @@ public static class ChunkedCli
             """)
         {
             CommonOptions.Verbose, CommonOptions.Quiet,
-            ImageConvertCommand.Create(), InspectCommand.Create(), VerifyCommand.Create(), layer,
+            ImageConvertCommand.Create(), InspectCommand.Create(), VerifyCommand.Create(), layer, PushCommand.Create(),
         };
     }
 

@@ -44,7 +44,13 @@ public sealed record ConversionRequest
     /// <summary>The folder for temporary files (default: the system's temp folder).</summary>
     public string? TempDirectory { get; init; }
 
-    /// <summary>Files to put first, per source layer digest, in each layer's own tar spelling (empty: no prioritization).</summary>
+    /// <summary>Where the files to fetch first come from (default: inferred for .NET apps). Used by the eStargz variant.</summary>
+    public PrioritizationMode Prioritization { get; init; } = PrioritizationMode.Auto;
+
+    /// <summary>The manifest or record file for <see cref="PrioritizationMode.Manifest"/> / <see cref="PrioritizationMode.Record"/>.</summary>
+    public string? PrioritizationFile { get; init; }
+
+    /// <summary>Explicit files to put first, per source layer digest (overrides <see cref="Prioritization"/> for those layers), in each layer's own tar spelling (empty: no prioritization).</summary>
     public IReadOnlyDictionary<Digest, IReadOnlyList<string>> PrioritizedFiles { get; init; } = new Dictionary<Digest, IReadOnlyList<string>>();
 
     /// <summary>The tool version, part of every cache key (a new version never reuses an older version's layers).</summary>

@@ -42,6 +42,9 @@ public sealed record ConversionResult
     /// <summary>Per-variant totals, in publishing order.</summary>
     public required IReadOnlyList<VariantSummary> Variants { get; init; }
 
+    /// <summary>The prioritization plan of each source platform manifest (by its digest), when the eStargz variant was made.</summary>
+    public IReadOnlyDictionary<Digest, PrioritizationPlan> Plans { get; init; } = new Dictionary<Digest, PrioritizationPlan>();
+
     /// <summary>The warnings raised (e.g. layers kept in their original compression).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 }

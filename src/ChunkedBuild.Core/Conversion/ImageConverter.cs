@@ -45,6 +45,19 @@ public sealed class ImageConverter
             roots.Add((image, await ImageWalker.CollectAsync(source, image.Descriptor, observer, token).ConfigureAwait(false)));
 
         var transcoder = new LayerTranscoder(source, store, _request, observer);
+        var planner = _request.Variants.Contains(LayerVariant.EStargz) ? new PrioritizationPlanner(_request, store, observer) : null;
+        var allPlatforms = roots.SelectMany(r => r.Platforms).ToList();
+        // eStargz layers wait for the prioritization plans (a pass over every layer's listing); zstd:chunked layers keep tar order and start at once.
+        var plans = new Lazy<Task<Dictionary<Digest, PrioritizationPlan>>>(() => Task.Run(() => PlanAsync(planner!, source, allPlatforms, token), token));
+        async Task<IReadOnlyList<string>> PrioritizedAsync(Digest layer, LayerVariant variant)
+        {
+            if (variant != LayerVariant.EStargz) return [];
+            if (_request.PrioritizedFiles.TryGetValue(layer, out var explicitList)) return explicitList;
+            var byManifest = await plans.Value.ConfigureAwait(false);
+            // A layer shared by several platforms gets the union of their lists, in platform order: independent of timing.
+            return allPlatforms.SelectMany(p => p.Manifest.Value.Layers.Select((l, i) => (p, l, i)).Where(x => x.l.Digest == layer))
+                .SelectMany(x => byManifest[x.p.Manifest.Digest].Layers[x.i]).Distinct(StringComparer.Ordinal).ToList();
+        }
         using var jobs = new SemaphoreSlim(_request.Jobs);
         var layerTasks = new ConcurrentDictionary<(Digest, LayerVariant), Lazy<Task<ConvertedLayer>>>();
         var blobTasks = new ConcurrentDictionary<Digest, Lazy<Task>>();
@@ -53,10 +66,11 @@ public sealed class ImageConverter
             layerTasks.GetOrAdd((layer.Digest, variant), _ => new Lazy<Task<ConvertedLayer>>(async () =>
             {
                 ConvertedLayer converted;
+                var prioritized = await PrioritizedAsync(layer.Digest, variant).ConfigureAwait(false);
                 await jobs.WaitAsync(token).ConfigureAwait(false);
                 try
                 {
-                    converted = await Task.Run(() => transcoder.TranscodeAsync(layer, diffId, variant, token), token).ConfigureAwait(false);
+                    converted = await Task.Run(() => transcoder.TranscodeAsync(layer, diffId, variant, prioritized, token), token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -122,9 +136,18 @@ public sealed class ImageConverter
         return new ConversionResult
         {
             Tags = tags,
+            Plans = plans.IsValueCreated ? await plans.Value.ConfigureAwait(false) : new Dictionary<Digest, PrioritizationPlan>(),
             Variants = Summaries(results.SelectMany(r => r.Manifests).ToList(), roots.SelectMany(r => r.Platforms).ToList()),
             Warnings = [.. warnings],
         };
+    }
+
+    private static async Task<Dictionary<Digest, PrioritizationPlan>> PlanAsync(PrioritizationPlanner planner, IImageSource source, List<PlatformImage> platforms, CancellationToken token)
+    {
+        var plans = new Dictionary<Digest, PrioritizationPlan>();
+        foreach (var platform in platforms.DistinctBy(p => p.Manifest.Digest))
+            plans[platform.Manifest.Digest] = await planner.PlanAsync(source, platform, token).ConfigureAwait(false);
+        return plans;
     }
 
     private async Task<List<PublishedTag>> PublishAsync(IImageSink sink, SourceImage image, VariantManifest[] manifests, IReadOnlyList<string> imageTags, CancellationToken token)

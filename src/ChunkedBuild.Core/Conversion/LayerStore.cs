@@ -87,6 +87,30 @@ public sealed class LayerStore : IDisposable
         File.Move(temp, JsonPath(key), overwrite: true);
     }
 
+    /// <summary>A cached prioritization plan, or null.</summary>
+    public PrioritizationPlan? TryGetPlan(string key)
+    {
+        if (_temporary) return null;
+        var path = Path.Combine(_folder, key + ".plan.json");
+        try
+        {
+            return File.Exists(path) ? OciJson.Parse<PrioritizationPlan>(File.ReadAllBytes(path)) : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Caches a prioritization plan.</summary>
+    public void PutPlan(string key, PrioritizationPlan plan)
+    {
+        if (_temporary) return;
+        var temp = NewTempFile();
+        File.WriteAllBytes(temp, OciJson.Serialize(plan));
+        File.Move(temp, Path.Combine(_folder, key + ".plan.json"), overwrite: true);
+    }
+
     private string BlobPath(string key) => Path.Combine(_folder, key + ".blob");
 
     private string JsonPath(string key) => Path.Combine(_folder, key + ".json");

@@ -39,7 +39,12 @@ public sealed class LayerTranscoder
     }
 
     /// <summary>Produces <paramref name="layer"/> in <paramref name="variant"/>; <paramref name="diffId"/> is the config's DiffID for it.</summary>
-    public async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, CancellationToken cancellationToken)
+    /// <param name="layer">The source layer.</param>
+    /// <param name="diffId">Its DiffID from the config.</param>
+    /// <param name="variant">The variant to produce.</param>
+    /// <param name="prioritized">Entry names to place first (eStargz), in the layer's own spelling.</param>
+    /// <param name="cancellationToken">Cancels the conversion.</param>
+    public async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, IReadOnlyList<string> prioritized, CancellationToken cancellationToken)
     {
         var ociLayer = layer with { MediaType = OciLayerMediaType(layer.MediaType) };
         var format = variant.FormatName();
@@ -54,7 +59,6 @@ public sealed class LayerTranscoder
             };
         }
 
-        var prioritized = _request.PrioritizedFiles.TryGetValue(layer.Digest, out var list) ? list : [];
         var key = LayerStore.Key(layer.Digest, format, CanonicalOptions(format, prioritized), _request.ToolVersion);
         if (_store.TryGet(key) is var (record, blobPath))
         {

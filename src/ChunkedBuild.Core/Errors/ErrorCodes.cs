@@ -74,11 +74,39 @@ public static class ErrorCodes
     /// <summary>An access record file (<c>--record-in</c>) has a line that is neither a record entry nor a path.</summary>
     public const string InvalidAccessRecord = "CHB3002";
 
+    // ---- registries (40xx) ----
+    /// <summary>An image reference (<c>registry/repository[:tag|@digest]</c>) is malformed.</summary>
+    public const string InvalidImageReference = "CHB4001";
+    /// <summary>A registry answered a request with an error status (after retries); the message names the method, the URL and the registry's <c>errors[]</c>.</summary>
+    public const string RegistryRequestFailed = "CHB4002";
+    /// <summary>A registry could not be reached (connection refused or reset, TLS failure, timeout) after retries.</summary>
+    public const string RegistryUnreachable = "CHB4003";
+    /// <summary>A registry refused access (401/403) to a repository or blob.</summary>
+    public const string RegistryAccessDenied = "CHB4004";
+    /// <summary>A registry answered in a way the distribution protocol does not allow (no upload location, a bad digest header, too many redirects).</summary>
+    public const string RegistryProtocolError = "CHB4005";
+    /// <summary>A manifest or tag the reference names does not exist in the registry.</summary>
+    public const string RegistryManifestNotFound = "CHB4006";
+
+    // ---- registry authentication (45xx) ----
+    /// <summary>The registry still answered 401 after the client answered its challenge (wrong or missing credentials).</summary>
+    public const string RegistryAuthenticationFailed = "CHB4501";
+    /// <summary>The token endpoint (the Bearer challenge's realm) refused the credentials or answered without a usable token.</summary>
+    public const string RegistryTokenRequestFailed = "CHB4503";
+    /// <summary>A request had to be re-sent after a 401 but its body was a stream that cannot be sent twice.</summary>
+    public const string RegistryRequestNotReplayable = "CHB4504";
+    /// <summary>The registry's <c>WWW-Authenticate</c> header is malformed or names no scheme this client supports (Basic, Bearer).</summary>
+    public const string RegistryChallengeUnsupported = "CHB4505";
+    /// <summary>A docker credential helper (<c>docker-credential-&lt;name&gt;</c>) is missing, failed, or printed something that is not its JSON answer.</summary>
+    public const string CredentialHelperFailed = "CHB4506";
+    /// <summary>A docker/podman auth file (<c>config.json</c>, <c>auth.json</c>) is not valid JSON or holds a malformed <c>auth</c> entry.</summary>
+    public const string MalformedAuthFile = "CHB4507";
+    /// <summary>A credential option (<c>--creds user:pass</c>, <c>--username</c> with <c>--password-stdin</c>) is malformed.</summary>
+    public const string InvalidCredentialOption = "CHB4508";
+
     // ---- MSBuild integration (50xx) ----
     /// <summary>Warning: a container published to the local daemon (neither <c>ContainerRegistry</c> nor <c>ContainerArchiveOutputPath</c> set) is not converted.</summary>
     public const string LocalDaemonNotConverted = "CHB5001";
-    /// <summary>Warning: a prioritization manifest was given to a whole-image conversion, which does not apply it yet.</summary>
-    public const string PrioritizationNotApplied = "CHB5002";
 
     // ---- options, usage and I/O (9xxx) ----
     /// <summary>An option value is out of range or inconsistent.</summary>

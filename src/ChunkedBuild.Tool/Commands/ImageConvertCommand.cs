@@ -37,24 +37,40 @@ public static class ImageConvertCommand
         var strict = new Option<bool>("--strict") { Description = "Fail when a format cannot represent a layer, instead of keeping that layer in its original compression with a warning." };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the converted-layer cache." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "The converted-layer cache folder (default: $XDG_CACHE_HOME/chunkedbuild or ~/.cache/chunkedbuild)." };
+        var prioritizeFile = new Option<string?>("--prioritize-file") { Description = "A prioritization manifest (YAML: ordered paths and globs, excludes, per-platform rules; see docs/prioritization.md) for eStargz." };
+        var recordIn = new Option<string?>("--record-in") { Description = "An access record to prioritize by: ctr-remote's JSON lines or a plain list of paths." };
+        var noPrioritize = new Option<bool>("--no-prioritize") { Description = "No prioritization: eStargz layers get the no-prefetch landmark. (Default: inferred for .NET apps.)" };
         var config = new Option<string?>("--config") { Description = $"A settings file with defaults for these options (default: ./{ToolSettings.DefaultFileName} when it exists). Flags override it." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tags, digests, per-variant totals, warnings); logs go to stderr." };
 
+        var registry = new RegistryCliOptions();
         var command = new Command("convert", $"""
             Convert every platform and layer of an image into lazily pullable variants and write them to an OCI layout, an OCI archive or a registry.
 
+            eStargz layers put the files an app reads at start first (prefetched by the snapshotter): inferred from the .NET app by default
+            (entry assembly, deps/runtimeconfig, the runtime the host loads), or from --prioritize-file / --record-in.
+
             Examples:
               dotnet chunked convert bin/Release/net10.0/linux-x64/publish/app.tar.gz oci:out/app
+              dotnet chunked convert oci:out/app docker://ghcr.io/org/app:1.0 -u ci --password-stdin < token.txt
               dotnet chunked convert oci-archive:app.tar oci-archive:app-lazy.tar:1.0 --variant estargz
               dotnet chunked convert docker-archive:app.tar oci:out --publish tags --json > result.json
 
             Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir).
             SOURCE_DATE_EPOCH sets every timestamp the tool writes (archive entries); unset, they are 1970-01-01.
+            {RegistryCliOptions.Help}
             {ExitCodes.Help}
             """)
         {
-            source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir, config, json,
+            source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
+            prioritizeFile, recordIn, noPrioritize, config, json,
         };
+        registry.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            var given = new[] { r.GetResult(prioritizeFile) is not null, r.GetResult(recordIn) is not null, r.GetValue(noPrioritize) }.Count(b => b);
+            if (given > 1) r.AddError("give at most one of --prioritize-file, --record-in, --no-prioritize");
+        });
         command.SetAction(async (parse, ct) =>
         {
             using var logs = CliLogging.Create(CommonOptions.LogLevelOf(parse));
@@ -77,9 +93,14 @@ public static class ImageConvertCommand
                 ChunkSize = Positive(parse.GetValue(chunkSize) ?? settings.ChunkSize, "--chunk-size") ?? Core.Formats.FormatOptions.DefaultEStargzChunkSize,
                 Jobs = (int)(Positive(parse.GetValue(jobs) ?? settings.Jobs, "--jobs") ?? Environment.ProcessorCount),
                 Strict = parse.GetValue(strict) || settings.Strict == true,
+                Prioritization = parse.GetValue(noPrioritize) ? PrioritizationMode.None
+                    : parse.GetValue(recordIn) is not null ? PrioritizationMode.Record
+                    : (parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile) is not null ? PrioritizationMode.Manifest
+                    : PrioritizationMode.Auto,
+                PrioritizationFile = parse.GetValue(recordIn) ?? parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile,
                 CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
             };
-            var transports = new ImageTransports(null, SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
+            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(destination)!), SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
             var destinationText = parse.GetValue(destination)!;
             await using var from = transports.OpenSource(parse.GetValue(source)!);
             await using var to = transports.OpenSink(destinationText, out var tag);

@@ -13,6 +13,7 @@ public static class InspectCommand
         var image = new Argument<string>("image") { Description = "The image: oci:<dir>[:<ref>], oci-archive:<file>[:<ref>], docker-archive:<file>, docker://…, or a path." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout." };
         var noEntries = new Option<bool>("--no-entries") { Description = "Do not fetch lazy layers to count their TOC entries." };
+        var registry = new RegistryCliOptions();
         var command = new Command("inspect", $"""
             Show what an image holds: for each platform manifest its variant and, per layer, the format (estargz, zstd:chunked, gzip, zstd, tar),
             size, TOC digest and TOC entry count.
@@ -20,14 +21,16 @@ public static class InspectCommand
             Examples:
               dotnet chunked inspect oci:out/app:latest
               dotnet chunked inspect oci-archive:app-lazy.tar --json | jq '.images[0].manifests[].variant'
+            {RegistryCliOptions.Help}
             {ExitCodes.Help}
             """)
         {
             image, json, noEntries,
         };
+        registry.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var transports = new ImageTransports(null, null);
+            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
             var images = await ImageInspector.InspectAsync(source, !parse.GetValue(noEntries), null, ct);
             Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.InspectJson(images) : ImageResults.Listing(images, source.DisplayName));

@@ -13,6 +13,7 @@ public static class VerifyCommand
     {
         var image = new Argument<string>("image") { Description = "The image: oci:<dir>[:<ref>], oci-archive:<file>[:<ref>], docker-archive:<file>, docker://…, or a path." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout: ok and the verdict of every layer." };
+        var registry = new RegistryCliOptions();
         var command = new Command("verify", $"""
             Check an image as a careful lazy puller would: each layer blob against its digest, its decompressed bytes against the config's
             DiffID, and each eStargz / zstd:chunked layer (TOC, chunks, tar-split, footer, annotations) with the format validators.
@@ -21,16 +22,18 @@ public static class VerifyCommand
             Examples:
               dotnet chunked verify oci:out/app:latest
               dotnet chunked verify oci-archive:app-lazy.tar --json
+            {RegistryCliOptions.Help}
             {ExitCodes.Help}
             """)
         {
             image, json,
         };
+        registry.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             using var logs = CliLogging.Create(CommonOptions.LogLevelOf(parse));
             var log = logs.CreateLogger("verify");
-            var transports = new ImageTransports(null, null);
+            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
             var verdicts = await ImageVerifier.VerifyAsync(source, null, v =>
             {

@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using System.Text;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Prioritization;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>
+/// Decides, per platform image, which files go first: inferred from the .NET app (<see cref="PrioritizationMode.Auto"/>), taken from a
+/// prioritization manifest or an access record. Reads every layer's tar listing once (with the small files inference opens) and
+/// merges them into the image's filesystem; plans are cached by manifest digest, settings and tool version, so a warm run reads no layer.
+/// </summary>
+public sealed class PrioritizationPlanner
+{
+    private readonly ConversionRequest _request;
+    private readonly LayerStore _store;
+    private readonly IConversionObserver _observer;
+    private readonly PrioritizationManifest? _manifest;
+    private readonly AccessRecord? _record;
+    private readonly string _settingsKey;
+
+    /// <summary>Creates a planner; loads the manifest or record the request names (coded errors when they are malformed).</summary>
+    public PrioritizationPlanner(ConversionRequest request, LayerStore store, IConversionObserver observer)
+    {
+        _request = request;
+        _store = store;
+        _observer = observer;
+        string? fileText = null;
+        switch (request.Prioritization)
+        {
+            case PrioritizationMode.Manifest:
+                fileText = ReadSettingsFile(request.PrioritizationFile, "prioritization manifest");
+                _manifest = PrioritizationManifest.Parse(fileText, request.PrioritizationFile!);
+                break;
+            case PrioritizationMode.Record:
+                fileText = ReadSettingsFile(request.PrioritizationFile, "access record");
+                _record = AccessRecord.Parse(fileText, request.PrioritizationFile!);
+                break;
+        }
+        _settingsKey = $"{request.Prioritization}:{(fileText is null ? "" : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(fileText))))}";
+    }
+
+    /// <summary>The plan for one platform image.</summary>
+    public async Task<PrioritizationPlan> PlanAsync(IImageSource source, PlatformImage image, CancellationToken cancellationToken)
+    {
+        var layerCount = image.Manifest.Value.Layers.Count;
+        var name = _request.Prioritization.ToString().ToLowerInvariant();
+        if (_request.Prioritization == PrioritizationMode.None) return PrioritizationPlan.Empty(layerCount, "prioritization is off", name);
+        var key = LayerStore.Key(image.Manifest.Digest, "plan", _settingsKey, _request.ToolVersion);
+        if (_store.TryGetPlan(key) is { } cached) return Report(image, cached);
+
+        var spool = Path.Combine(_request.TempDirectory ?? Path.GetTempPath(), $"chunkedbuild-scan-{Guid.NewGuid():N}");
+        try
+        {
+            var listings = new List<LayerListing>();
+            foreach (var (layer, i) in image.Manifest.Value.Layers.Select((l, i) => (l, i)))
+                listings.Add(await LayerListing.ReadAsync(source, layer, Path.Combine(spool, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false));
+            var view = LayeredImageFileView.FromLayers(listings.Select(l => l.Entries), (file, max) => listings[file.LayerIndex].Read(file.LayerEntryName, max));
+            var (paths, reason) = Choose(view, image);
+            var plan = paths.Count == 0
+                ? PrioritizationPlan.Empty(layerCount, reason ?? "no file of the list is in the image", name)
+                : new PrioritizationPlan { Paths = paths, Layers = LayerPrioritization.SplitByLayer(paths, view), Source = name };
+            _store.PutPlan(key, plan);
+            return Report(image, plan);
+        }
+        finally
+        {
+            if (Directory.Exists(spool)) Directory.Delete(spool, recursive: true);
+        }
+    }
+
+    private (IReadOnlyList<string> Paths, string? Reason) Choose(IImageFileView view, PlatformImage image)
+    {
+        if (_manifest is not null)
+            return (_manifest.ForPlatform(image.Platform).Order(view.Files.Where(f => f.Kind == ImageFileKind.File).Select(f => f.Path)), null);
+        if (_record is not null)
+        {
+            var present = _record.Paths.Select(ImagePath.Normalize).Where(p => view.Find(p) is not null).Distinct(StringComparer.Ordinal).ToList();
+            return (present, present.Count == 0 ? "no recorded path is in the image" : null);
+        }
+        var inferred = DotnetStartupInference.Infer(view, ImageRunSettings.FromConfig(image.Config));
+        return (inferred.Paths, inferred.Reason);
+    }
+
+    private PrioritizationPlan Report(PlatformImage image, PrioritizationPlan plan)
+    {
+        if (plan.Paths.Count == 0) _observer.Info($"{image.Platform}: no prefetch: {plan.Reason}");
+        else _observer.Info($"{image.Platform}: {plan.Paths.Count} files prioritized ({plan.Source})");
+        return plan;
+    }
+
+    private static string ReadSettingsFile(string? path, string what)
+    {
+        if (path is null) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"no {what} file given");
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ChunkedBuildException(ErrorCodes.IoError, $"cannot read the {what} '{path}': {e.Message}", innerException: e);
+        }
+    }
+}

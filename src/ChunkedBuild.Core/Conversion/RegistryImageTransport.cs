@@ -1,0 +1,21 @@
+using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Registry;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>Registry access for <see cref="ImageTransports"/>: <c>docker://</c> sources and sinks over <see cref="RegistryClient"/>s made from one set of options.</summary>
+/// <param name="options">Credentials, insecure hosts, CAs, upload and retry settings (the edge builds them, e.g. with <see cref="RegistryClientOptions.FromEnvironment"/>).</param>
+public sealed class RegistryImageTransport(RegistryClientOptions options) : IRegistryTransport
+{
+    /// <inheritdoc />
+    public IImageSource CreateSource(ImageLocation location) => RegistryTransport.CreateSource(location, options);
+
+    /// <inheritdoc />
+    /// <remarks>The tag is the reference's (<c>latest</c> when it names none); a reference pinned by digest gives no tag.</remarks>
+    public IImageSink CreateSink(ImageLocation location, out string? tag)
+    {
+        var sink = RegistryTransport.CreateSink(location, options);
+        tag = sink.Reference.Digest is null ? sink.Reference.Tag : null;
+        return sink;
+    }
+}
