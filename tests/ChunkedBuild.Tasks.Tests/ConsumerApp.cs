@@ -41,15 +41,16 @@ public sealed class ConsumerApp
         var project = SdkContainerPublisher.CopyApp(folder);
         var userPackages = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom ? custom
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"));
+        var fallback = Directory.Exists(userPackages)
+            ? $"<fallbackPackageFolders><add key=\"user\" value=\"{SecurityElement.Escape(userPackages)}\" /></fallbackPackageFolders>"
+            : "";
         File.WriteAllText(Path.Combine(folder, "nuget.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <config>
                 <add key="globalPackagesFolder" value="{SecurityElement.Escape(feed.PackagesFolder)}" />
               </config>
-              <fallbackPackageFolders>
-                <add key="user" value="{SecurityElement.Escape(userPackages)}" />
-              </fallbackPackageFolders>
+              {fallback}
               <packageSources>
                 <clear />
                 <add key="chunkedbuild-local" value="{SecurityElement.Escape(feedFolder)}" />
