@@ -171,12 +171,12 @@ public class RegistryAuthHandlerTests
         var ct = TestContext.Current.CancellationToken;
 
         var e = await Assert.ThrowsAsync<ChunkedBuildException>(() =>
-            client.PatchAsync($"{Registry}/v2/a/blobs/uploads/u", new StreamContent(new NonSeekableStream("layer bytes")), ct));
+            client.PatchAsync($"{Registry}/v2/a/blobs/uploads/u", new StreamContent(new ReadOnceStream(Encoding.UTF8.GetBytes("layer bytes"))), ct));
         Assert.Equal(ErrorCodes.RegistryRequestNotReplayable, e.Code);
         Assert.Contains("reg.test:5000", e.Message);
         Assert.Contains("StreamContent", e.Message);
 
-        using var again = await client.PatchAsync($"{Registry}/v2/a/blobs/uploads/u", new StreamContent(new NonSeekableStream("layer bytes")), ct);
+        using var again = await client.PatchAsync($"{Registry}/v2/a/blobs/uploads/u", new StreamContent(new ReadOnceStream(Encoding.UTF8.GetBytes("layer bytes"))), ct);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         var patches = fake.Seen.Where(s => s.Method == HttpMethod.Patch).ToArray();
         Assert.Equal([null, "Bearer tok-1"], patches.Select(p => p.Authorization));
@@ -279,19 +279,4 @@ public class RegistryAuthHandlerTests
         Assert.Contains("Negotiate", e.Message);
     }
 
-    /// <summary>A stream that can be read once, like a network or pipe source.</summary>
-    private sealed class NonSeekableStream(string text) : Stream
-    {
-        private readonly MemoryStream _inner = new(Encoding.UTF8.GetBytes(text));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
