@@ -47,6 +47,12 @@ public sealed record ConversionRequest
     /// <summary>Where the files to fetch first come from (default: inferred for .NET apps). Used by the eStargz variant.</summary>
     public PrioritizationMode Prioritization { get; init; } = PrioritizationMode.Auto;
 
+    /// <summary>
+    /// zstd:chunked entry order: false keeps tar order (the DiffID is kept; partial pullers fetch by file anyway); true puts the prioritized
+    /// files first, as eStargz does (a reordered tar: new DiffIDs, the config is rewritten).
+    /// </summary>
+    public bool ZstdPrioritizedOrder { get; init; }
+
     /// <summary>The manifest or record file for <see cref="PrioritizationMode.Manifest"/> / <see cref="PrioritizationMode.Record"/>.</summary>
     public string? PrioritizationFile { get; init; }
 

@@ -45,13 +45,13 @@ public sealed class ImageConverter
             roots.Add((image, await ImageWalker.CollectAsync(source, image.Descriptor, observer, token).ConfigureAwait(false)));
 
         var transcoder = new LayerTranscoder(source, store, _request, observer);
-        var planner = _request.Variants.Contains(LayerVariant.EStargz) ? new PrioritizationPlanner(_request, store, observer) : null;
+        var planner = _request.Variants.Any(NeedsPlan) ? new PrioritizationPlanner(_request, store, observer) : null;
         var allPlatforms = roots.SelectMany(r => r.Platforms).ToList();
         // eStargz layers wait for the prioritization plans (a pass over every layer's listing); zstd:chunked layers keep tar order and start at once.
         var plans = new Lazy<Task<Dictionary<Digest, PrioritizationPlan>>>(() => Task.Run(() => PlanAsync(planner!, source, allPlatforms, token), token));
         async Task<IReadOnlyList<string>> PrioritizedAsync(Digest layer, LayerVariant variant)
         {
-            if (variant != LayerVariant.EStargz) return [];
+            if (!NeedsPlan(variant)) return [];
             if (_request.PrioritizedFiles.TryGetValue(layer, out var explicitList)) return explicitList;
             var byManifest = await plans.Value.ConfigureAwait(false);
             // A layer shared by several platforms gets the union of their lists, in platform order: independent of timing.
@@ -76,7 +76,7 @@ public sealed class ImageConverter
                 {
                     jobs.Release();
                 }
-                var content = converted.BlobFile is { } file ? BlobContent.FromFile(file) : new BlobContent(ct => source.OpenBlobAsync(layer, ct), source);
+                var content = converted.BlobFile is { } file ? BlobContent.FromVerifiedFile(file) : new BlobContent(ct => source.OpenBlobAsync(layer, ct), source);
                 await Blob(converted.Descriptor, content).ConfigureAwait(false);
                 return converted;
             })).Value;
@@ -150,6 +150,9 @@ public sealed class ImageConverter
             Warnings = [.. warnings],
         };
     }
+
+    /// <summary>eStargz always orders by the plan; zstd:chunked only when asked (it keeps tar order, and the DiffID, by default).</summary>
+    private bool NeedsPlan(LayerVariant variant) => variant == LayerVariant.EStargz || (variant == LayerVariant.ZstdChunked && _request.ZstdPrioritizedOrder);
 
     private static async Task<Dictionary<Digest, PrioritizationPlan>> PlanAsync(PrioritizationPlanner planner, IImageSource source, List<PlatformImage> platforms, CancellationToken token)
     {

@@ -40,6 +40,8 @@ public static class ImageConvertCommand
         var prioritizeFile = new Option<string?>("--prioritize-file") { Description = "A prioritization manifest (YAML: ordered paths and globs, excludes, per-platform rules; see docs/prioritization.md) for eStargz." };
         var recordIn = new Option<string?>("--record-in") { Description = "An access record to prioritize by: ctr-remote's JSON lines or a plain list of paths." };
         var noPrioritize = new Option<bool>("--no-prioritize") { Description = "No prioritization: eStargz layers get the no-prefetch landmark. (Default: inferred for .NET apps.)" };
+        var zstdOrder = new Option<string?>("--zstd-order") { Description = "zstd:chunked entry order: tar (default: the DiffID is kept) or prioritized (the prioritized files first, as in eStargz; new DiffIDs, config rewritten)." }
+            .AcceptOnlyFromAmong("tar", "prioritized");
         var config = new Option<string?>("--config") { Description = $"A settings file with defaults for these options (default: ./{ToolSettings.DefaultFileName} when it exists). Flags override it." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tags, digests, per-variant totals, warnings); logs go to stderr." };
 
@@ -63,7 +65,7 @@ public static class ImageConvertCommand
             """)
         {
             source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
-            prioritizeFile, recordIn, noPrioritize, config, json,
+            prioritizeFile, recordIn, noPrioritize, zstdOrder, config, json,
         };
         registry.AddTo(command);
         command.Validators.Add(r =>
@@ -97,6 +99,12 @@ public static class ImageConvertCommand
                     : parse.GetValue(recordIn) is not null ? PrioritizationMode.Record
                     : (parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile) is not null ? PrioritizationMode.Manifest
                     : PrioritizationMode.Auto,
+                ZstdPrioritizedOrder = (parse.GetValue(zstdOrder) ?? settings.ZstdOrder) switch
+                {
+                    null or "tar" => false,
+                    "prioritized" => true,
+                    var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"zstdOrder '{other}' is not tar or prioritized"),
+                },
                 PrioritizationFile = parse.GetValue(recordIn) ?? parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile,
                 CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
             };

@@ -34,7 +34,7 @@ public static class LayerConvertCommand
         };
         var prioritize = new Option<string[]>("--prioritize", "-p")
         {
-            Description = "eStargz: a path to place first, before .prefetch.landmark (repeat for more; order is kept).",
+            Description = "A path to place first (repeat for more; order is kept): eStargz puts them before .prefetch.landmark; zstd-chunked reorders the tar (a new DiffID).",
             AllowMultipleArgumentsPerToken = false,
         };
         var jobs = new Option<int>("--jobs", "-j")

@@ -19,6 +19,7 @@ namespace ChunkedBuild.Tool.Commands;
 /// cache: true                         # the converted-layer cache
 /// cacheDir: ~/.cache/chunkedbuild
 /// prioritizeFile: chunked.prioritize.yaml
+/// zstdOrder: tar                      # tar | prioritized
 /// </code>
 /// </summary>
 public sealed record ToolSettings
@@ -26,7 +27,7 @@ public sealed record ToolSettings
     /// <summary>The default file name looked for in the current folder.</summary>
     public const string DefaultFileName = "chunked.yaml";
 
-    private static readonly string[] Keys = ["variants", "publish", "level", "zstdLevel", "gzipLevel", "chunkSize", "jobs", "strict", "cache", "cacheDir", "prioritizeFile"];
+    private static readonly string[] Keys = ["variants", "publish", "level", "zstdLevel", "gzipLevel", "chunkSize", "jobs", "strict", "cache", "cacheDir", "prioritizeFile", "zstdOrder"];
 
     /// <summary>Where the settings came from (null: no file).</summary>
     public string? Source { get; init; }
@@ -60,6 +61,9 @@ public sealed record ToolSettings
 
     /// <summary><c>cacheDir</c> (relative paths are relative to the file's folder).</summary>
     public string? CacheDir { get; init; }
+
+    /// <summary><c>zstdOrder</c>: tar or prioritized.</summary>
+    public string? ZstdOrder { get; init; }
 
     /// <summary><c>prioritizeFile</c> (relative paths are relative to the file's folder).</summary>
     public string? PrioritizeFile { get; init; }
@@ -98,6 +102,7 @@ public sealed record ToolSettings
             {
                 "variants" => settings with { Variants = value is YamlSequenceNode seq ? string.Join(',', seq.Children.Select(c => Scalar(source, c, key))) : Scalar(source, value, key) },
                 "publish" => settings with { Publish = Scalar(source, value, key) },
+                "zstdOrder" => settings with { ZstdOrder = Scalar(source, value, key) },
                 "level" => settings with { Level = (int)Number(source, value, key) },
                 "zstdLevel" => settings with { ZstdLevel = (int)Number(source, value, key) },
                 "gzipLevel" => settings with { GzipLevel = (int)Number(source, value, key) },

@@ -19,7 +19,15 @@ public sealed class ZstdChunkedFormat : ILayerFormat
     public string MediaType => MediaTypes.OciLayerZstd;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// With <see cref="FormatOptions.PrioritizedFiles"/>, the tar is first rewritten with those entries first (<see cref="PrioritizedTar"/>):
+    /// the layer then decompresses to that reordered tar, so its DiffID differs from the input's.
+    /// </remarks>
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>
-        Task.Factory.StartNew(() => new ZstdChunkedWriter(options).Run(uncompressedTar, destination, cancellationToken),
-            cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() =>
+        {
+            if (options.PrioritizedFiles.Count == 0) return new ZstdChunkedWriter(options).Run(uncompressedTar, destination, cancellationToken);
+            using var reordered = PrioritizedTar.Reorder(uncompressedTar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, cancellationToken);
+            return new ZstdChunkedWriter(options).Run(reordered, destination, cancellationToken);
+        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

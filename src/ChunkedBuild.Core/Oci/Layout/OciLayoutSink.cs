@@ -33,6 +33,11 @@ public sealed class OciLayoutSink : IImageSink
     public async Task WriteBlobAsync(Descriptor descriptor, BlobContent content, CancellationToken cancellationToken = default)
     {
         if (_writer.Contains(descriptor.Digest)) return;
+        if (content.VerifiedFile is { } file)
+        {
+            _writer.CopyVerifiedFile(descriptor.Digest, file, descriptor.Size);
+            return;
+        }
         await using var stream = await content.Open(cancellationToken).ConfigureAwait(false);
         _writer.WriteBlob(descriptor.Digest, stream, descriptor.Size);
     }

@@ -7,6 +7,15 @@ namespace ChunkedBuild.Core.Oci.Transport;
 /// <param name="Origin">The source the blob came from unchanged, if any: a registry sink may mount it from there instead of uploading.</param>
 public sealed record BlobContent(Func<CancellationToken, Task<Stream>> Open, IImageSource? Origin = null)
 {
+    /// <summary>
+    /// A local file whose bytes were already hashed to the descriptor's digest by whoever wrote it (e.g. a converted layer in the cache):
+    /// file sinks may copy it with the kernel's file copy instead of hashing it again.
+    /// </summary>
+    public string? VerifiedFile { get; init; }
+
+    /// <summary>Content from a file this process wrote and hashed itself (see <see cref="VerifiedFile"/>).</summary>
+    public static BlobContent FromVerifiedFile(string path) => FromFile(path) with { VerifiedFile = path };
+
     /// <summary>Content read from a local file.</summary>
     public static BlobContent FromFile(string path) =>
         new(_ => Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16)));
