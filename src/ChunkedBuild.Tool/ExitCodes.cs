@@ -15,6 +15,8 @@ public static class ExitCodes
     public const int InvalidInput = 3;
     /// <summary>A file could not be read or written (CHB9002).</summary>
     public const int IoError = 4;
+    /// <summary>A registry could not be reached, refused the credentials, or answered with an error (CHB4xxx).</summary>
+    public const int RegistryError = 5;
     /// <summary>An unexpected internal error (a bug: please report it). 70 is EX_SOFTWARE of sysexits.h.</summary>
     public const int InternalError = 70;
     /// <summary>Interrupted with Ctrl+C (128 + SIGINT, as shells report it).</summary>
@@ -23,16 +25,18 @@ public static class ExitCodes
     /// <summary>Help text listing the codes.</summary>
     public const string Help = """
         Exit codes: 0 ok; 1 verification failed; 2 usage error (bad or missing options, CHB9001);
-          3 input refused or invalid (CHB1xxx tar/layer, CHB2xxx image); 4 I/O error (CHB9002); 70 internal error (a bug; please report it).
+          3 input refused or invalid (CHB1xxx tar/layer, CHB2xxx image, CHB3xxx prioritization file); 4 I/O error (CHB9002);
+          5 registry error (CHB4xxx: unreachable, access denied, protocol error); 70 internal error (a bug; please report it).
         Errors are printed on stderr as 'error CHBxxxx: message'.
         """;
 
     /// <summary>The exit code for a coded error.</summary>
     public static int For(ChunkedBuildException e) => e.Code switch
     {
-        ErrorCodes.InvalidOption => Usage,
+        ErrorCodes.InvalidOption or ErrorCodes.InvalidCredentialOption => Usage,
         ErrorCodes.IoError => IoError,
         ErrorCodes.ValidationFailed => VerificationFailed,
+        _ when e.Code.StartsWith("CHB4", StringComparison.Ordinal) => RegistryError,
         _ => InvalidInput,
     };
 }

@@ -128,6 +128,15 @@ public sealed class ImageConverter
         {
             foreach (var manifest in manifests.DistinctBy(m => m.Descriptor.Digest))
                 await sink.WriteManifestAsync(manifest.Descriptor, manifest.ManifestRaw, token).ConfigureAwait(false);
+            if (plans.IsValueCreated)
+            {
+                var byManifest = await plans.Value.ConfigureAwait(false);
+                foreach (var manifest in manifests.Where(m => m.Variant != LayerVariant.Original).DistinctBy(m => m.Descriptor.Digest))
+                {
+                    if (byManifest.TryGetValue(manifest.SourceManifest, out var plan) && plan.Paths.Count > 0)
+                        await PrioritizationRecord.WriteAsync(sink, source, manifest, plan, _request.TempDirectory, token).ConfigureAwait(false);
+                }
+            }
             var imageTags = _request.Tags.Count > 0 ? _request.Tags : image.Tags.Count > 0 ? image.Tags : ["latest"];
             tags.AddRange(await PublishAsync(sink, image, manifests, imageTags, token).ConfigureAwait(false));
         }

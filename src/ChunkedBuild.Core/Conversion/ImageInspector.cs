@@ -32,7 +32,8 @@ public static class ImageInspector
                     }
                     layers.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], toc, entries));
                 }
-                manifests.Add(new InspectedManifest(platform.Descriptor, platform.Platform, VariantOf(platform.Descriptor, layers), platform.Manifest.Value.Config, layers));
+                var referrers = await source.ReferrersAsync(platform.Manifest.Digest, PrioritizationRecord.MediaType, cancellationToken).ConfigureAwait(false);
+                manifests.Add(new InspectedManifest(platform.Descriptor, platform.Platform, VariantOf(platform.Descriptor, layers), platform.Manifest.Value.Config, layers, referrers));
             }
             images.Add(new InspectedImage(image.Descriptor, image.Tags, manifests));
         }

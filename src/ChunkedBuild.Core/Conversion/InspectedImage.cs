@@ -16,7 +16,8 @@ public sealed record InspectedLayer(Descriptor Descriptor, string Format, Digest
 /// <param name="Variant">estargz, zstd-chunked, original (no lazy layer) or mixed.</param>
 /// <param name="Config">The config descriptor.</param>
 /// <param name="Layers">The layers, base first.</param>
-public sealed record InspectedManifest(Descriptor Descriptor, Platform Platform, string Variant, Descriptor Config, IReadOnlyList<InspectedLayer> Layers);
+/// <param name="Referrers">ChunkedBuild prioritization records attached to the manifest (OCI referrers).</param>
+public sealed record InspectedManifest(Descriptor Descriptor, Platform Platform, string Variant, Descriptor Config, IReadOnlyList<InspectedLayer> Layers, IReadOnlyList<Descriptor> Referrers);
 
 /// <summary>An image as <c>inspect</c> shows it: root, tags and every manifest under it.</summary>
 /// <param name="Root">The root manifest or index.</param>

@@ -8,6 +8,9 @@ public sealed record VariantManifest
     /// <summary>The variant.</summary>
     public required LayerVariant Variant { get; init; }
 
+    /// <summary>The digest of the source manifest this variant was made from.</summary>
+    public required Digest SourceManifest { get; init; }
+
     /// <summary>The platform.</summary>
     public required Platform Platform { get; init; }
 

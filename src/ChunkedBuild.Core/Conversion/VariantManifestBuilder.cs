@@ -51,7 +51,7 @@ public static class VariantManifestBuilder
         };
         return new VariantManifest
         {
-            Variant = variant, Platform = image.Platform, ManifestRaw = manifestRaw, Descriptor = descriptor,
+            Variant = variant, SourceManifest = image.Manifest.Digest, Platform = image.Platform, ManifestRaw = manifestRaw, Descriptor = descriptor,
             ConfigRaw = configRaw, ConfigDescriptor = configDescriptor, Layers = layers,
         };
     }

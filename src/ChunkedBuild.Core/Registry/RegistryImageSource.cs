@@ -35,6 +35,10 @@ public sealed class RegistryImageSource : IImageSource
     public string DisplayName => $"docker://{Reference}";
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Descriptor>> ReferrersAsync(Digest subject, string? artifactType, CancellationToken cancellationToken = default) =>
+        Client.GetReferrersAsync(Reference, subject, artifactType, cancellationToken);
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<SourceImage>> ResolveAsync(CancellationToken cancellationToken = default)
     {
         var manifest = await Client.TryGetManifestAsync(Reference, cancellationToken: cancellationToken).ConfigureAwait(false)

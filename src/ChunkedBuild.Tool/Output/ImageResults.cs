@@ -97,6 +97,8 @@ public static class ImageResults
             foreach (var m in image.Manifests)
             {
                 text.AppendLine($"  {m.Platform,-14} {m.Variant,-13} {m.Descriptor.Digest}  {m.Layers.Count} layers, {Sizes.Format(m.Layers.Sum(l => l.Descriptor.Size))}");
+                foreach (var r in m.Referrers)
+                    text.AppendLine($"    referrer      {r.ArtifactType} {r.Digest}");
                 foreach (var l in m.Layers)
                 {
                     var entries = l.Entries is { } n ? $"{n} entries" : "";
@@ -128,6 +130,16 @@ public static class ImageResults
                 w.WriteString("platform", m.Platform.ToString());
                 w.WriteString("variant", m.Variant);
                 w.WriteString("config", m.Config.Digest.ToString());
+                w.WriteStartArray("referrers");
+                foreach (var r in m.Referrers)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("artifactType", r.ArtifactType);
+                    w.WriteString("digest", r.Digest.ToString());
+                    w.WriteNumber("size", r.Size);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
                 w.WriteStartArray("layers");
                 foreach (var l in m.Layers)
                 {

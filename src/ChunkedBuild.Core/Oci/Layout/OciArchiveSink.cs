@@ -52,6 +52,9 @@ public sealed class OciArchiveSink : IImageSink
     public Task TagAsync(Descriptor descriptor, string tag, CancellationToken cancellationToken = default) => _staged.TagAsync(descriptor, tag, cancellationToken);
 
     /// <inheritdoc />
+    public Task AddReferrerAsync(Descriptor artifact, CancellationToken cancellationToken = default) => _staged.AddReferrerAsync(artifact, cancellationToken);
+
+    /// <inheritdoc />
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
         _writer.FinishStaging();

@@ -53,7 +53,8 @@ public sealed class OciLayoutReader
     /// </summary>
     public Descriptor Resolve(string? reference)
     {
-        var entries = Index.Value.Manifests;
+        // Untagged artifact entries (referrers) are not images a caller can mean by "the only image".
+        var entries = reference is null ? Index.Value.Manifests.Where(e => e.ArtifactType is null || e.Annotation(OciLayoutFiles.RefNameAnnotation) is not null).ToList() : Index.Value.Manifests;
         if (reference is null)
         {
             return entries.Count == 1 ? entries[0]

@@ -53,6 +53,13 @@ public sealed class OciLayoutSink : IImageSink
     }
 
     /// <inheritdoc />
+    public Task AddReferrerAsync(Descriptor artifact, CancellationToken cancellationToken = default)
+    {
+        _writer.AddToIndex(artifact, null);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task CommitAsync(CancellationToken cancellationToken = default)
     {
         _writer.Commit();

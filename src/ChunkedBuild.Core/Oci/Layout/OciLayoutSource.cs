@@ -28,7 +28,8 @@ public sealed class OciLayoutSource : IImageSource
     {
         if (_reference is not null)
             return Task.FromResult<IReadOnlyList<SourceImage>>([new SourceImage(Plain(_reader.Resolve(_reference)), [_reference])]);
-        var entries = _reader.Index.Value.Manifests;
+        // Referrer artifacts (untagged entries with an artifactType) are not images to convert.
+        var entries = _reader.Index.Value.Manifests.Where(e => e.ArtifactType is null || RefName(e) is not null).ToList();
         if (entries.Count == 0) throw new ChunkedBuildException(ErrorCodes.NotAnImage, $"{DisplayName}: index.json lists no image");
         var digests = entries.Select(e => e.Digest).Distinct().ToList();
         if (digests.Count > 1)
@@ -53,6 +54,20 @@ public sealed class OciLayoutSource : IImageSource
     /// <inheritdoc />
     public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default) =>
         Task.FromResult(_reader.OpenBlob(descriptor.Digest));
+
+    /// <inheritdoc />
+    /// <remarks>Referrers are the index.json entries whose manifest names <paramref name="subject"/> as its subject.</remarks>
+    public Task<IReadOnlyList<Descriptor>> ReferrersAsync(Digest subject, string? artifactType, CancellationToken cancellationToken = default)
+    {
+        var found = new List<Descriptor>();
+        foreach (var entry in _reader.Index.Value.Manifests)
+        {
+            if (!MediaTypes.IsManifest(entry.MediaType) || (artifactType is not null && entry.ArtifactType != artifactType)) continue;
+            var manifest = _reader.ReadDocument<Manifest>(entry).Value;
+            if (manifest.Subject?.Digest == subject) found.Add(entry with { ArtifactType = manifest.ArtifactType ?? entry.ArtifactType });
+        }
+        return Task.FromResult<IReadOnlyList<Descriptor>>(found);
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

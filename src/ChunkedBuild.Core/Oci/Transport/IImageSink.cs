@@ -24,4 +24,10 @@ public interface IImageSink : IAsyncDisposable
 
     /// <summary>Makes everything written visible at the destination, atomically where the medium allows.</summary>
     Task CommitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Makes a written artifact manifest (one with a <c>subject</c>) discoverable as a referrer: an OCI layout lists it in index.json; a
+    /// registry needs nothing more (the referrers API, or the tag fallback the manifest write maintains).
+    /// </summary>
+    Task AddReferrerAsync(Descriptor artifact, CancellationToken cancellationToken = default) => Task.CompletedTask;
 }

@@ -21,4 +21,11 @@ public interface IImageSource : IAsyncDisposable
     /// <see cref="Descriptor.Digest"/>. Every call returns a fresh stream.
     /// </summary>
     Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The artifacts whose <c>subject</c> is <paramref name="subject"/> (OCI referrers), filtered by <paramref name="artifactType"/> when given.
+    /// Sources that cannot list referrers return none.
+    /// </summary>
+    Task<IReadOnlyList<Descriptor>> ReferrersAsync(Digest subject, string? artifactType, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<Descriptor>>([]);
 }
