@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
@@ -12,7 +13,7 @@ namespace ChunkedBuild.Core.Conversion;
 /// startup (<see cref="StartupList"/>; <c>auto</c> runs the same planner the conversion does):
 /// <list type="bullet">
 /// <item>eStargz: the prefetch range (layer start → end of the <c>.prefetch.landmark</c> member), the gzip members of the listed files'
-/// chunks outside it (TOC offsets; a member ends where the next payload member starts), and each layer's TOC member + footer;</item>
+/// chunks outside it (<see cref="LayerToc"/> ranges: a member ends where the next payload member starts), and each layer's TOC member + footer;</item>
 /// <item>zstd:chunked: the frames of the listed files (TOC <c>offset</c>..<c>endOffset</c>) and each layer's TOC and tar-split frames;</item>
 /// <item>any other layer (the original gzip): the whole blob.</item>
 /// </list>
@@ -33,7 +34,7 @@ public static class StartupCostEstimator
         foreach (var image in await source.ResolveAsync(cancellationToken).ConfigureAwait(false))
             platforms.AddRange(await ImageWalker.CollectAsync(source, image.Descriptor, silent, cancellationToken).ConfigureAwait(false));
 
-        var tocs = new Dictionary<Digest, object>();
+        var tocs = new Dictionary<Digest, (IReadOnlyList<TocRange>, long)>();
         var report = new List<PlatformStartupCost>();
         foreach (var group in platforms.DistinctBy(p => p.Manifest.Digest).GroupBy(p => (p.Platform.ToString(), p.Manifest.Value.Layers.Count)))
         {
@@ -51,12 +52,13 @@ public static class StartupCostEstimator
                     var layer = platform.Manifest.Value.Layers[i];
                     var kind = LayerKinds.Of(layer);
                     inspected.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], null, null));
-                    layers.Add(kind switch
+                    if (LayerKinds.FormatName(kind) is null)
                     {
-                        LayerKinds.EStargz => EStargzCost(layer, (EStargzTocView)await TocAsync(source, layer, kind, tocs, tempDirectory, cancellationToken).ConfigureAwait(false), listed[i]),
-                        LayerKinds.ZstdChunked => ZstdChunkedCost(layer, (ZstdChunkedTocView)await TocAsync(source, layer, kind, tocs, tempDirectory, cancellationToken).ConfigureAwait(false), listed[i]),
-                        _ => new LayerStartupCost(layer, kind, 0, 0, 0, layer.Size, listed[i].Count, 0),
-                    });
+                        layers.Add(new LayerStartupCost(layer, kind, 0, 0, 0, layer.Size, listed[i].Count, 0));
+                        continue;
+                    }
+                    var (entries, tocOffset) = await TocAsync(source, layer, kind, tocs, tempDirectory, cancellationToken).ConfigureAwait(false);
+                    layers.Add(LazyLayerCost(layer, kind, entries, tocOffset, listed[i]));
                 }
                 manifests.Add(new ManifestStartupCost(platform.Descriptor, platform.Platform, ImageInspector.VariantOf(platform.Descriptor, inspected), layers));
             }
@@ -65,24 +67,29 @@ public static class StartupCostEstimator
         return new StartupCostReport(startup.Mode.ToString().ToLowerInvariant(), report);
     }
 
-    /// <summary>The cost of an eStargz layer for the listed image paths it provides.</summary>
-    public static LayerStartupCost EStargzCost(Descriptor layer, EStargzTocView toc, IReadOnlySet<string> listed)
+    /// <summary>
+    /// The cost of a lazy layer (<paramref name="kind"/> estargz or zstd:chunked) for the listed image paths it provides, from its TOC ranges
+    /// (<see cref="LayerToc.Read"/>). A hard link counts as listed but its content only when its target is listed too.
+    /// </summary>
+    /// <param name="layer">The layer descriptor (zstd:chunked: its annotations give the TOC and tar-split frame sizes).</param>
+    /// <param name="kind"><see cref="LayerKinds.EStargz"/> or <see cref="LayerKinds.ZstdChunked"/>.</param>
+    /// <param name="entries">The TOC entries with their compressed ranges.</param>
+    /// <param name="tocOffset">Where the TOC starts in the blob.</param>
+    /// <param name="listed">The listed image paths (absolute, normalized) whose merged version this layer holds.</param>
+    public static LayerStartupCost LazyLayerCost(Descriptor layer, string kind, IReadOnlyList<TocRange> entries, long tocOffset, IReadOnlySet<string> listed)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var links = new Dictionary<string, string>(StringComparer.Ordinal);
-        var pieces = new Dictionary<string, List<EStargzTocEntry>>(StringComparer.Ordinal);
-        EStargzTocEntry? landmark = null;
-        foreach (var e in toc.Toc.Entries)
+        var pieces = new Dictionary<string, List<TocRange>>(StringComparer.Ordinal);
+        long prefetchEnd = 0;
+        foreach (var e in entries)
         {
-            var path = "/" + e.CleanName;
+            var path = ImagePath.Normalize(e.Name);
             names.Add(path);
-            if (e.Type == EStargzEntryTypes.HardLink) links[path] = "/" + EStargzTocEntry.CleanEntryName(e.LinkName);
-            if (!e.HasPayload) continue;
-            if (e.CleanName == EStargzLandmark.Prefetch) landmark ??= e;
+            if (e.EndOffset <= e.Offset) continue;
+            if (kind == LayerKinds.EStargz && path == "/" + EStargzLandmark.Prefetch && prefetchEnd == 0) prefetchEnd = e.EndOffset;
             if (!pieces.TryGetValue(path, out var list)) pieces[path] = list = [];
             list.Add(e);
         }
-        var prefetchEnd = landmark is null ? 0 : toc.MemberEnd(landmark.Offset);
         var counted = new HashSet<long>();
         long onDemand = 0;
         int found = 0, outsideFiles = 0;
@@ -90,58 +97,26 @@ public static class StartupCostEstimator
         {
             if (!names.Contains(path)) continue;
             found++;
-            if (!pieces.TryGetValue(links.GetValueOrDefault(path, path), out var list)) continue;
+            if (!pieces.TryGetValue(path, out var list)) continue;
             var outside = list.Where(e => e.Offset >= prefetchEnd).ToList();
             if (outside.Count > 0) outsideFiles++;
-            foreach (var e in outside.Where(e => counted.Add(e.Offset))) onDemand += toc.MemberEnd(e.Offset) - e.Offset;
+            foreach (var e in outside.Where(e => counted.Add(e.Offset))) onDemand += e.EndOffset - e.Offset;
         }
-        return new LayerStartupCost(layer, LayerKinds.EStargz, prefetchEnd, onDemand, toc.MetadataBytes, 0, found, outsideFiles);
+        var metadata = kind == LayerKinds.EStargz
+            ? layer.Size - tocOffset
+            : (ZstdChunkedPosition.TryParseManifestPosition(layer.Annotation(Annotations.ZstdChunkedManifestPosition))?.CompressedLength ?? 0)
+              + (ZstdChunkedPosition.TryParseTarSplitPosition(layer.Annotation(Annotations.ZstdChunkedTarSplitPosition))?.CompressedLength ?? 0);
+        return new LayerStartupCost(layer, kind, prefetchEnd, onDemand, metadata, 0, found, outsideFiles);
     }
 
-    /// <summary>The cost of a zstd:chunked layer for the listed image paths it provides.</summary>
-    public static LayerStartupCost ZstdChunkedCost(Descriptor layer, ZstdChunkedTocView toc, IReadOnlySet<string> listed)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        var links = new Dictionary<string, string>(StringComparer.Ordinal);
-        var frames = new Dictionary<string, (long Offset, long End)>(StringComparer.Ordinal);
-        foreach (var e in toc.Entries)
-        {
-            var path = ImagePath.Normalize(e.Name);
-            names.Add(path);
-            if (e.Type == "hardlink") links[path] = ImagePath.Normalize(e.LinkName);
-            // A file's frames are contiguous: [offset, endOffset) of its reg entry covers every chunk.
-            if (e.Type == "reg" && e.EndOffset > e.Offset) frames[path] = (e.Offset, e.EndOffset);
-        }
-        var counted = new HashSet<long>();
-        long bytes = 0;
-        int found = 0, fetched = 0;
-        foreach (var path in listed)
-        {
-            if (!names.Contains(path)) continue;
-            found++;
-            if (!frames.TryGetValue(links.GetValueOrDefault(path, path), out var range)) continue;
-            fetched++;
-            if (counted.Add(range.Offset)) bytes += range.End - range.Offset;
-        }
-        return new LayerStartupCost(layer, LayerKinds.ZstdChunked, 0, bytes, toc.MetadataBytes, 0, found, fetched);
-    }
-
-    private static async Task<object> TocAsync(IImageSource source, Descriptor layer, string kind, Dictionary<Digest, object> cache, string? tempDirectory, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<TocRange> Entries, long TocOffset)> TocAsync(IImageSource source, Descriptor layer, string kind,
+        Dictionary<Digest, (IReadOnlyList<TocRange>, long)> cache, string? tempDirectory, CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(layer.Digest, out var known)) return known;
         using var copy = await LocalBlobCopy.CreateAsync(source, layer, tempDirectory, cancellationToken).ConfigureAwait(false);
         if (copy.Digest != layer.Digest)
             throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"{source.DisplayName}: layer {layer.Digest} hashes to {copy.Digest}");
         await using var blob = copy.Open();
-        try
-        {
-            object toc = kind == LayerKinds.EStargz ? EStargzTocReader.Read(blob) : ZstdChunkedTocReader.Read(blob, layer.Annotations);
-            cache[layer.Digest] = toc;
-            return toc;
-        }
-        catch (FormatException e)
-        {
-            throw new ChunkedBuildException(ErrorCodes.ValidationFailed, $"{source.DisplayName}: {kind} layer {layer.Digest}: cannot read its TOC: {e.Message}", innerException: e);
-        }
+        return cache[layer.Digest] = LayerToc.Read(blob, LayerKinds.FormatName(kind)!, layer.Annotations);
     }
 }

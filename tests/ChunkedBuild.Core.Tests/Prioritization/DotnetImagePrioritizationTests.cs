@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
@@ -56,9 +57,9 @@ public sealed class DotnetImagePrioritizationTests(PublishedImages images) : IDi
             using var blob = reader.OpenBlob(estargz[i].Layer.Digest);
             using var copy = new MemoryStream();
             blob.CopyTo(copy);
-            var entries = EStargzTocReader.Read(copy).Toc.Entries;
+            var entries = LayerToc.Read(copy, "estargz", estargz[i].Layer.Annotations).Entries;
             var prioritized = plan.Layers[i].Select(EStargzTocEntry.CleanEntryName).ToHashSet(StringComparer.Ordinal);
-            var names = entries.Select(e => e.CleanName).ToList();
+            var names = entries.Select(e => EStargzTocEntry.CleanEntryName(e.Name)).ToList();
             if (prioritized.Count == 0)
             {
                 Assert.Contains(EStargzLandmark.NoPrefetch, names);
@@ -71,7 +72,7 @@ public sealed class DotnetImagePrioritizationTests(PublishedImages images) : IDi
             Assert.Equal(EStargzLandmark.Prefetch, names[last + 1]);
             // Every prioritized file sits before the landmark; a file that is not listed sits after it.
             Assert.All(prioritized, p => Assert.True(names.IndexOf(p) < last + 1, p));
-            Assert.Contains(entries.Skip(last + 2), e => e.Type == EStargzEntryTypes.Regular && !prioritized.Contains(e.CleanName));
+            Assert.Contains(entries.Skip(last + 2), e => e.Type == EStargzEntryTypes.Regular && !prioritized.Contains(EStargzTocEntry.CleanEntryName(e.Name)));
         }
         Assert.Equal(2, withPrefetch); // the runtime layer and the app layer; the system layer has nothing the app reads
 
