@@ -29,6 +29,7 @@ public static class BenchProgram
         var work = Directory.CreateTempSubdirectory("chunkedbuild-bench-");
         try
         {
+            if (options.Startup) return await StartupBench.RunAsync(work.FullName, options.ResultPath);
             if (options.ImageMb > 0) return ImageBench.Run(work.FullName, options.ImageMb, options.Runs, options.ResultPath);
             var minimum = options.MemoryMode ? (long)(options.RssGb * (1L << 30)) : options.SizeMb * 1_000_000;
             if (options.Input is null) Console.WriteLine($"building a tar of the .NET shared runtime (at least {minimum / 1e6:F0} MB)…");

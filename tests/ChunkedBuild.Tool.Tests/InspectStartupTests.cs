@@ -38,6 +38,6 @@ public sealed class InspectStartupTests : ToolTestBase
         var text = ToolProcess.Run("inspect", "oci:" + PathOf("out") + ":1.0", "--startup", list);
         Assert.True(text.ExitCode == 0, text.StdErr);
         Assert.Contains("bytes fetched before the app starts (startup list: record)", text.StdOut);
-        Assert.Matches(@"estargz\s+\S+ \S+\s+\S+ \S+\s+\d+\.\d%", text.StdOut);
+        Assert.Matches(@"estargz\s+\S+ \S+\s+\d+\s+\S+ \S+\s+\d+\.\d%", text.StdOut);
     }
 }

@@ -11,7 +11,8 @@ namespace ChunkedBuild.Core.Conversion;
 /// <param name="WholeBytes">A layer that is not lazily pullable (gzip, zstd, tar) is fetched whole: its size; else 0.</param>
 /// <param name="ListedFiles">The listed files this layer provides (whose merged version comes from it).</param>
 /// <param name="FilesOnDemand">Of those, the ones with content outside the prefetch range.</param>
-public sealed record LayerStartupCost(Descriptor Layer, string Format, long PrefetchBytes, long OnDemandBytes, long MetadataBytes, long WholeBytes, int ListedFiles, int FilesOnDemand)
+/// <param name="Ranges">Separate byte ranges fetched (adjacent ones merged): one prefetch range beats many on-demand reads at equal bytes.</param>
+public sealed record LayerStartupCost(Descriptor Layer, string Format, long PrefetchBytes, long OnDemandBytes, long MetadataBytes, long WholeBytes, int ListedFiles, int FilesOnDemand, int Ranges)
 {
     /// <summary>Everything fetched from this layer before the app starts.</summary>
     public long TotalBytes => PrefetchBytes + OnDemandBytes + MetadataBytes + WholeBytes;
@@ -26,6 +27,9 @@ public sealed record ManifestStartupCost(Descriptor Manifest, Platform Platform,
 {
     /// <summary>Bytes fetched before the app starts (all layers).</summary>
     public long StartupBytes => Layers.Sum(l => l.TotalBytes);
+
+    /// <summary>Separate byte ranges fetched before the app starts (all layers).</summary>
+    public int Ranges => Layers.Sum(l => l.Ranges);
 
     /// <summary>The manifest's compressed layer bytes: what a full pull fetches.</summary>
     public long ImageBytes => Layers.Sum(l => l.Layer.Size);

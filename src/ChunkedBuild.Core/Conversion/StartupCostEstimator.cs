@@ -54,7 +54,7 @@ public static class StartupCostEstimator
                     inspected.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], null, null));
                     if (LayerKinds.FormatName(kind) is null)
                     {
-                        layers.Add(new LayerStartupCost(layer, kind, 0, 0, 0, layer.Size, listed[i].Count, 0));
+                        layers.Add(new LayerStartupCost(layer, kind, 0, 0, 0, layer.Size, listed[i].Count, 0, 1));
                         continue;
                     }
                     var (entries, tocOffset) = await TocAsync(source, layer, kind, tocs, tempDirectory, cancellationToken).ConfigureAwait(false);
@@ -91,6 +91,7 @@ public static class StartupCostEstimator
             list.Add(e);
         }
         var counted = new HashSet<long>();
+        var ranges = new List<(long Start, long End)>();
         long onDemand = 0;
         int found = 0, outsideFiles = 0;
         foreach (var path in listed)
@@ -100,13 +101,47 @@ public static class StartupCostEstimator
             if (!pieces.TryGetValue(path, out var list)) continue;
             var outside = list.Where(e => e.Offset >= prefetchEnd).ToList();
             if (outside.Count > 0) outsideFiles++;
-            foreach (var e in outside.Where(e => counted.Add(e.Offset))) onDemand += e.EndOffset - e.Offset;
+            foreach (var e in outside.Where(e => counted.Add(e.Offset)))
+            {
+                onDemand += e.EndOffset - e.Offset;
+                ranges.Add((e.Offset, e.EndOffset));
+            }
         }
-        var metadata = kind == LayerKinds.EStargz
-            ? layer.Size - tocOffset
-            : (ZstdChunkedPosition.TryParseManifestPosition(layer.Annotation(Annotations.ZstdChunkedManifestPosition))?.CompressedLength ?? 0)
-              + (ZstdChunkedPosition.TryParseTarSplitPosition(layer.Annotation(Annotations.ZstdChunkedTarSplitPosition))?.CompressedLength ?? 0);
-        return new LayerStartupCost(layer, kind, prefetchEnd, onDemand, metadata, 0, found, outsideFiles);
+        long metadata;
+        if (kind == LayerKinds.EStargz)
+        {
+            metadata = layer.Size - tocOffset;
+            ranges.Add((tocOffset, layer.Size));
+            if (prefetchEnd > 0) ranges.Add((0, prefetchEnd));
+        }
+        else
+        {
+            metadata = 0;
+            foreach (var position in new[]
+                     {
+                         ZstdChunkedPosition.TryParseManifestPosition(layer.Annotation(Annotations.ZstdChunkedManifestPosition)),
+                         ZstdChunkedPosition.TryParseTarSplitPosition(layer.Annotation(Annotations.ZstdChunkedTarSplitPosition)),
+                     })
+            {
+                if (position is null) continue;
+                metadata += position.CompressedLength;
+                ranges.Add((position.Offset, position.Offset + position.CompressedLength));
+            }
+        }
+        return new LayerStartupCost(layer, kind, prefetchEnd, onDemand, metadata, 0, found, outsideFiles, MergedCount(ranges));
+    }
+
+    /// <summary>How many separate ranges remain once overlapping or adjacent ones are merged.</summary>
+    private static int MergedCount(List<(long Start, long End)> ranges)
+    {
+        var count = 0;
+        var end = long.MinValue;
+        foreach (var (start, stop) in ranges.OrderBy(r => r.Start))
+        {
+            if (start > end) count++;
+            end = Math.Max(end, stop);
+        }
+        return count;
     }
 
     private static async Task<(IReadOnlyList<TocRange> Entries, long TocOffset)> TocAsync(IImageSource source, Descriptor layer, string kind,

@@ -8,7 +8,7 @@ namespace ChunkedBuild.Tool.Output;
 /// <summary>The lazy-pull cost report of <c>inspect --startup</c>: a table for people, a <c>startup</c> object for <c>--json</c>.</summary>
 public static class StartupResults
 {
-    /// <summary>Per platform: the startup list's size, then one row per manifest: variant, bytes before start, image bytes, share.</summary>
+    /// <summary>Per platform: the startup list's size, then one row per manifest: variant, bytes before start, separate ranges, image bytes, share.</summary>
     public static string Table(StartupCostReport report)
     {
         var text = new StringBuilder();
@@ -17,19 +17,19 @@ public static class StartupResults
         {
             var list = platform.Plan.Paths.Count > 0 ? $"{platform.Plan.Paths.Count} files" : $"no files ({platform.Plan.Reason})";
             text.AppendLine($"  {platform.Platform}: {list}");
-            text.AppendLine($"    {"variant",-14}{"before start",14}{"image",14}{"share",9}  manifest");
+            text.AppendLine($"    {"variant",-14}{"before start",14}{"ranges",8}{"image",14}{"share",9}  manifest");
             foreach (var m in platform.Manifests)
             {
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"    {m.Variant,-14}{Sizes.Format(m.StartupBytes),14}{Sizes.Format(m.ImageBytes),14}{100 * m.Fraction,8:F1}%  {m.Manifest.Digest.Hex[..12]}"));
+                    $"    {m.Variant,-14}{Sizes.Format(m.StartupBytes),14}{m.Ranges,8}{Sizes.Format(m.ImageBytes),14}{100 * m.Fraction,8:F1}%  {m.Manifest.Digest.Hex[..12]}"));
             }
         }
         return text.ToString().TrimEnd();
     }
 
     /// <summary>
-    /// Writes <c>"startup":{source, platforms:[{platform, paths, reason, manifests:[{digest, variant, startupBytes, imageBytes, fraction,
-    /// layers:[{digest, format, prefetchBytes, onDemandBytes, metadataBytes, wholeBytes, totalBytes, listedFiles, filesOnDemand}]}]}]}</c>.
+    /// Writes <c>"startup":{source, platforms:[{platform, paths, reason, manifests:[{digest, variant, startupBytes, ranges, imageBytes, fraction,
+    /// layers:[{digest, format, prefetchBytes, onDemandBytes, metadataBytes, wholeBytes, totalBytes, listedFiles, filesOnDemand, ranges}]}]}]}</c>.
     /// </summary>
     public static void Write(Utf8JsonWriter w, StartupCostReport report)
     {
@@ -51,6 +51,7 @@ public static class StartupResults
                 w.WriteString("digest", m.Manifest.Digest.ToString());
                 w.WriteString("variant", m.Variant);
                 w.WriteNumber("startupBytes", m.StartupBytes);
+                w.WriteNumber("ranges", m.Ranges);
                 w.WriteNumber("imageBytes", m.ImageBytes);
                 w.WriteNumber("fraction", Math.Round(m.Fraction, 4));
                 w.WriteStartArray("layers");
@@ -66,6 +67,7 @@ public static class StartupResults
                     w.WriteNumber("totalBytes", l.TotalBytes);
                     w.WriteNumber("listedFiles", l.ListedFiles);
                     w.WriteNumber("filesOnDemand", l.FilesOnDemand);
+                    w.WriteNumber("ranges", l.Ranges);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();

@@ -82,6 +82,7 @@ public sealed class StartupCostEstimatorTests : IDisposable
         AssertNear(DllSize, estargz.Layers[1].PrefetchBytes);
         Assert.All(estargz.Layers, l => Assert.Equal(0, l.OnDemandBytes));
         Assert.Equal([1, 2], estargz.Layers.Select(l => l.ListedFiles));
+        Assert.Equal([2, 2], estargz.Layers.Select(l => l.Ranges)); // the prefetch range and the TOC + footer
         var layout = new OciLayoutReader(Path.Combine(_root, "prio"));
         foreach (var layer in estargz.Layers)
         {
