@@ -76,7 +76,9 @@ internal static class ImageBench
         var transports = new ImageTransports(null, null);
         await using var source = transports.OpenSource(args[0]);
         await using var sink = transports.OpenSink(args[1], out _);
-        await new ImageConverter(new ConversionRequest { CacheDirectory = args[2] }).ConvertAsync(source, sink);
+        var request = new ConversionRequest { CacheDirectory = args[2] == "-" ? null : args[2] };
+        if (args.Length > 3) request = request with { Variants = LayerVariants.ParseList(args[3]) };
+        await new ImageConverter(request with { Tags = [] }).ConvertAsync(source, sink);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"elapsed_s\":{clock.Elapsed.TotalSeconds:F4}}}"));
         return 0;
     }
@@ -96,7 +98,7 @@ internal static class ImageBench
         return seconds;
     }
 
-    private static List<string> BuildImage(string work, string layout, long bytesPerLayer)
+    internal static List<string> BuildImage(string work, string layout, long bytesPerLayer)
     {
         var tars = Enumerable.Range(0, LayerCount).Select(i => BenchInputs.RuntimeTar(work, bytesPerLayer, $"layer{i}")).ToList();
         var gzipped = new List<string>();

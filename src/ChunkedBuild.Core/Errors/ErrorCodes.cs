@@ -104,6 +104,10 @@ public static class ErrorCodes
     /// <summary>A credential option (<c>--creds user:pass</c>, <c>--username</c> with <c>--password-stdin</c>) is malformed.</summary>
     public const string InvalidCredentialOption = "CHB4508";
 
+    // ---- MSBuild integration (50xx) ----
+    /// <summary>Warning: a container published to the local daemon (neither <c>ContainerRegistry</c> nor <c>ContainerArchiveOutputPath</c> set) is not converted.</summary>
+    public const string LocalDaemonNotConverted = "CHB5001";
+
     // ---- options, usage and I/O (9xxx) ----
     /// <summary>An option value is out of range or inconsistent.</summary>
     public const string InvalidOption = "CHB9001";

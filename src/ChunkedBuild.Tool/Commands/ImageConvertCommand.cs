@@ -100,7 +100,8 @@ public static class ImageConvertCommand
                 PrioritizationFile = parse.GetValue(recordIn) ?? parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile,
                 CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
             };
-            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(destination)!), SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
+            using var progress = new ImageProgress(log, ConsoleMode.IsInteractive);
+            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(destination)!, progress), SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
             var destinationText = parse.GetValue(destination)!;
             await using var from = transports.OpenSource(parse.GetValue(source)!);
             await using var to = transports.OpenSink(destinationText, out var tag);
@@ -110,9 +111,8 @@ public static class ImageConvertCommand
                 from.DisplayName, string.Join(", ", request.Variants.Select(v => v.Name())), request.Publish.ToString().ToLowerInvariant(), request.Jobs,
                 request.CacheDirectory ?? "off");
             var clock = Stopwatch.StartNew();
-            ConversionResult result;
-            using (var progress = new ImageProgress(log, ConsoleMode.IsInteractive))
-                result = await new ImageConverter(request, progress).ConvertAsync(from, to, ct);
+            var result = await new ImageConverter(request, progress).ConvertAsync(from, to, ct);
+            progress.Dispose();
             log.LogInformation("wrote {Destination} in {Seconds:F1} s", to.DisplayName, clock.Elapsed.TotalSeconds);
             Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.Json(result, to.DisplayName) : ImageResults.Summary(result, to.DisplayName));
             return ExitCodes.Ok;

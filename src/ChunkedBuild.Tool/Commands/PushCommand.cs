@@ -46,7 +46,9 @@ public static class PushCommand
             if (target.Digest is { } pinned && pinned != root.Digest)
                 throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"the destination names {pinned}, but the image is {root.Digest}");
 
-            var options = registry.ClientOptions(parse, target.Registry);
+            using var logs = Output.CliLogging.Create(CommonOptions.LogLevelOf(parse));
+            using var progress = new Output.ImageProgress(logs.CreateLogger("push"), Output.ConsoleMode.IsInteractive);
+            var options = registry.ClientOptions(parse, target.Registry, progress);
 
             RegistryPushStatistics stats;
             await using (var sink = new RegistryImageSink(new RegistryClient(options), target, ownsClient: true))
@@ -54,6 +56,7 @@ public static class PushCommand
                 await LayoutPush.PushAsync(layout, root, sink, target.Tag is { } tag && target.Digest is null ? [tag] : [], cancellationToken);
                 stats = sink.Statistics;
             }
+            progress.Dispose();
             var pushed = target.WithDigest(root.Digest);
             if (parse.GetValue(json)) Console.Out.WriteLine(Json(target, root, stats));
             else Console.Out.WriteLine(root.Digest.ToString());

@@ -47,7 +47,7 @@ public sealed class RegistryCliOptions
     }
 
     /// <summary>Registry client options from the flags and the environment; flag credentials answer only for <paramref name="flagRegistry"/>.</summary>
-    public RegistryClientOptions ClientOptions(ParseResult parse, string? flagRegistry)
+    public RegistryClientOptions ClientOptions(ParseResult parse, string? flagRegistry, IProgress<BlobTransferProgress>? progress = null)
     {
         ICredentialProvider? flags = null;
         if (parse.GetValue(_creds) is { } creds) flags = StaticCredentialProvider.FromCredsOption(creds, flagRegistry ?? "");
@@ -57,12 +57,13 @@ public sealed class RegistryCliOptions
             Credentials = CompositeCredentialProvider.CreateDefault(Environment.GetEnvironmentVariable, flags),
             Insecure = parse.GetValue(_insecure),
             TrustedRoots = TrustedRoots(parse.GetValue(_caFile), parse.GetValue(_certDir)),
+            Progress = progress,
         }.FromEnvironment(Environment.GetEnvironmentVariable);
     }
 
     /// <summary>The registry transport for image commands; flag credentials go to the registry of <paramref name="primaryLocation"/> (when it is one).</summary>
-    public IRegistryTransport Transport(ParseResult parse, string primaryLocation) =>
-        new RegistryImageTransport(ClientOptions(parse, RegistryOf(primaryLocation)));
+    public IRegistryTransport Transport(ParseResult parse, string primaryLocation, IProgress<BlobTransferProgress>? progress = null) =>
+        new RegistryImageTransport(ClientOptions(parse, RegistryOf(primaryLocation), progress));
 
     /// <summary>The registry host of a <c>docker://</c> location, else null.</summary>
     public static string? RegistryOf(string location) =>

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Registry;
 using Microsoft.Extensions.Logging;
 
 namespace ChunkedBuild.Tool.Output;
@@ -10,12 +12,13 @@ namespace ChunkedBuild.Tool.Output;
 /// Shows an image conversion as it happens: on a terminal, one redrawn progress bar per layer being converted; otherwise (redirected
 /// output, <c>CI</c> set) plain log lines when a layer starts and ends, and every 10 s for long layers. Warnings always go to the log.
 /// </summary>
-public sealed class ImageProgress : IConversionObserver, IDisposable
+public sealed class ImageProgress : IConversionObserver, IProgress<BlobTransferProgress>, IDisposable
 {
     private const int BarWidth = 24;
     private readonly ILogger _log;
     private readonly bool _interactive;
     private readonly ConcurrentDictionary<LayerWork, Stopwatch> _active = new();
+    private readonly ConcurrentDictionary<Digest, (BlobTransferProgress Last, Stopwatch Clock)> _transfers = new();
     private readonly Lock _console = new();
     private readonly Timer? _timer;
     private int _drawnLines;
@@ -61,6 +64,31 @@ public sealed class ImageProgress : IConversionObserver, IDisposable
         }
     }
 
+    /// <summary>Registry uploads and downloads: a bar per blob on a terminal, a line when each blob is done (or skipped, or mounted).</summary>
+    public void Report(BlobTransferProgress value)
+    {
+        var done = value.Kind is BlobTransferKind.Skipped or BlobTransferKind.Mounted || value.Transferred >= value.Total;
+        if (!done)
+        {
+            _transfers.AddOrUpdate(value.Digest, _ => (value, Stopwatch.StartNew()), (_, old) => (value, old.Clock));
+            return;
+        }
+        _transfers.TryRemove(value.Digest, out var started);
+        var what = value.Kind switch
+        {
+            BlobTransferKind.Skipped => "already in the registry",
+            BlobTransferKind.Mounted => "mounted from another repository",
+            BlobTransferKind.Download => $"downloaded ({Sizes.Format(value.Total)} in {started.Clock?.Elapsed.TotalSeconds ?? 0:F1} s)",
+            _ => $"uploaded ({Sizes.Format(value.Total)} in {started.Clock?.Elapsed.TotalSeconds ?? 0:F1} s)",
+        };
+        lock (_console)
+        {
+            Erase();
+            _log.LogInformation("blob {Blob}: {What}", value.Digest.Hex[..12], what);
+            Draw();
+        }
+    }
+
     /// <inheritdoc />
     public void Info(string message) => _log.LogInformation("{Message}", message);
 
@@ -80,6 +108,11 @@ public sealed class ImageProgress : IConversionObserver, IDisposable
             _log.LogInformation("layer {Layer} {Variant}: {Done} of {Size} read in {Seconds:F0} s",
                 work.ShortName, work.Variant.Name(), Sizes.Format(work.BytesRead), Sizes.Format(work.Source.Size), clock.Elapsed.TotalSeconds);
         }
+        foreach (var (digest, (last, clock)) in _transfers)
+        {
+            _log.LogInformation("blob {Blob} {Kind}: {Done} of {Size} in {Seconds:F0} s",
+                digest.Hex[..12], last.Kind.ToString().ToLowerInvariant(), Sizes.Format(last.Transferred), Sizes.Format(last.Total), clock.Elapsed.TotalSeconds);
+        }
     }
 
     private void Draw()
@@ -93,8 +126,15 @@ public sealed class ImageProgress : IConversionObserver, IDisposable
             var rate = work.BytesRead / 1048576.0 / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
             text.Append($"  {work.ShortName} {work.Variant.Name(),-12} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:F0}% {Sizes.Format(work.BytesRead)}/{Sizes.Format(work.Source.Size)} {rate:F0} MiB/s\n");
         }
+        foreach (var (digest, (last, clock)) in _transfers.OrderBy(t => t.Key.Hex, StringComparer.Ordinal))
+        {
+            var fraction = last.Total > 0 ? Math.Clamp((double)last.Transferred / last.Total, 0, 1) : 0;
+            var filled = (int)(fraction * BarWidth);
+            var rate = last.Transferred / 1048576.0 / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
+            text.Append($"  {digest.Hex[..12]} {last.Kind.ToString().ToLowerInvariant(),-12} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:F0}% {Sizes.Format(last.Transferred)}/{Sizes.Format(last.Total)} {rate:F0} MiB/s\n");
+        }
         Console.Error.Write(text.ToString());
-        _drawnLines = _active.Count;
+        _drawnLines = _active.Count + _transfers.Count;
     }
 
     private void Erase()

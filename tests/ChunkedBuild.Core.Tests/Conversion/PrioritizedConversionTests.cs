@@ -4,6 +4,7 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Oci;
 using ChunkedBuild.Testing.Registry;
 using Xunit;
@@ -84,6 +85,12 @@ public sealed class PrioritizedConversionTests : IDisposable
         var referrer = Assert.Single(manifest.Referrers);
         Assert.Equal(PrioritizationRecord.MediaType, referrer.ArtifactType);
         Assert.Equal(result.Tags.Single().Descriptor.Digest, Assert.Single(images).Root.Digest);
+
+        // Read back by an outside client: skopeo copies the pushed index to a layout, and every layer passes refcheck.
+        if (!Skopeo.IsAvailable) return;
+        var copy = Path.Combine(_root, "copy");
+        Skopeo.Copy($"docker://{registry.Host}/apps/prio:1", "oci:" + copy + ":1", new SkopeoCopyOptions { All = true });
+        Assert.All(ConvertedImageVerifier.Verify(copy, "1"), l => Assert.Equal("estargz", l.Kind));
     }
 
     private static List<string> Names(OciLayoutReader reader, Descriptor layer)

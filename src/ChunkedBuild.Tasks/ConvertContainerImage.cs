@@ -1,0 +1,171 @@
+using System.Globalization;
+using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Errors;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace ChunkedBuild.Tasks;
+
+/// <summary>
+/// Converts the image the SDK's <c>PublishContainer</c> wrote as an archive into lazily pullable variants, and either replaces the archive
+/// with an OCI archive of the result or pushes the result to <see cref="Registry"/>. Run by <c>build/ChunkedBuild.Tasks.targets</c>; the
+/// logic is <see cref="ContainerConversion"/>. Errors and warnings carry their CHB code.
+/// </summary>
+public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICancelableTask
+{
+    private readonly CancellationTokenSource _cancel = new();
+
+    /// <summary><c>$(ContainerArchiveOutputPath)</c> as the SDK got it: a file, or a folder holding <c>&lt;repository&gt;.tar.gz</c>.</summary>
+    [Required] public string ArchiveOutputPath { get; set; } = "";
+
+    /// <summary><c>$(ContainerRepository)</c>.</summary>
+    [Required] public string Repository { get; set; } = "";
+
+    /// <summary><c>@(ContainerImageTags)</c>: the tags to write (empty → the archive's own tags).</summary>
+    public ITaskItem[] ImageTags { get; set; } = [];
+
+    /// <summary>The registry to push to (<c>host[:port]</c>); empty → convert the archive in place.</summary>
+    public string? Registry { get; set; }
+
+    /// <summary>The folder relative paths are resolved against (the project's folder).</summary>
+    public string? ProjectDirectory { get; set; }
+
+    /// <summary><c>$(ChunkedVariants)</c>: <c>estargz</c>, <c>zstd-chunked</c>, <c>original</c>, separated by <c>;</c> or <c>,</c>.</summary>
+    public string Variants { get; set; } = "estargz;zstd-chunked";
+
+    /// <summary><c>$(ChunkedKeepOriginal)</c>: also publish the <c>original</c> variant (the SDK's gzip layers in an OCI manifest).</summary>
+    public bool KeepOriginal { get; set; }
+
+    /// <summary><c>$(ChunkedPublish)</c>: <c>index</c> (one index per tag) or <c>tags</c> (one tag per variant).</summary>
+    public string Publish { get; set; } = "index";
+
+    /// <summary><c>$(ChunkedCompressionLevel)</c>: the level for every format (zstd 1–22, gzip 0–9); empty → each format's default.</summary>
+    public string? CompressionLevel { get; set; }
+
+    /// <summary>
+    /// <c>$(ChunkedPrioritizationFile)</c>: the files an eStargz layer puts first: a prioritization manifest (YAML) or, with
+    /// <see cref="Prioritization"/> <c>record</c>, an access record. Empty → inferred for .NET apps.
+    /// </summary>
+    public string? PrioritizationFile { get; set; }
+
+    /// <summary><c>$(ChunkedPrioritization)</c>: <c>auto</c> (default; <c>manifest</c> when a file is given), <c>none</c>, <c>manifest</c> or <c>record</c>.</summary>
+    public string? Prioritization { get; set; }
+
+    /// <summary><c>$(ChunkedCacheDirectory)</c>: the converted-layer cache (empty → <c>$XDG_CACHE_HOME/chunkedbuild</c> or <c>~/.cache/chunkedbuild</c>; <c>none</c> → no cache).</summary>
+    public string? CacheDirectory { get; set; }
+
+    /// <summary>One item per tag written, its identity the pullable reference; metadata <c>Reference</c>, <c>Tag</c>, <c>Digest</c>, <c>Variant</c>, <c>MediaType</c>.</summary>
+    [Output] public ITaskItem[] ChunkedImage { get; private set; } = [];
+
+    /// <inheritdoc />
+    public void Cancel() => _cancel.Cancel();
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        var projectDirectory = string.IsNullOrEmpty(ProjectDirectory) ? Directory.GetCurrentDirectory() : ProjectDirectory;
+        var archive = ContainerArchivePath.Resolve(ArchiveOutputPath, Repository, projectDirectory);
+        try
+        {
+            var settings = new ContainerConversionSettings
+            {
+                ArchivePath = archive,
+                Repository = Repository,
+                Tags = [.. ImageTags.Select(t => t.ItemSpec).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)],
+                Registry = string.IsNullOrWhiteSpace(Registry) ? null : Registry.Trim(),
+                Request = BuildRequest(projectDirectory),
+            };
+            var destination = settings.Registry is null ? archive : $"{settings.Registry}/{Repository}";
+            Log.LogMessage(MessageImportance.Normal, $"ChunkedBuild: converting {archive} to {string.Join(", ", settings.Request.Variants.Select(v => v.Name()))} → {destination}");
+            var (result, images) = ContainerConversion.RunAsync(settings, new TaskConversionObserver(Log, archive), RegistryAccess.Create(Environment.GetEnvironmentVariable),
+                ArchiveTime(), _cancel.Token).GetAwaiter().GetResult();
+
+            foreach (var v in result.Variants)
+            {
+                Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
+                    $"ChunkedBuild: {v.Variant.Name()}: {v.Manifests.Count} platform(s), converted {v.Converted}, reused {v.Reused}, kept {v.Kept}; {v.LayerBytes} bytes of layers (original {v.OriginalLayerBytes})"));
+            }
+            foreach (var image in images)
+                Log.LogMessage(MessageImportance.High, $"ChunkedBuild: {image.Reference} → {image.Digest} ({image.Variant})");
+            ChunkedImage = [.. images.Select(ToItem)];
+            return !Log.HasLoggedErrors;
+        }
+        catch (ChunkedBuildException e)
+        {
+            Log.LogError(subcategory: null, errorCode: e.Code, helpKeyword: null, file: archive, lineNumber: 0, columnNumber: 0,
+                endLineNumber: 0, endColumnNumber: 0, message: "ChunkedBuild: " + e.Message);
+            return false;
+        }
+        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
+        {
+            Log.LogError("ChunkedBuild: the conversion was cancelled");
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.LogError(subcategory: null, errorCode: ErrorCodes.IoError, helpKeyword: null, file: archive, lineNumber: 0, columnNumber: 0,
+                endLineNumber: 0, endColumnNumber: 0, message: $"ChunkedBuild: {e.Message}");
+            return false;
+        }
+    }
+
+    private ConversionRequest BuildRequest(string projectDirectory)
+    {
+        var variants = LayerVariants.ParseList(Variants.Replace(';', ',') + (KeepOriginal ? ",original" : ""));
+        var publish = Publish.Trim().ToLowerInvariant() switch
+        {
+            "" or "index" => PublishMode.Index,
+            "tags" => PublishMode.Tags,
+            var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPublish '{other}' is not index or tags"),
+        };
+        int? level = null;
+        if (!string.IsNullOrWhiteSpace(CompressionLevel))
+        {
+            level = int.TryParse(CompressionLevel, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedCompressionLevel '{CompressionLevel}' is not a whole number");
+        }
+        var cache = CacheDirectory?.Trim() switch
+        {
+            null or "" => LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable),
+            var none when none.Equals("none", StringComparison.OrdinalIgnoreCase) => null,
+            var folder => Path.GetFullPath(folder, projectDirectory),
+        };
+        var prioritization = Prioritization?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "auto" => PrioritizationMode.Auto,
+            "none" => PrioritizationMode.None,
+            "manifest" => PrioritizationMode.Manifest,
+            "record" => PrioritizationMode.Record,
+            var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPrioritization '{other}' is not auto, none, manifest or record"),
+        };
+        var file = string.IsNullOrWhiteSpace(PrioritizationFile) ? null : Path.GetFullPath(PrioritizationFile, projectDirectory);
+        if (file is not null && prioritization == PrioritizationMode.Auto) prioritization = PrioritizationMode.Manifest;
+        if (file is null && prioritization is PrioritizationMode.Manifest or PrioritizationMode.Record)
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPrioritization={Prioritization} needs ChunkedPrioritizationFile");
+        return new ConversionRequest
+        {
+            Variants = variants, Publish = publish, Level = level, CacheDirectory = cache, Prioritization = prioritization, PrioritizationFile = file,
+        };
+    }
+
+    private static DateTimeOffset? ArchiveTime()
+    {
+        var text = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 253402300799
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"SOURCE_DATE_EPOCH='{text}' is not a whole number of seconds since 1970");
+    }
+
+    private static TaskItem ToItem(PublishedChunkedImage image)
+    {
+        var item = new TaskItem(image.Reference);
+        item.SetMetadata("Reference", image.Reference);
+        item.SetMetadata("Tag", image.Tag);
+        item.SetMetadata("Digest", image.Digest);
+        item.SetMetadata("Variant", image.Variant);
+        item.SetMetadata("MediaType", image.MediaType);
+        return item;
+    }
+}
