@@ -12,7 +12,10 @@ namespace ChunkedBuild.Bench;
 /// <param name="Runs">Timed runs per writer (best one reported), after one warm-up run.</param>
 /// <param name="RssGb">When above 0: the memory mode, a tar of this many GB and only our writers, one run each.</param>
 /// <param name="ResultPath">Where the JSON results go.</param>
-internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0)
+/// <param name="ImageMb">When above 0: the image mode (<c>--image-mb</c>).</param>
+/// <param name="PushMb">When above 0: the push mode (<c>--push-mb</c>).</param>
+/// <param name="Startup">The lazy-pull mode (<c>--startup</c>): bytes fetched before the sample app starts, per variant.</param>
+internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -27,6 +30,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         string? output = null;
         long imageMb = 0;
         long pushMb = 0;
+        var startup = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -39,18 +43,19 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--output": output = Path.GetFullPath(Next()); break;
                 case "--image-mb": imageMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--push-mb": pushMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--startup": startup = true; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         if (sizeMb < 1 || runs < 1 || rssGb < 0) throw new ArgumentException("--size-mb and --runs must be at least 1, --rss-gb positive");
         if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
-        var defaultName = pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
-        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb);
+        var defaultName = startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
+        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup);
     }
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--output FILE]
+        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup] [--output FILE]
           --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
           --size-mb N    size of the built tar in MB (default 100)
           --runs N       timed runs per writer after one warm-up; the best is reported (default 3)
@@ -59,10 +64,13 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          variants) vs the layer engine on the same layers, and again with a warm cache
           --push-mb N    push mode: a converted image of N MB of layers (500 for the README figure) pushed to Debian's docker-registry
                          on 127.0.0.1 by our client vs `skopeo copy` of the same layout, and a re-push (blobs present)
-          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json or latest-image.json)
+          --startup      lazy-pull mode: the sample app on the installed .NET runtime, converted with auto prioritization and with none;
+                         bytes fetched before the app starts per variant vs the image's compressed size (target: eStargz + auto <= 15%)
+          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json or latest-startup.json)
         """;
 
-    private static string RepoRoot()
+    /// <summary>The repository root (the folder holding ChunkedBuild.sln), else the current folder.</summary>
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "ChunkedBuild.sln"))) return dir.FullName;

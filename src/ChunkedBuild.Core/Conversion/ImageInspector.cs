@@ -40,7 +40,8 @@ public static class ImageInspector
         return images;
     }
 
-    private static string VariantOf(Descriptor manifest, List<InspectedLayer> layers)
+    /// <summary>estargz, zstd-chunked, original or mixed, from the layer kinds (and the zstd compression annotation).</summary>
+    internal static string VariantOf(Descriptor manifest, IReadOnlyList<InspectedLayer> layers)
     {
         var kinds = layers.Select(l => l.Format).Distinct().ToList();
         if (kinds.All(k => k is not (LayerKinds.EStargz or LayerKinds.ZstdChunked))) return "original";

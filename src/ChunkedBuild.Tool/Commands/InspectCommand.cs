@@ -13,19 +13,26 @@ public static class InspectCommand
         var image = new Argument<string>("image") { Description = "The image: oci:<dir>[:<ref>], oci-archive:<file>[:<ref>], docker-archive:<file>, docker://…, or a path." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout." };
         var noEntries = new Option<bool>("--no-entries") { Description = "Do not fetch lazy layers to count their TOC entries." };
+        var startup = new Option<string?>("--startup")
+        {
+            Description = "Also estimate the bytes a lazy puller fetches before the app starts, per variant: 'auto' (.NET inference) or a prioritization manifest / access record file.",
+        };
         var registry = new RegistryCliOptions();
         var command = new Command("inspect", $"""
             Show what an image holds: for each platform manifest its variant and, per layer, the format (estargz, zstd:chunked, gzip, zstd, tar),
-            size, TOC digest and TOC entry count.
+            size, TOC digest and TOC entry count. With --startup, also the lazy-pull cost: per variant, the compressed bytes fetched before the
+            app starts (eStargz: prefetch range + listed files outside it + TOCs; zstd:chunked: listed files' frames + TOC/tar-split frames;
+            original: the whole image) against the image's compressed size.
 
             Examples:
               dotnet chunked inspect oci:out/app:latest
               dotnet chunked inspect oci-archive:app-lazy.tar --json | jq '.images[0].manifests[].variant'
+              dotnet chunked inspect oci:out/app:latest --startup auto
             {RegistryCliOptions.Help}
             {ExitCodes.Help}
             """)
         {
-            image, json, noEntries,
+            image, json, noEntries, startup,
         };
         registry.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -33,7 +40,9 @@ public static class InspectCommand
             var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
             var images = await ImageInspector.InspectAsync(source, !parse.GetValue(noEntries), null, ct);
-            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.InspectJson(images) : ImageResults.Listing(images, source.DisplayName));
+            var report = parse.GetValue(startup) is { } list ? await StartupCostEstimator.EstimateAsync(source, StartupList.Parse(list), null, ct) : null;
+            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.InspectJson(images, report) : ImageResults.Listing(images, source.DisplayName));
+            if (report is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(report));
             return ExitCodes.Ok;
         });
         return command;

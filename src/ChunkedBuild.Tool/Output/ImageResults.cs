@@ -110,9 +110,10 @@ public static class ImageResults
         return text.ToString().TrimEnd();
     }
 
-    /// <summary><c>{"images":[{root,tags,manifests:[{digest,platform,variant,config,layers:[{digest,size,mediaType,format,diffId,tocDigest,entries,annotations}]}]}]}</c>.</summary>
-    public static string InspectJson(IReadOnlyList<InspectedImage> images) => Write(w =>
+    /// <summary><c>{"startup":{…} (with <c>--startup</c>, see <see cref="StartupResults.Write"/>),"images":[{root,tags,manifests:[{digest,platform,variant,config,layers:[{digest,size,mediaType,format,diffId,tocDigest,entries,annotations}]}]}]}</c>.</summary>
+    public static string InspectJson(IReadOnlyList<InspectedImage> images, StartupCostReport? startup = null) => Write(w =>
     {
+        if (startup is not null) StartupResults.Write(w, startup);
         w.WriteStartArray("images");
         foreach (var image in images)
         {

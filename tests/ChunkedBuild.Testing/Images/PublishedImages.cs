@@ -11,6 +11,9 @@ namespace ChunkedBuild.Testing.Images;
 /// <list type="bullet">
 /// <item><see cref="OciArchiveAsync"/>, <see cref="DockerArchiveAsync"/>, <see cref="MultiRidArchiveAsync"/>: SDK
 /// <c>PublishContainer</c> archives (about 4, 4 and 10 s warm; publishes run one at a time to spare the 2 cores);</item>
+/// <item><see cref="DotnetBaseImageAsync"/>: <c>dotnet-base:1</c>, a base with a runtime layer copied from this machine's .NET runtime
+/// (<see cref="DotnetRuntimeLayer"/>, the default trimmed set), pushed with skopeo (a few seconds); <see cref="DotnetAppArchiveAsync"/>: the
+/// SDK's OCI archive of the sample app on it (<see cref="SdkContainerMode.DotnetBase"/>);</item>
 /// <item><see cref="BaseOciLayoutAsync"/>, <see cref="BaseDockerArchiveAsync"/>: <c>base:1</c> copied by skopeo into an
 /// OCI layout folder and a docker-archive file (well under 1 s each).</item>
 /// </list>
@@ -26,6 +29,8 @@ public sealed class PublishedImages : IDisposable
     private readonly Lazy<Task<SdkContainerArchive>> _multi;
     private readonly Lazy<Task<string>> _baseOciLayout;
     private readonly Lazy<Task<string>> _baseDockerArchive;
+    private readonly Lazy<Task<(string Reference, DotnetRuntimeImageLayer Layer)>> _dotnetBase;
+    private readonly Lazy<Task<SdkContainerArchive>> _dotnetApp;
 
     /// <summary>Prepares the lazy outputs; starts nothing.</summary>
     public PublishedImages()
@@ -46,6 +51,17 @@ public sealed class PublishedImages : IDisposable
         _oci = Once(() => PublishAsync(SdkContainerMode.Oci));
         _docker = Once(() => PublishAsync(SdkContainerMode.Docker));
         _multi = Once(() => PublishAsync(SdkContainerMode.MultiRid));
+        _dotnetBase = Once(async () =>
+        {
+            var bases = await BaseImagesAsync();
+            var layer = DotnetRuntimeLayer.Build(null, out var reason) ?? throw new InvalidOperationException(reason);
+            return (DotnetBaseImage.Push(bases.RegistryHost, Path.Combine(Folder, "bases"), layer), layer);
+        });
+        _dotnetApp = Once(async () =>
+        {
+            await _dotnetBase.Value;
+            return await PublishAsync(SdkContainerMode.DotnetBase);
+        });
         _baseOciLayout = Once(async () =>
         {
             var bases = await BaseImagesAsync();
@@ -91,6 +107,12 @@ public sealed class PublishedImages : IDisposable
 
     /// <summary>The SDK's multi-RID OCI layout tar (<see cref="SdkContainerMode.MultiRid"/>).</summary>
     public Task<SdkContainerArchive> MultiRidArchiveAsync() => Get(_multi);
+
+    /// <summary>Pushes (once) <c>dotnet-base:1</c>; returns its reference (<c>127.0.0.1:port/dotnet-base:1</c>) and the runtime layer it holds.</summary>
+    public Task<(string Reference, DotnetRuntimeImageLayer Layer)> DotnetBaseImageAsync() => Get(_dotnetBase);
+
+    /// <summary>The SDK's OCI layout tar of the sample app, framework-dependent, on <c>dotnet-base:1</c> (<see cref="SdkContainerMode.DotnetBase"/>).</summary>
+    public Task<SdkContainerArchive> DotnetAppArchiveAsync() => Get(_dotnetApp);
 
     /// <summary>An OCI layout folder holding <c>base:1</c> under tag <c>1</c>, written by <c>skopeo copy … oci:&lt;dir&gt;:1</c>.</summary>
     public Task<string> BaseOciLayoutAsync() => Get(_baseOciLayout);

@@ -23,6 +23,12 @@ public enum SdkContainerMode
     /// duplicate tar entries. The slowest mode (two inner publishes, runtime packs restored): about 10 s warm.
     /// </summary>
     MultiRid,
+
+    /// <summary>
+    /// Single RID (linux-x64), framework-dependent, on <c>dotnet-base:1</c> (a base with a real .NET runtime layer, see
+    /// <see cref="DotnetBaseImage"/>): an OCI layout tar, as <see cref="Oci"/>. Needs <see cref="PushedBaseImages.Dotnet"/> pushed first.
+    /// </summary>
+    DotnetBase,
 }
 
 /// <summary>An image archive written by the SDK's container tooling.</summary>
@@ -80,6 +86,7 @@ public static class SdkContainerPublisher
         {
             SdkContainerMode.Oci => (bases.Oci, new[] { "latest" }, new[] { "-p:ContainerRuntimeIdentifier=linux-x64" }),
             SdkContainerMode.Docker => (bases.Docker, ["1.0", "latest"], ["-p:ContainerRuntimeIdentifier=linux-x64"]),
+            SdkContainerMode.DotnetBase => (bases.Dotnet, ["latest"], ["-p:ContainerRuntimeIdentifier=linux-x64", "-p:SelfContained=false"]),
             _ => (bases.Multi, ["latest"], ["-p:RuntimeIdentifiers=\"linux-x64;linux-arm64\""]),
         };
         List<string> properties =

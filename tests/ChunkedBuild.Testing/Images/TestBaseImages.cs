@@ -34,6 +34,10 @@ public sealed record PushedBaseImages(string RegistryHost)
 
     /// <summary>OCI index of linux/amd64 and linux/arm64/v8 (the data layer shared): <c>&lt;host&gt;/basemulti:1</c>.</summary>
     public string Multi => $"{RegistryHost}/basemulti:1";
+
+    /// <summary>linux/amd64 with a .NET runtime layer built from this machine's runtime: <c>&lt;host&gt;/dotnet-base:1</c>. Pushed lazily, on its own
+    /// (<see cref="PublishedImages.DotnetBaseImageAsync"/>), not by <see cref="TestBaseImages.Push"/>.</summary>
+    public string Dotnet => $"{RegistryHost}/{DotnetBaseImage.Reference}";
 }
 
 /// <summary>

@@ -1,0 +1,157 @@
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Formats.EStargz;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Prioritization;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>
+/// Estimates, per variant, the compressed bytes a lazy or partial puller fetches before the app starts, given the files it reads at
+/// startup (<see cref="StartupList"/>; <c>auto</c> runs the same planner the conversion does):
+/// <list type="bullet">
+/// <item>eStargz: the prefetch range (layer start → end of the <c>.prefetch.landmark</c> member), the gzip members of the listed files'
+/// chunks outside it (<see cref="LayerToc"/> ranges: a member ends where the next payload member starts), and each layer's TOC member + footer;</item>
+/// <item>zstd:chunked: the frames of the listed files (TOC <c>offset</c>..<c>endOffset</c>) and each layer's TOC and tar-split frames;</item>
+/// <item>any other layer (the original gzip): the whole blob.</item>
+/// </list>
+/// The startup list is computed once per platform, on the platform's manifest without lazy layers when there is one (else its first), and
+/// applied to every manifest of that platform with the same layer count, layer by layer (the plan's split says which layer's version of a
+/// file the merged image uses). Lazy layers are read whole into a temporary file to parse their TOC (no payload is decompressed).
+/// </summary>
+public static class StartupCostEstimator
+{
+    /// <summary>Estimates the startup cost of every manifest <paramref name="source"/> selects.</summary>
+    public static async Task<StartupCostReport> EstimateAsync(IImageSource source, StartupList startup, string? tempDirectory, CancellationToken cancellationToken = default)
+    {
+        var silent = new SilentConversionObserver();
+        var request = new ConversionRequest { Prioritization = startup.Mode, PrioritizationFile = startup.File, TempDirectory = tempDirectory };
+        using var store = LayerStore.Temporary(tempDirectory);
+        var planner = new PrioritizationPlanner(request, store, silent);
+        var platforms = new List<PlatformImage>();
+        foreach (var image in await source.ResolveAsync(cancellationToken).ConfigureAwait(false))
+            platforms.AddRange(await ImageWalker.CollectAsync(source, image.Descriptor, silent, cancellationToken).ConfigureAwait(false));
+
+        var tocs = new Dictionary<Digest, (IReadOnlyList<TocRange>, long)>();
+        var report = new List<PlatformStartupCost>();
+        foreach (var group in platforms.DistinctBy(p => p.Manifest.Digest).GroupBy(p => (p.Platform.ToString(), p.Manifest.Value.Layers.Count)))
+        {
+            var members = group.ToList();
+            var basis = members.FirstOrDefault(p => p.Manifest.Value.Layers.All(l => LayerKinds.FormatName(LayerKinds.Of(l)) is null)) ?? members[0];
+            var plan = await planner.PlanAsync(source, basis, cancellationToken).ConfigureAwait(false);
+            var listed = plan.Layers.Select(names => names.Select(ImagePath.Normalize).ToHashSet(StringComparer.Ordinal)).ToList();
+            var manifests = new List<ManifestStartupCost>();
+            foreach (var platform in members)
+            {
+                var layers = new List<LayerStartupCost>();
+                var inspected = new List<InspectedLayer>();
+                for (var i = 0; i < platform.Manifest.Value.Layers.Count; i++)
+                {
+                    var layer = platform.Manifest.Value.Layers[i];
+                    var kind = LayerKinds.Of(layer);
+                    inspected.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], null, null));
+                    if (LayerKinds.FormatName(kind) is null)
+                    {
+                        layers.Add(new LayerStartupCost(layer, kind, 0, 0, 0, layer.Size, listed[i].Count, 0, 1));
+                        continue;
+                    }
+                    var (entries, tocOffset) = await TocAsync(source, layer, kind, tocs, tempDirectory, cancellationToken).ConfigureAwait(false);
+                    layers.Add(LazyLayerCost(layer, kind, entries, tocOffset, listed[i]));
+                }
+                manifests.Add(new ManifestStartupCost(platform.Descriptor, platform.Platform, ImageInspector.VariantOf(platform.Descriptor, inspected), layers));
+            }
+            report.Add(new PlatformStartupCost(basis.Platform, plan, manifests));
+        }
+        return new StartupCostReport(startup.Mode.ToString().ToLowerInvariant(), report);
+    }
+
+    /// <summary>
+    /// The cost of a lazy layer (<paramref name="kind"/> estargz or zstd:chunked) for the listed image paths it provides, from its TOC ranges
+    /// (<see cref="LayerToc.Read"/>). A hard link counts as listed but its content only when its target is listed too.
+    /// </summary>
+    /// <param name="layer">The layer descriptor (zstd:chunked: its annotations give the TOC and tar-split frame sizes).</param>
+    /// <param name="kind"><see cref="LayerKinds.EStargz"/> or <see cref="LayerKinds.ZstdChunked"/>.</param>
+    /// <param name="entries">The TOC entries with their compressed ranges.</param>
+    /// <param name="tocOffset">Where the TOC starts in the blob.</param>
+    /// <param name="listed">The listed image paths (absolute, normalized) whose merged version this layer holds.</param>
+    public static LayerStartupCost LazyLayerCost(Descriptor layer, string kind, IReadOnlyList<TocRange> entries, long tocOffset, IReadOnlySet<string> listed)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var pieces = new Dictionary<string, List<TocRange>>(StringComparer.Ordinal);
+        long prefetchEnd = 0;
+        foreach (var e in entries)
+        {
+            var path = ImagePath.Normalize(e.Name);
+            names.Add(path);
+            if (e.EndOffset <= e.Offset) continue;
+            if (kind == LayerKinds.EStargz && path == "/" + EStargzLandmark.Prefetch && prefetchEnd == 0) prefetchEnd = e.EndOffset;
+            if (!pieces.TryGetValue(path, out var list)) pieces[path] = list = [];
+            list.Add(e);
+        }
+        var counted = new HashSet<long>();
+        var ranges = new List<(long Start, long End)>();
+        long onDemand = 0;
+        int found = 0, outsideFiles = 0;
+        foreach (var path in listed)
+        {
+            if (!names.Contains(path)) continue;
+            found++;
+            if (!pieces.TryGetValue(path, out var list)) continue;
+            var outside = list.Where(e => e.Offset >= prefetchEnd).ToList();
+            if (outside.Count > 0) outsideFiles++;
+            foreach (var e in outside.Where(e => counted.Add(e.Offset)))
+            {
+                onDemand += e.EndOffset - e.Offset;
+                ranges.Add((e.Offset, e.EndOffset));
+            }
+        }
+        long metadata;
+        if (kind == LayerKinds.EStargz)
+        {
+            metadata = layer.Size - tocOffset;
+            ranges.Add((tocOffset, layer.Size));
+            if (prefetchEnd > 0) ranges.Add((0, prefetchEnd));
+        }
+        else
+        {
+            metadata = 0;
+            foreach (var position in new[]
+                     {
+                         ZstdChunkedPosition.TryParseManifestPosition(layer.Annotation(Annotations.ZstdChunkedManifestPosition)),
+                         ZstdChunkedPosition.TryParseTarSplitPosition(layer.Annotation(Annotations.ZstdChunkedTarSplitPosition)),
+                     })
+            {
+                if (position is null) continue;
+                metadata += position.CompressedLength;
+                ranges.Add((position.Offset, position.Offset + position.CompressedLength));
+            }
+        }
+        return new LayerStartupCost(layer, kind, prefetchEnd, onDemand, metadata, 0, found, outsideFiles, MergedCount(ranges));
+    }
+
+    /// <summary>How many separate ranges remain once overlapping or adjacent ones are merged.</summary>
+    private static int MergedCount(List<(long Start, long End)> ranges)
+    {
+        var count = 0;
+        var end = long.MinValue;
+        foreach (var (start, stop) in ranges.OrderBy(r => r.Start))
+        {
+            if (start > end) count++;
+            end = Math.Max(end, stop);
+        }
+        return count;
+    }
+
+    private static async Task<(IReadOnlyList<TocRange> Entries, long TocOffset)> TocAsync(IImageSource source, Descriptor layer, string kind,
+        Dictionary<Digest, (IReadOnlyList<TocRange>, long)> cache, string? tempDirectory, CancellationToken cancellationToken)
+    {
+        if (cache.TryGetValue(layer.Digest, out var known)) return known;
+        using var copy = await LocalBlobCopy.CreateAsync(source, layer, tempDirectory, cancellationToken).ConfigureAwait(false);
+        if (copy.Digest != layer.Digest)
+            throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"{source.DisplayName}: layer {layer.Digest} hashes to {copy.Digest}");
+        await using var blob = copy.Open();
+        return cache[layer.Digest] = LayerToc.Read(blob, LayerKinds.FormatName(kind)!, layer.Annotations);
+    }
+}

@@ -1,0 +1,69 @@
+namespace ChunkedBuild.Testing.Images;
+
+/// <summary>
+/// linux/amd64 images holding a .NET runtime layer (<see cref="DotnetRuntimeLayer"/>): the base <c>dotnet-base:1</c> (the test system layer
+/// + the runtime layer, <c>PATH</c> and <c>DOTNET_VERSION</c> set, no entrypoint) that SDK publishes build on, or any layer stack with an
+/// entrypoint (the benchmark's app image).
+/// </summary>
+public static class DotnetBaseImage
+{
+    /// <summary>The repository and tag the base is pushed as.</summary>
+    public const string Reference = "dotnet-base:1";
+
+    /// <summary>Writes the base (system layer + <paramref name="runtime"/>) into a new OCI layout folder, tagged <see cref="TestBaseImages.Tag"/>.</summary>
+    public static TestBaseLayout Build(string folder, DotnetRuntimeImageLayer runtime) =>
+        Write(folder, TestBaseImages.Tag, [TestLayers.System(TestPlatform.Amd64), runtime.Layer], runtime.Runtime.Version, entrypoint: null, workingDir: null);
+
+    /// <summary>Builds the base under <paramref name="workFolder"/> and pushes it with skopeo as <c>&lt;registryHost&gt;/dotnet-base:1</c>; returns that reference.</summary>
+    public static string Push(string registryHost, string workFolder, DotnetRuntimeImageLayer runtime)
+    {
+        var layout = Build(Path.Combine(workFolder, "dotnet-base-oci"), runtime);
+        var reference = $"{registryHost}/{Reference}";
+        Skopeo.Copy(layout.SkopeoReference, "docker://" + reference);
+        return reference;
+    }
+
+    /// <summary>
+    /// Writes a single-manifest linux/amd64 OCI layout of <paramref name="layers"/> (base first) tagged <paramref name="tag"/>, whose config
+    /// sets <c>PATH</c>, <c>DOTNET_VERSION</c> and, when given, <c>Entrypoint</c> and <c>WorkingDir</c>.
+    /// </summary>
+    public static TestBaseLayout Write(string folder, string tag, IReadOnlyList<TestLayer> layers, string dotnetVersion, IReadOnlyList<string>? entrypoint, string? workingDir)
+    {
+        var layout = new OciLayoutBuilder(folder);
+        var config = layout.AddBlob(OciLayoutBuilder.ConfigMediaType, OciLayoutBuilder.Json(w =>
+        {
+            w.WriteString("architecture", "amd64");
+            w.WriteString("os", "linux");
+            w.WriteStartObject("config");
+            w.WriteStartArray("Env");
+            w.WriteStringValue("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+            w.WriteStringValue("DOTNET_VERSION=" + dotnetVersion);
+            w.WriteEndArray();
+            if (entrypoint is not null)
+            {
+                w.WriteStartArray("Entrypoint");
+                foreach (var a in entrypoint) w.WriteStringValue(a);
+                w.WriteEndArray();
+            }
+            if (workingDir is not null) w.WriteString("WorkingDir", workingDir);
+            w.WriteEndObject();
+            w.WriteStartObject("rootfs");
+            w.WriteString("type", "layers");
+            w.WriteStartArray("diff_ids");
+            foreach (var layer in layers) w.WriteStringValue(layer.DiffId);
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartArray("history");
+            foreach (var i in Enumerable.Range(0, layers.Count))
+            {
+                w.WriteStartObject();
+                w.WriteString("created_by", $"ChunkedBuild.Testing.Images.DotnetBaseImage: layer {i}");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }));
+        var manifest = layout.AddManifest(config, layers.Select(l => layout.AddBlob(OciLayoutBuilder.GzipLayerMediaType, l.Gzip)).ToList());
+        layout.WriteIndexJson(manifest, tag);
+        return new TestBaseLayout(folder, tag, manifest);
+    }
+}
