@@ -72,6 +72,23 @@ public sealed class PrioritizedConversionTests : IDisposable
     }
 
     [Fact]
+    public async Task Zstd_chunked_in_prioritized_order_puts_the_listed_files_first_and_rewrites_the_diff_ids()
+    {
+        var output = Path.Combine(_root, "zstd");
+        await ConvertAsync("oci:" + Layout(), "oci:" + output + ":z", new ConversionRequest
+        {
+            Prioritization = PrioritizationMode.Manifest, PrioritizationFile = Manifest(), Variants = [LayerVariant.ZstdChunked], ZstdPrioritizedOrder = true,
+        });
+        var layers = ConvertedImageVerifier.Verify(output, "z");
+        Assert.NotEqual(Digest.Sha256Of(TestImageLayout.SampleLayers(9)[1]), layers[1].DiffId);
+        Assert.Equal(Digest.Sha256Of(TestImageLayout.SampleLayers(9)[0]), layers[0].DiffId);
+        var reader = new OciLayoutReader(output);
+        using var blob = new MemoryStream(reader.ReadBlob(layers[1].Layer.Digest));
+        var names = LayerToc.Read(blob, "zstd-chunked", layers[1].Layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
+        Assert.Equal(["app/", "app/hello.runtimeconfig.json", "app/hello.dll"], names.Take(3));
+    }
+
+    [Fact]
     public async Task The_record_is_found_through_the_registry_referrers_tag_fallback()
     {
         if (!LocalRegistry.IsAvailable) Assert.Skip("docker-registry is not installed (the CI script installs it)");
