@@ -63,8 +63,8 @@ public sealed class OciLayoutWriter : IDisposable
     }
 
     /// <summary>
-    /// Copies a file already known to hash to <paramref name="digest"/> (its writer hashed it) with the kernel's file copy; only its size is
-    /// checked again.
+    /// Adds a file already known to hash to <paramref name="digest"/> (its writer hashed it): hard-linked when the file system allows,
+    /// else copied with the kernel's file copy; only its size is checked again. Blobs are immutable, so sharing the inode is safe.
     /// </summary>
     public void CopyVerifiedFile(Digest digest, string file, long size)
     {
@@ -72,7 +72,8 @@ public sealed class OciLayoutWriter : IDisposable
         if (File.Exists(path)) return;
         var length = new FileInfo(file).Length;
         if (length != size) throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"blob {digest} in '{file}' has {length} bytes, its descriptor says {size}");
-        File.Copy(file, path + ".part", overwrite: true);
+        if (File.Exists(path + ".part")) File.Delete(path + ".part");
+        IO.FileLinks.LinkOrCopy(file, path + ".part");
         File.Move(path + ".part", path);
     }
 
