@@ -17,19 +17,26 @@ internal sealed class LayerListing
     /// <summary>.json and .dll files up to this size are spooled (assembly metadata, deps/runtimeconfig files).</summary>
     private const long InterestingFile = 48L << 20;
 
-    private readonly Dictionary<string, string> _spooled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Offset, long Length)> _spooled = new(StringComparer.Ordinal);
+    private readonly string _spoolFile;
 
-    private LayerListing(List<TarEntryInfo> entries) => Entries = entries;
+    private LayerListing(List<TarEntryInfo> entries, string spoolFile)
+    {
+        Entries = entries;
+        _spoolFile = spoolFile;
+    }
 
     public List<TarEntryInfo> Entries { get; }
 
     public static async Task<LayerListing> ReadAsync(IImageSource source, Descriptor layer, string spoolFolder, CancellationToken cancellationToken)
     {
+        // One append-only spool file per layer: a sequential write instead of a file per entry.
         Directory.CreateDirectory(spoolFolder);
         var entries = new List<TarEntryInfo>();
-        var listing = new LayerListing(entries);
+        var listing = new LayerListing(entries, Path.Combine(spoolFolder, "spool.bin"));
         await using var blob = await source.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false);
         await using var tar = LayerInput.OpenUncompressed(blob, out _);
+        await using var spool = new FileStream(listing._spoolFile, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
         using var reader = new RawTarReader(tar, leaveOpen: true);
         var buffer = new byte[1 << 16];
         while (reader.ReadNext() is { } entry)
@@ -37,13 +44,10 @@ internal sealed class LayerListing
             cancellationToken.ThrowIfCancellationRequested();
             entries.Add(entry.Info);
             if (!entry.Info.IsRegularFile || !Wanted(entry.Info)) continue;
-            var path = Path.Combine(spoolFolder, $"{entries.Count}.bin");
-            await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                int n;
-                while ((n = reader.ReadData(buffer)) > 0) file.Write(buffer, 0, n);
-            }
-            listing._spooled[entry.Info.Name] = path;
+            var offset = spool.Position;
+            int n;
+            while ((n = reader.ReadData(buffer)) > 0) spool.Write(buffer, 0, n);
+            listing._spooled[entry.Info.Name] = (offset, spool.Position - offset);
         }
         return listing;
     }
@@ -51,9 +55,9 @@ internal sealed class LayerListing
     /// <summary>The spooled content of an entry (by its name as the layer spells it), or null when it was not kept.</summary>
     public byte[]? Read(string entryName, int maxBytes)
     {
-        if (!_spooled.TryGetValue(entryName, out var path)) return null;
-        var info = new FileInfo(path);
-        return info.Length > maxBytes ? null : File.ReadAllBytes(path);
+        if (!_spooled.TryGetValue(entryName, out var at) || at.Length > maxBytes) return null;
+        using var spool = new FileStream(_spoolFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+        return IO.RangeReadStream.ReadAll(spool, at.Offset, at.Length);
     }
 
     private static bool Wanted(TarEntryInfo info) =>
