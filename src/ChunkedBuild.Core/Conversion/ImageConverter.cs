@@ -44,11 +44,21 @@ public sealed class ImageConverter
         foreach (var image in images)
             roots.Add((image, await ImageWalker.CollectAsync(source, image.Descriptor, observer, token).ConfigureAwait(false)));
 
-        var transcoder = new LayerTranscoder(source, store, _request, observer);
         var planner = _request.Variants.Any(NeedsPlan) ? new PrioritizationPlanner(_request, store, observer) : null;
         var allPlatforms = roots.SelectMany(r => r.Platforms).ToList();
+        // When zstd:chunked keeps tar order it reads every layer anyway: its conversions list the layers for the planner.
+        var shareListings = planner is not null && _request.Variants.Contains(LayerVariant.ZstdChunked) && !NeedsPlan(LayerVariant.ZstdChunked);
+        var listings = shareListings ? new ListingExchange() : null;
+        var listingFolder = Path.Combine(_request.TempDirectory ?? Path.GetTempPath(), $"chunkedbuild-listings-{Guid.NewGuid():N}");
+        if (listings is not null)
+        {
+            foreach (var layer in allPlatforms.SelectMany(p => p.Manifest.Value.Layers).DistinctBy(l => l.Digest))
+                if (!LayerTranscoder.IsAlreadyIn(LayerVariant.ZstdChunked, layer with { MediaType = LayerTranscoder.OciLayerMediaType(layer.MediaType) })) listings.Expect(layer.Digest);
+        }
+        using var listingCleanup = new FolderCleanup(listingFolder);
+        var transcoder = new LayerTranscoder(source, store, _request, observer, listings, listingFolder);
         // eStargz layers wait for the prioritization plans (a pass over every layer's listing); zstd:chunked layers keep tar order and start at once.
-        var plans = new Lazy<Task<Dictionary<Digest, PrioritizationPlan>>>(() => Task.Run(() => PlanAsync(planner!, source, allPlatforms, token), token));
+        var plans = new Lazy<Task<Dictionary<Digest, PrioritizationPlan>>>(() => Task.Run(() => PlanAsync(planner!, source, allPlatforms, listings, token), token));
         async Task<IReadOnlyList<string>> PrioritizedAsync(Digest layer, LayerVariant variant)
         {
             if (!NeedsPlan(variant)) return [];
@@ -154,11 +164,11 @@ public sealed class ImageConverter
     /// <summary>eStargz always orders by the plan; zstd:chunked only when asked (it keeps tar order, and the DiffID, by default).</summary>
     private bool NeedsPlan(LayerVariant variant) => variant == LayerVariant.EStargz || (variant == LayerVariant.ZstdChunked && _request.ZstdPrioritizedOrder);
 
-    private static async Task<Dictionary<Digest, PrioritizationPlan>> PlanAsync(PrioritizationPlanner planner, IImageSource source, List<PlatformImage> platforms, CancellationToken token)
+    private static async Task<Dictionary<Digest, PrioritizationPlan>> PlanAsync(PrioritizationPlanner planner, IImageSource source, List<PlatformImage> platforms, ListingExchange? listings, CancellationToken token)
     {
         var plans = new Dictionary<Digest, PrioritizationPlan>();
         foreach (var platform in platforms.DistinctBy(p => p.Manifest.Digest))
-            plans[platform.Manifest.Digest] = await planner.PlanAsync(source, platform, token).ConfigureAwait(false);
+            plans[platform.Manifest.Digest] = await planner.PlanAsync(source, platform, listings, token).ConfigureAwait(false);
         return plans;
     }
 
@@ -223,6 +233,16 @@ public sealed class ImageConverter
                 Kept = layers.Count(l => l.Outcome is LayerOutcome.Kept or LayerOutcome.Original),
             };
         }).ToList();
+    }
+
+    /// <summary>Removes a temporary folder on dispose (best effort: it holds only scratch files).</summary>
+    private sealed class FolderCleanup(string folder) : IDisposable
+    {
+        public void Dispose()
+        {
+            try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
+            catch (IOException) { /* scratch files only */ }
+        }
     }
 
     /// <summary>Passes events on and remembers warnings for the result.</summary>

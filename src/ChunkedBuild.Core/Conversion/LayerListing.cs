@@ -60,6 +60,57 @@ internal sealed class LayerListing
         return IO.RangeReadStream.ReadAll(spool, at.Offset, at.Length);
     }
 
+    /// <summary>Starts a listing recorded from a conversion that reads the layer anyway (see <see cref="Formats.ITarEntryListener"/>).</summary>
+    public static Recorder Record(string spoolFolder)
+    {
+        Directory.CreateDirectory(spoolFolder);
+        return new Recorder(new LayerListing([], Path.Combine(spoolFolder, "spool.bin")));
+    }
+
+    /// <summary>Builds a listing from the entries a writer reports, spooling the wanted payloads.</summary>
+    internal sealed class Recorder : Formats.ITarEntryListener, IDisposable
+    {
+        private readonly LayerListing _listing;
+        private readonly FileStream _spool;
+        private (string Name, long Offset)? _pending;
+
+        public Recorder(LayerListing listing)
+        {
+            _listing = listing;
+            _spool = new FileStream(listing._spoolFile, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+        }
+
+        public bool OnEntry(TarEntryInfo info)
+        {
+            Finish();
+            _listing.Entries.Add(info);
+            if (!info.IsRegularFile || !Wanted(info)) return false;
+            _pending = (info.Name, _spool.Position);
+            return true;
+        }
+
+        public void OnPayload(ReadOnlySpan<byte> data) => _spool.Write(data);
+
+        public void OnPayloadEnd() => Finish();
+
+        /// <summary>The listing, once the writer has read the whole layer.</summary>
+        public LayerListing Complete()
+        {
+            Finish();
+            _spool.Flush();
+            return _listing;
+        }
+
+        private void Finish()
+        {
+            if (_pending is not { } p) return;
+            _listing._spooled[p.Name] = (p.Offset, _spool.Position - p.Offset);
+            _pending = null;
+        }
+
+        public void Dispose() => _spool.Dispose();
+    }
+
     private static bool Wanted(TarEntryInfo info) =>
         info.Size <= SmallFile
         || (info.Size <= InterestingFile && (info.Name.EndsWith(".json", StringComparison.Ordinal) || info.Name.EndsWith(".dll", StringComparison.Ordinal)));

@@ -28,14 +28,24 @@ public sealed class LayerTranscoder
     private readonly LayerStore _store;
     private readonly ConversionRequest _request;
     private readonly IConversionObserver _observer;
+    private readonly ListingExchange? _listings;
+    private readonly string? _listingFolder;
 
     /// <summary>Creates a transcoder for layers of <paramref name="source"/>.</summary>
     public LayerTranscoder(IImageSource source, LayerStore store, ConversionRequest request, IConversionObserver observer)
+        : this(source, store, request, observer, null, null)
+    {
+    }
+
+    /// <summary>A transcoder whose zstd:chunked conversions also list each layer for the prioritization planner.</summary>
+    internal LayerTranscoder(IImageSource source, LayerStore store, ConversionRequest request, IConversionObserver observer, ListingExchange? listings, string? listingFolder)
     {
         _source = source;
         _store = store;
         _request = request;
         _observer = observer;
+        _listings = listings;
+        _listingFolder = listingFolder;
     }
 
     /// <summary>Produces <paramref name="layer"/> in <paramref name="variant"/>; <paramref name="diffId"/> is the config's DiffID for it.</summary>
@@ -45,6 +55,25 @@ public sealed class LayerTranscoder
     /// <param name="prioritized">Entry names to place first (eStargz), in the layer's own spelling.</param>
     /// <param name="cancellationToken">Cancels the conversion.</param>
     public async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, IReadOnlyList<string> prioritized, CancellationToken cancellationToken)
+    {
+        var recorder = variant == LayerVariant.ZstdChunked && _listings is not null && _listingFolder is not null
+            ? LayerListing.Record(Path.Combine(_listingFolder, layer.Digest.Hex))
+            : null;
+        LayerListing? listing = null;
+        try
+        {
+            var converted = await TranscodeAsync(layer, diffId, variant, prioritized, recorder, cancellationToken).ConfigureAwait(false);
+            if (recorder is not null && converted.Outcome == LayerOutcome.Converted) listing = recorder.Complete();
+            return converted;
+        }
+        finally
+        {
+            recorder?.Dispose();
+            if (recorder is not null) _listings!.Offer(layer.Digest, listing);
+        }
+    }
+
+    private async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, IReadOnlyList<string> prioritized, ITarEntryListener? listener, CancellationToken cancellationToken)
     {
         var ociLayer = layer with { MediaType = OciLayerMediaType(layer.MediaType) };
         var format = variant.FormatName();
@@ -78,6 +107,7 @@ public sealed class LayerTranscoder
             DegreeOfParallelism = Math.Max(1, _request.ThreadsPerLayer),
             TempDirectory = _request.TempDirectory,
             LayerName = layer.Digest.ToString(),
+            EntryListener = listener,
         };
         var temp = _store.NewTempFile();
         try

@@ -43,7 +43,11 @@ public sealed class PrioritizationPlanner
     }
 
     /// <summary>The plan for one platform image.</summary>
-    public async Task<PrioritizationPlan> PlanAsync(IImageSource source, PlatformImage image, CancellationToken cancellationToken)
+    public Task<PrioritizationPlan> PlanAsync(IImageSource source, PlatformImage image, CancellationToken cancellationToken) =>
+        PlanAsync(source, image, null, cancellationToken);
+
+    /// <summary>The plan for one platform image, taking layer listings from running zstd:chunked conversions where they offer them.</summary>
+    internal async Task<PrioritizationPlan> PlanAsync(IImageSource source, PlatformImage image, ListingExchange? listings, CancellationToken cancellationToken)
     {
         var layerCount = image.Manifest.Value.Layers.Count;
         var name = _request.Prioritization.ToString().ToLowerInvariant();
@@ -54,10 +58,13 @@ public sealed class PrioritizationPlanner
         var spool = Path.Combine(_request.TempDirectory ?? Path.GetTempPath(), $"chunkedbuild-scan-{Guid.NewGuid():N}");
         try
         {
-            var listings = new List<LayerListing>();
+            var layers = new List<LayerListing>();
             foreach (var (layer, i) in image.Manifest.Value.Layers.Select((l, i) => (l, i)))
-                listings.Add(await LayerListing.ReadAsync(source, layer, Path.Combine(spool, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false));
-            var view = LayeredImageFileView.FromLayers(listings.Select(l => l.Entries), (file, max) => listings[file.LayerIndex].Read(file.LayerEntryName, max));
+            {
+                var offered = listings is null ? null : await listings.WaitAsync(layer.Digest, cancellationToken).ConfigureAwait(false);
+                layers.Add(offered ?? await LayerListing.ReadAsync(source, layer, Path.Combine(spool, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false));
+            }
+            var view = LayeredImageFileView.FromLayers(layers.Select(l => l.Entries), (file, max) => layers[file.LayerIndex].Read(file.LayerEntryName, max));
             var (paths, reason) = Choose(view, image);
             var plan = paths.Count == 0
                 ? PrioritizationPlan.Empty(layerCount, reason ?? "no file of the list is in the image", name)

@@ -21,6 +21,9 @@ public sealed record FormatOptions
     /// <summary>A name for the layer used in errors (digest or file name).</summary>
     public string? LayerName { get; init; }
 
+    /// <summary>Hears every entry the writer reads (zstd:chunked), e.g. to list the layer without a second pass; null for none.</summary>
+    public ITarEntryListener? EntryListener { get; init; }
+
     /// <summary>stargz-snapshotter's default chunk size.</summary>
     public const long DefaultEStargzChunkSize = 4L << 20;
 }
