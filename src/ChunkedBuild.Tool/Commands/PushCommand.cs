@@ -68,10 +68,8 @@ public static class PushCommand
 
     private static string Json(ImageReference target, Core.Oci.Descriptor root, RegistryPushStatistics stats)
     {
-        var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        return Output.JsonText.Object(w =>
         {
-            w.WriteStartObject();
             w.WriteString("reference", target.ToString());
             w.WriteString("digest", root.Digest.ToString());
             w.WriteString("mediaType", root.MediaType);
@@ -80,8 +78,6 @@ public static class PushCommand
             w.WriteNumber("blobsSkipped", stats.BlobsSkipped);
             w.WriteNumber("blobsMounted", stats.BlobsMounted);
             w.WriteNumber("bytesUploaded", stats.BytesUploaded);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        });
     }
 }

@@ -8,7 +8,6 @@ namespace ChunkedBuild.Tool.Output;
 /// <summary>The results of the image commands: a summary table for people, one JSON object for machines.</summary>
 public static class ImageResults
 {
-    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The conversion summary: one row per variant (size vs the original, layers converted / reused / kept), then the tags written.</summary>
     public static string Summary(ConversionResult result, string destination)
@@ -31,7 +30,7 @@ public static class ImageResults
     /// <c>{"destination","digest","tags":[{tag,digest,mediaType,variant}],"variants":[{variant,layerBytes,originalLayerBytes,converted,reused,kept,
     /// manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest}]}]}],"warnings":[…]}</c>.
     /// </summary>
-    public static string Json(ConversionResult result, string destination) => Write(w =>
+    public static string Json(ConversionResult result, string destination) => JsonText.Object(w =>
     {
         w.WriteString("destination", destination);
         w.WriteString("digest", result.Tags.Count > 0 ? result.Tags[0].Descriptor.Digest.ToString() : null);
@@ -111,7 +110,7 @@ public static class ImageResults
     }
 
     /// <summary><c>{"startup":{…} (with <c>--startup</c>, see <see cref="StartupResults.Write"/>),"images":[{root,tags,manifests:[{digest,platform,variant,config,layers:[{digest,size,mediaType,format,diffId,tocDigest,entries,annotations}]}]}]}</c>.</summary>
-    public static string InspectJson(IReadOnlyList<InspectedImage> images, StartupCostReport? startup = null) => Write(w =>
+    public static string InspectJson(IReadOnlyList<InspectedImage> images, StartupCostReport? startup = null) => JsonText.Object(w =>
     {
         if (startup is not null) StartupResults.Write(w, startup);
         w.WriteStartArray("images");
@@ -167,7 +166,7 @@ public static class ImageResults
     });
 
     /// <summary><c>{"ok","layers":[{manifest,platform,digest,format,ok,failures}]}</c>.</summary>
-    public static string VerifyJson(IReadOnlyList<LayerVerdict> verdicts) => Write(w =>
+    public static string VerifyJson(IReadOnlyList<LayerVerdict> verdicts) => JsonText.Object(w =>
     {
         w.WriteBoolean("ok", verdicts.All(v => v.Ok));
         w.WriteStartArray("layers");
@@ -186,16 +185,4 @@ public static class ImageResults
         }
         w.WriteEndArray();
     });
-
-    private static string Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, Indented))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
 }

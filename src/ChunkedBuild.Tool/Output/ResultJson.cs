@@ -6,11 +6,9 @@ namespace ChunkedBuild.Tool.Output;
 /// <summary>The machine-readable results the tool prints on stdout with <c>--json</c>.</summary>
 public static class ResultJson
 {
-    // Relaxed escaping keeps media types readable ('+' unescaped); the output is never embedded in HTML.
-    private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary><c>{"mediaType","digest","size","diffId","uncompressedSize","tocDigest","annotations":{…}}</c>.</summary>
-    public static string Conversion(LayerWriteResult r) => Write(w =>
+    public static string Conversion(LayerWriteResult r) => JsonText.Object(w =>
     {
         w.WriteString("mediaType", r.MediaType);
         w.WriteString("digest", r.Digest.ToString());
@@ -24,7 +22,7 @@ public static class ResultJson
     });
 
     /// <summary><c>{"ok","failures":[…],"diffId","entries"}</c>; diffId is null when it could not be computed.</summary>
-    public static string Verification(LayerValidationResult r) => Write(w =>
+    public static string Verification(LayerValidationResult r) => JsonText.Object(w =>
     {
         w.WriteBoolean("ok", r.IsValid);
         w.WriteStartArray("failures");
@@ -34,16 +32,4 @@ public static class ResultJson
         else w.WriteNull("diffId");
         w.WriteNumber("entries", r.EntryCount);
     });
-
-    private static string Write(Action<Utf8JsonWriter> body)
-    {
-        var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, Indented))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
-    }
 }
