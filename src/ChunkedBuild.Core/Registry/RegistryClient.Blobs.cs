@@ -33,7 +33,7 @@ public sealed partial class RegistryClient
     {
         var url = await UrlAsync(image, $"blobs/{descriptor.Digest}").ConfigureAwait(false);
         var stream = new VerifyingBlobStream(descriptor, RegistryErrors.Describe(HttpMethod.Get, url), (offset, ct) => OpenBodyAtAsync(url, descriptor, offset, ct),
-            _http.Retry, Options.Progress);
+            _http.Retry, Options.Progress, Options.IdleTimeout);
         await stream.OpenAsync(cancellationToken).ConfigureAwait(false);
         return stream;
     }

@@ -43,6 +43,12 @@ public sealed record RegistryClientOptions
     /// <summary>How long one attempt may take until the response headers arrive (an upload's body is sent within it). Default 10 min.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long a blob download may go without receiving a byte before the connection is dropped and the download resumed from where it
+    /// stopped (a stalled body). Default 60 s.
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Reports bytes transferred per blob (uploads by sinks, downloads by sources).</summary>
     public IProgress<BlobTransferProgress>? Progress { get; init; }
 

@@ -75,6 +75,54 @@ public sealed class RegistryClientProtocolTests
         Assert.StartsWith("ChunkedBuild/", handler.Seen[0].UserAgent);
     }
 
+    /// <summary>A body that sends some bytes and then nothing, until the reader gives up.</summary>
+    private sealed class StallingStream(byte[] head) : Stream
+    {
+        private int _sent;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_sent < head.Length)
+            {
+                var n = Math.Min(buffer.Length, head.Length - _sent);
+                head.AsMemory(_sent, n).CopyTo(buffer);
+                _sent += n;
+                return n;
+            }
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return 0;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    [Fact]
+    public async Task A_stalled_blob_body_is_dropped_after_the_idle_timeout_and_resumed_with_a_range_request()
+    {
+        var blob = Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7)).ToArray();
+        var descriptor = new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = Digest.Sha256Of(blob), Size = blob.Length };
+        var handler = new ScriptedHandler((request, n) =>
+        {
+            var from = request.Headers.Range?.Ranges.First().From ?? 0;
+            if (n == 1) return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(new StallingStream(blob[..20_000])) };
+            return new HttpResponseMessage(HttpStatusCode.PartialContent) { Content = new ByteArrayContent(blob[(int)from..]) };
+        });
+        var (options, _) = Options(handler);
+        using var client = new RegistryClient(options with { IdleTimeout = TimeSpan.FromMilliseconds(200) });
+        await using var stream = await client.OpenBlobAsync(App, descriptor, Ct);
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy, Ct);
+        Assert.Equal(blob, copy.ToArray());
+        Assert.Equal(2, handler.Seen.Count);
+    }
+
     [Fact]
     public async Task Final_error_names_method_url_and_registry_errors_and_is_coded()
     {

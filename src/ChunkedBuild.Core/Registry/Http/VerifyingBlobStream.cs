@@ -21,9 +21,12 @@ internal sealed class VerifyingBlobStream : ReadOnlyStream
     private long _position;
     private bool _verified;
 
+    private readonly TimeSpan _idleTimeout;
+
     public VerifyingBlobStream(Descriptor expected, string operation, Func<long, CancellationToken, Task<Stream>> openAt, RetryPolicy retry,
-        IProgress<BlobTransferProgress>? progress)
+        IProgress<BlobTransferProgress>? progress, TimeSpan idleTimeout)
     {
+        _idleTimeout = idleTimeout;
         _expected = expected;
         _operation = operation;
         _openAt = openAt;
@@ -51,9 +54,19 @@ internal sealed class VerifyingBlobStream : ReadOnlyStream
         var n = await _retry.RunAsync(_operation, async (_, ct) =>
         {
             _body ??= await _openAt(_position, ct).ConfigureAwait(false);
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            idle.CancelAfter(_idleTimeout);
             try
             {
-                return await _body.ReadAsync(buffer, ct).ConfigureAwait(false);
+                try
+                {
+                    return await _body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // A stalled body: drop the connection and let the retry resume from _position with a Range request.
+                    throw new IOException($"{_operation}: no data for {_idleTimeout.TotalSeconds:0.###} s");
+                }
             }
             catch (Exception e) when (e is IOException or HttpRequestException)
             {
