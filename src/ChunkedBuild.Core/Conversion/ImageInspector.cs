@@ -26,8 +26,8 @@ public static class ImageInspector
                     int? entries = null;
                     if (countEntries && LayerKinds.FormatName(kind) is { } format)
                     {
-                        using var copy = await LocalBlobCopy.CreateAsync(source, layer, tempDirectory, cancellationToken).ConfigureAwait(false);
-                        await using var blob = copy.Open();
+                        // Only the footer and the TOC are fetched (ranged reads), never the whole layer.
+                        await using var blob = new BlobWindowStream(source, layer, cancellationToken);
                         entries = LayerFormats.GetValidator(format).Validate(blob, new LayerValidationRequest { Annotations = layer.Annotations, TocOnly = true }).EntryCount;
                     }
                     layers.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], toc, entries));

@@ -103,9 +103,8 @@ public static class PrioritizationRecord
         }
         else
         {
-            using var copy = await LocalBlobCopy.CreateAsync(source, layer.Descriptor, tempDirectory, cancellationToken).ConfigureAwait(false);
-            await using var blob = copy.Open();
-            entries = LayerToc.Read(blob, format, layer.Descriptor.Annotations).Entries;
+            await using var blob = new BlobWindowStream(source, layer.Descriptor, cancellationToken);
+            entries = await Task.Run(() => LayerToc.Read(blob, format, layer.Descriptor.Annotations).Entries, cancellationToken).ConfigureAwait(false);
         }
         var ranges = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         foreach (var e in entries.Where(e => e.EndOffset > e.Offset))

@@ -148,10 +148,8 @@ public static class StartupCostEstimator
         Dictionary<Digest, (IReadOnlyList<TocRange>, long)> cache, string? tempDirectory, CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(layer.Digest, out var known)) return known;
-        using var copy = await LocalBlobCopy.CreateAsync(source, layer, tempDirectory, cancellationToken).ConfigureAwait(false);
-        if (copy.Digest != layer.Digest)
-            throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"{source.DisplayName}: layer {layer.Digest} hashes to {copy.Digest}");
-        await using var blob = copy.Open();
-        return cache[layer.Digest] = LayerToc.Read(blob, LayerKinds.FormatName(kind)!, layer.Annotations);
+        // Only the footer and the TOC are fetched (ranged reads), never the whole layer.
+        await using var blob = new BlobWindowStream(source, layer, cancellationToken);
+        return cache[layer.Digest] = await Task.Run(() => LayerToc.Read(blob, LayerKinds.FormatName(kind)!, layer.Annotations), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -38,6 +38,47 @@ public sealed partial class RegistryClient
         return stream;
     }
 
+    /// <summary>Reads <paramref name="length"/> bytes of a blob from <paramref name="offset"/> with a <c>Range</c> request (unverified: a part).</summary>
+    public async Task<byte[]> ReadBlobRangeAsync(ImageReference image, Descriptor descriptor, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        if (length == 0) return [];
+        var url = await UrlAsync(image, $"blobs/{descriptor.Digest}").ConfigureAwait(false);
+        var operation = RegistryErrors.Describe(HttpMethod.Get, url);
+        return await _http.Retry.RunAsync(operation, async (_, ct) =>
+        {
+            using var response = await _http.SendAsync(() =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Range = new RangeHeaderValue(offset, offset + length - 1);
+                return request;
+            }, ct).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                throw new ChunkedBuildException(ErrorCodes.BlobMissing, $"blob {descriptor.Digest} is missing ({operation})", layer: descriptor.Digest.ToString());
+            await EnsureAsync(response, operation, ct, [HttpStatusCode.PartialContent, HttpStatusCode.OK]).ConfigureAwait(false);
+            await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                // The registry ignored the range: skip to it.
+                var skip = new byte[81920];
+                for (var left = offset; left > 0;)
+                {
+                    var n = await body.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, left)), ct).ConfigureAwait(false);
+                    if (n == 0) break;
+                    left -= n;
+                }
+            }
+            var buffer = new byte[length];
+            var got = 0;
+            while (got < length)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(got), ct).ConfigureAwait(false);
+                if (n == 0) break;
+                got += n;
+            }
+            return got == length ? buffer : buffer[..got];
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads a whole blob, verified against <paramref name="descriptor"/>.</summary>
     public async Task<byte[]> ReadBlobAsync(ImageReference image, Descriptor descriptor, CancellationToken cancellationToken = default)
     {

@@ -35,6 +35,10 @@ public sealed class RegistryImageSource : IImageSource
     public string DisplayName => $"docker://{Reference}";
 
     /// <inheritdoc />
+    public Task<byte[]> ReadBlobRangeAsync(Descriptor descriptor, long offset, int length, CancellationToken cancellationToken = default) =>
+        Client.ReadBlobRangeAsync(Reference, descriptor, offset, length, cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<Descriptor>> ReferrersAsync(Digest subject, string? artifactType, CancellationToken cancellationToken = default) =>
         Client.GetReferrersAsync(Reference, subject, artifactType, cancellationToken);
 

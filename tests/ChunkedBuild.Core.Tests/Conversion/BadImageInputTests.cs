@@ -57,11 +57,9 @@ public sealed class BadImageInputTests : IDisposable
         var layout = Layout();
         var blob = LargestBlob(layout);
         var bytes = File.ReadAllBytes(blob);
-        bytes[bytes.Length - 20] ^= 0xFF; // inside the gzip stream's tail: still decodes to some bytes, or fails the CRC
+        bytes[4] ^= 0xFF; // the gzip header's MTIME: the layer still decompresses to the same tar, only its digest changes
         File.WriteAllBytes(blob, bytes);
-        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + layout, "oci:" + Output));
-        Assert.Contains(error.Code, new[] { ErrorCodes.DigestMismatch, ErrorCodes.CorruptCompressedInput });
-        Assert.False(Directory.Exists(Output));
+        await AssertFailsWithoutOutput(ErrorCodes.DigestMismatch, "oci:" + layout);
     }
 
     [Fact]

@@ -28,4 +28,33 @@ public interface IImageSource : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<Descriptor>> ReferrersAsync(Digest subject, string? artifactType, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<Descriptor>>([]);
+
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes of a blob from <paramref name="offset"/> (not verified: a part cannot be hashed against the
+    /// digest). Lets a reader fetch a lazy layer's footer and TOC without the whole blob. The default reads up to the range and skips.
+    /// </summary>
+    async Task<byte[]> ReadBlobRangeAsync(Descriptor descriptor, long offset, int length, CancellationToken cancellationToken = default)
+    {
+        await using var stream = await OpenBlobAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        if (stream.CanSeek) stream.Position = offset;
+        else
+        {
+            var skip = new byte[1 << 16];
+            for (var left = offset; left > 0;)
+            {
+                var n = await stream.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, left)), cancellationToken).ConfigureAwait(false);
+                if (n == 0) break;
+                left -= n;
+            }
+        }
+        var buffer = new byte[length];
+        var got = 0;
+        while (got < length)
+        {
+            var n = await stream.ReadAsync(buffer.AsMemory(got), cancellationToken).ConfigureAwait(false);
+            if (n == 0) break;
+            got += n;
+        }
+        return got == length ? buffer : buffer[..got];
+    }
 }
