@@ -58,7 +58,8 @@ public static class ImageConvertCommand
               dotnet chunked convert oci-archive:app.tar oci-archive:app-lazy.tar:1.0 --variant estargz
               dotnet chunked convert docker-archive:app.tar oci:out --publish tags --json > result.json
 
-            Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir).
+            Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir,
+            prioritizeFile, zstdOrder).
             SOURCE_DATE_EPOCH sets every timestamp the tool writes (archive entries); unset, they are 1970-01-01.
             {RegistryCliOptions.Help}
             {ExitCodes.Help}
