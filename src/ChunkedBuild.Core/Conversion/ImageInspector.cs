@@ -28,7 +28,7 @@ public static class ImageInspector
                     {
                         // Only the footer and the TOC are fetched (ranged reads), never the whole layer.
                         await using var blob = new BlobWindowStream(source, layer, cancellationToken);
-                        entries = LayerFormats.GetValidator(format).Validate(blob, new LayerValidationRequest { Annotations = layer.Annotations, TocOnly = true }).EntryCount;
+                        entries = LayerToc.Read(blob, format, layer.Annotations).Entries.Count;
                     }
                     layers.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], toc, entries));
                 }

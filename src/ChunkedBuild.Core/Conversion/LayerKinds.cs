@@ -14,9 +14,10 @@ public static class LayerKinds
     /// <summary>estargz, zstd:chunked, gzip, zstd, tar, or the media type itself when unknown.</summary>
     public static string Of(Descriptor layer)
     {
-        if (LayerTranscoder.IsAlreadyIn(LayerVariant.EStargz, layer with { MediaType = SafeOci(layer.MediaType) })) return EStargz;
-        if (LayerTranscoder.IsAlreadyIn(LayerVariant.ZstdChunked, layer with { MediaType = SafeOci(layer.MediaType) })) return ZstdChunked;
-        return SafeOci(layer.MediaType) switch
+        var oci = layer with { MediaType = MediaTypes.OciLayerOf(layer.MediaType) ?? layer.MediaType };
+        if (LayerTranscoder.IsAlreadyIn(LayerVariant.EStargz, oci)) return EStargz;
+        if (LayerTranscoder.IsAlreadyIn(LayerVariant.ZstdChunked, oci)) return ZstdChunked;
+        return oci.MediaType switch
         {
             MediaTypes.OciLayerGzip => "gzip",
             MediaTypes.OciLayerZstd => "zstd",
@@ -27,10 +28,4 @@ public static class LayerKinds
 
     /// <summary>The layer format name used by <see cref="Formats.LayerFormats"/> for a lazy kind, else null.</summary>
     public static string? FormatName(string kind) => kind switch { EStargz => "estargz", ZstdChunked => "zstd-chunked", _ => null };
-
-    private static string SafeOci(string mediaType)
-    {
-        try { return LayerTranscoder.OciLayerMediaType(mediaType); }
-        catch (Errors.ChunkedBuildException) { return mediaType; }
-    }
 }

@@ -183,13 +183,9 @@ public sealed class LayerTranscoder
 
     /// <summary>The OCI media type of a layer (Docker v2 layer types mapped to their OCI equivalents).</summary>
     /// <exception cref="ChunkedBuildException">CHB2006 for a media type that is not a known layer type.</exception>
-    public static string OciLayerMediaType(string mediaType) => mediaType switch
-    {
-        MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip => MediaTypes.OciLayerGzip,
-        MediaTypes.OciLayerZstd or MediaTypes.DockerLayerZstd => MediaTypes.OciLayerZstd,
-        MediaTypes.OciLayerTar or MediaTypes.DockerLayerTar => MediaTypes.OciLayerTar,
-        _ => throw new ChunkedBuildException(ErrorCodes.UnknownMediaType, $"unknown layer media type '{mediaType}' (expected an OCI or Docker v2 tar, tar+gzip or tar+zstd layer)"),
-    };
+    public static string OciLayerMediaType(string mediaType) =>
+        MediaTypes.OciLayerOf(mediaType)
+        ?? throw new ChunkedBuildException(ErrorCodes.UnknownMediaType, $"unknown layer media type '{mediaType}' (expected an OCI or Docker v2 tar, tar+gzip or tar+zstd layer)");
 
     private string CanonicalOptions(string format, IReadOnlyList<string> prioritized)
     {

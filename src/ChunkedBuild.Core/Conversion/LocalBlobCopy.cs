@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 
@@ -23,21 +23,10 @@ internal sealed class LocalBlobCopy : IDisposable
         var path = System.IO.Path.Combine(tempDirectory ?? System.IO.Path.GetTempPath(), $"chunkedbuild-{Guid.NewGuid():N}.blob");
         try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long size = 0;
-            await using (var input = await source.OpenBlobAsync(descriptor, cancellationToken).ConfigureAwait(false))
+            await using var input = new HashingReadStream(await source.OpenBlobAsync(descriptor, cancellationToken).ConfigureAwait(false));
             await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                var buffer = new byte[1 << 16];
-                int n;
-                while ((n = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    hash.AppendData(buffer, 0, n);
-                    await output.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
-                    size += n;
-                }
-            }
-            return new LocalBlobCopy(path, Digest.FromSha256Bytes(hash.GetHashAndReset()), size);
+                await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+            return new LocalBlobCopy(path, Digest.FromSha256Bytes(input.CurrentHash()), input.BytesRead);
         }
         catch
         {

@@ -11,7 +11,4 @@ public sealed record LayerValidationRequest
     public Digest? TocDigest { get; init; }
     /// <summary>The expected DiffID (config <c>rootfs.diff_ids</c> entry), when known.</summary>
     public Digest? DiffId { get; init; }
-
-    /// <summary>Stop after reading the TOC (for listings: <see cref="LayerValidationResult.EntryCount"/> without reading the content).</summary>
-    public bool TocOnly { get; init; }
 }

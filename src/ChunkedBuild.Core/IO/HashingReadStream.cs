@@ -41,6 +41,9 @@ public sealed class HashingReadStream : ReadOnlyStream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    /// <summary>The SHA-256 of everything read so far.</summary>
+    public byte[] CurrentHash() => _hash.GetCurrentHash();
+
     /// <summary>Reads the rest of the inner stream (so the hash covers it all) and returns the SHA-256 of everything read.</summary>
     public byte[] DrainAndHash()
     {
@@ -48,6 +51,9 @@ public sealed class HashingReadStream : ReadOnlyStream
         while (Read(buffer) > 0) { }
         return _hash.GetCurrentHash();
     }
+
+    /// <inheritdoc />
+    public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

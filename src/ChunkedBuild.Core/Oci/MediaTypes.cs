@@ -36,4 +36,13 @@ public static class MediaTypes
 
     /// <summary>True for a layer media type ChunkedBuild can read (tar, gzip or zstd; OCI or Docker).</summary>
     public static bool IsLayer(string? mediaType) => mediaType is OciLayerTar or OciLayerGzip or OciLayerZstd or DockerLayerGzip or DockerLayerZstd or DockerLayerTar;
+
+    /// <summary>The OCI layer media type of a layer media type (Docker v2 types mapped to their OCI equivalents), or null when it is not a known layer type.</summary>
+    public static string? OciLayerOf(string? mediaType) => mediaType switch
+    {
+        OciLayerGzip or DockerLayerGzip => OciLayerGzip,
+        OciLayerZstd or DockerLayerZstd => OciLayerZstd,
+        OciLayerTar or DockerLayerTar => OciLayerTar,
+        _ => null,
+    };
 }

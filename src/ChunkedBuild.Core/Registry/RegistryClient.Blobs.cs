@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Registry.Http;
 
@@ -56,26 +57,9 @@ public sealed partial class RegistryClient
                 throw new ChunkedBuildException(ErrorCodes.BlobMissing, $"blob {descriptor.Digest} is missing ({operation})", layer: descriptor.Digest.ToString());
             await EnsureAsync(response, operation, ct, [HttpStatusCode.PartialContent, HttpStatusCode.OK]).ConfigureAwait(false);
             await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                // The registry ignored the range: skip to it.
-                var skip = new byte[81920];
-                for (var left = offset; left > 0;)
-                {
-                    var n = await body.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, left)), ct).ConfigureAwait(false);
-                    if (n == 0) break;
-                    left -= n;
-                }
-            }
-            var buffer = new byte[length];
-            var got = 0;
-            while (got < length)
-            {
-                var n = await body.ReadAsync(buffer.AsMemory(got), ct).ConfigureAwait(false);
-                if (n == 0) break;
-                got += n;
-            }
-            return got == length ? buffer : buffer[..got];
+            // A registry that ignores the range answers 200 with the whole blob: skip to the range.
+            if (response.StatusCode == HttpStatusCode.OK) await body.SkipAsync(offset, ct).ConfigureAwait(false);
+            return await body.ReadUpToAsync(length, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,17 +97,8 @@ public sealed partial class RegistryClient
             throw e.ToFinal(1);
         }
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        if (offset > 0 && response.StatusCode == HttpStatusCode.OK)
-        {
-            // The registry ignored the range: read past what was already consumed.
-            var skip = new byte[81920];
-            for (var left = offset; left > 0;)
-            {
-                var n = await body.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, left)), cancellationToken).ConfigureAwait(false);
-                if (n == 0) break;
-                left -= n;
-            }
-        }
+        // The registry ignored the range: read past what was already consumed.
+        if (offset > 0 && response.StatusCode == HttpStatusCode.OK) await body.SkipAsync(offset, cancellationToken).ConfigureAwait(false);
         return new ResponseOwningStream(body, response);
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry.Http;
@@ -141,13 +142,8 @@ public sealed partial class RegistryClient
             stream.Seek(offset, SeekOrigin.Begin);
             return;
         }
-        var scratch = new byte[81920];
-        for (var left = offset; left > 0;)
-        {
-            var n = await stream.ReadAsync(scratch.AsMemory(0, (int)Math.Min(scratch.Length, left)), cancellationToken).ConfigureAwait(false);
-            if (n == 0) throw new ChunkedBuildException(ErrorCodes.IoError, $"the content of blob {descriptor.Digest} ended before the resume offset {offset}", layer: descriptor.Digest.ToString());
-            left -= n;
-        }
+        if (await stream.SkipAsync(offset, cancellationToken).ConfigureAwait(false) < offset)
+            throw new ChunkedBuildException(ErrorCodes.IoError, $"the content of blob {descriptor.Digest} ended before the resume offset {offset}", layer: descriptor.Digest.ToString());
     }
 
     private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) => SendOwnedAsync(request, cancellationToken);

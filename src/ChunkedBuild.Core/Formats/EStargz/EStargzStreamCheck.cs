@@ -62,8 +62,7 @@ internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
             while ((read = reader.ReadAfterEnd(buffer)) > 0) nonZero += read - buffer.AsSpan(0, read).Count((byte)0);
             if (nonZero > 0) failures.Add($"stream: {nonZero} non-zero bytes follow the end of the tar archive");
         }
-        hashing.Drain();
-        DiffId = hashing.CurrentDigest();
+        DiffId = Digest.FromSha256Bytes(hashing.DrainAndHash());
         UncompressedSize = hashing.BytesRead;
         return entries;
     }

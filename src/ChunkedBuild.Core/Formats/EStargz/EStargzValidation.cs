@@ -31,7 +31,6 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
         CheckTocDigest(annotations, tocDigest);
         var toc = EStargzTocParser.Parse(tocJson);
         EntryCount = toc.Entries.Count;
-        if (request.TocOnly) return;
         var files = EStargzTocRules.Check(toc.Entries, tocOffset, failures);
 
         Stage = "content";

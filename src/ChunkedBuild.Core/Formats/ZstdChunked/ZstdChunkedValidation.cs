@@ -41,7 +41,6 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
             failures.Add($"TOC: decompressed length {tocJson.Length} differs from the declared {tocPosition.UncompressedLength}");
         var toc = TocParser.Parse(tocJson);
         EntryCount = toc.Entries.Count;
-        if (request.TocOnly) return;
         if (!Digest.TryParse(toc.TarSplitDigest, out var tarSplitDigest))
         {
             failures.Add("TOC: tarSplitDigest is missing or not a digest; modern readers fall back to a full pull");

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci.Transport;
 
 namespace ChunkedBuild.Core.Oci.Archive;
@@ -115,25 +115,17 @@ public sealed class DockerArchiveSource : IImageSource
 
     private async Task<(Digest Digest, long Size, string MediaType)> DescribeLayerAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = _archive.OpenEntry(path);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[1 << 16];
-        long size = 0;
+        await using var stream = new HashingReadStream(_archive.OpenEntry(path));
         var head = new byte[4];
-        int n;
-        while ((n = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (size < head.Length) buffer.AsSpan(0, (int)Math.Min(n, head.Length - size)).CopyTo(head.AsSpan((int)size));
-            hash.AppendData(buffer, 0, n);
-            size += n;
-        }
+        await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var digest = Digest.FromSha256Bytes(stream.DrainAndHash());
         var mediaType = head switch
         {
             [0x1f, 0x8b, ..] => MediaTypes.DockerLayerGzip,
             [0x28, 0xb5, 0x2f, 0xfd] => MediaTypes.DockerLayerZstd,
             _ => MediaTypes.DockerLayerTar,
         };
-        return (Digest.FromSha256Bytes(hash.GetHashAndReset()), size, mediaType);
+        return (digest, stream.BytesRead, mediaType);
     }
 
     private byte[] ReadEntry(string name)

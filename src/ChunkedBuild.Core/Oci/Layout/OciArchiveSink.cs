@@ -76,16 +76,9 @@ public sealed class OciArchiveSink : IImageSink
                         Uid = 0,
                         Gid = 0,
                     };
-                    if (!isDirectory)
-                    {
-                        await using var content = new FileStream(Path.Combine(root, relative), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                        entry.DataStream = content;
-                        await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-                    }
+                    await using var content = isDirectory ? null : new FileStream(Path.Combine(root, relative), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                    if (content is not null) entry.DataStream = content;
+                    await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
                 }
             }
             File.Move(temp, _target, overwrite: true);

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ChunkedBuild.Core.Errors;
 
 namespace ChunkedBuild.Core.Oci.Layout;
@@ -37,16 +36,10 @@ public sealed class OciLayoutWriter : IDisposable
         var temp = path + ".part";
         Digest actual;
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+        using (var hashing = new IO.HashingReadStream(content, ownsInner: false))
         {
-            var buffer = new byte[1 << 16];
-            int n;
-            while ((n = content.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                hash.AppendData(buffer, 0, n);
-                file.Write(buffer, 0, n);
-            }
-            actual = Digest.FromSha256Bytes(hash.GetHashAndReset());
+            hashing.CopyTo(file);
+            actual = Digest.FromSha256Bytes(hashing.CurrentHash());
         }
         if (actual != digest)
         {

@@ -1,3 +1,5 @@
+using ChunkedBuild.Core.IO;
+
 namespace ChunkedBuild.Core.Oci.Transport;
 
 /// <summary>
@@ -37,24 +39,7 @@ public interface IImageSource : IAsyncDisposable
     {
         await using var stream = await OpenBlobAsync(descriptor, cancellationToken).ConfigureAwait(false);
         if (stream.CanSeek) stream.Position = offset;
-        else
-        {
-            var skip = new byte[1 << 16];
-            for (var left = offset; left > 0;)
-            {
-                var n = await stream.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, left)), cancellationToken).ConfigureAwait(false);
-                if (n == 0) break;
-                left -= n;
-            }
-        }
-        var buffer = new byte[length];
-        var got = 0;
-        while (got < length)
-        {
-            var n = await stream.ReadAsync(buffer.AsMemory(got), cancellationToken).ConfigureAwait(false);
-            if (n == 0) break;
-            got += n;
-        }
-        return got == length ? buffer : buffer[..got];
+        else await stream.SkipAsync(offset, cancellationToken).ConfigureAwait(false);
+        return await stream.ReadUpToAsync(length, cancellationToken).ConfigureAwait(false);
     }
 }
