@@ -1,6 +1,6 @@
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
@@ -15,7 +15,7 @@ public static class ConvertedImageAssert
     /// index of <paramref name="manifests"/> manifests that skopeo reads, whose eStargz / zstd:chunked layers pass refcheck and decompress
     /// to their DiffIDs, and that <c>dotnet chunked verify</c>'s verifier accepts; returns the root descriptor per tag.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, Descriptor>> LayoutAsync(string layout, string transport, IReadOnlyList<string> tags,
+    public static Task<IReadOnlyDictionary<string, Descriptor>> LayoutAsync(string layout, string transport, IReadOnlyList<string> tags,
         int manifests, IReadOnlyList<string> kinds)
     {
         var reader = new OciLayoutReader(layout);
@@ -33,12 +33,14 @@ public static class ConvertedImageAssert
             var layers = ConvertedImageVerifier.Verify(layout, tag);
             Assert.Equal(kinds.Order(), layers.Select(l => l.Kind).Distinct().Order());
 
-            await using var source = new ImageTransports(null, null).OpenSource($"{transport}:{layout}:{tag}");
-            var verdicts = await ImageVerifier.VerifyAsync(source, null);
-            Assert.NotEmpty(verdicts);
-            Assert.All(verdicts, v => Assert.True(v.Ok, $"{v.Manifest} {v.Layer.Digest}: {string.Join("; ", v.Failures)}"));
+            // `dotnet chunked verify`, run as users run it.
+            var verify = ChunkedTool.Run("verify", $"{transport}:{layout}:{tag}", "--json");
+            Assert.True(verify.ExitCode == 0, $"dotnet chunked verify exited {verify.ExitCode}:\n{verify.StdOut}\n{verify.StdErr}");
+            using var verdicts = System.Text.Json.JsonDocument.Parse(verify.StdOut);
+            Assert.True(verdicts.RootElement.GetProperty("ok").GetBoolean());
+            Assert.NotEqual(0, verdicts.RootElement.GetProperty("layers").GetArrayLength());
         }
-        return roots;
+        return Task.FromResult<IReadOnlyDictionary<string, Descriptor>>(roots);
     }
 
     /// <summary>Asserts that <paramref name="run"/> succeeded, printing its output otherwise.</summary>
