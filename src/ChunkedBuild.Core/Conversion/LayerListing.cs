@@ -120,7 +120,8 @@ internal sealed class LayerListing
         public void Dispose() => _spool.Dispose();
     }
 
-    private static bool Wanted(TarEntryInfo info) =>
+    /// <summary>Whether a regular file's content is spooled for startup inference.</summary>
+    internal static bool Wanted(TarEntryInfo info) =>
         info.Size <= SmallFile
         || (info.Size <= InterestingFile && (info.Name.EndsWith(".json", StringComparison.Ordinal) || info.Name.EndsWith(".dll", StringComparison.Ordinal)))
         || (info.Size <= SharedLibraryFile && IsSharedLibraryName(info.Name))

@@ -42,7 +42,8 @@ internal sealed class NativeLibrarySearch
         var muslLoader = MuslLoaderName(view, program);
         _musl = muslLoader is not null;
         _programKind = program.IsElf ? (program.Is64Bit, program.Machine) : null;
-        _programRPath = SplitSearchPath(program.RPath ?? (_musl ? program.RunPath : null), ImagePath.Parent(programPath));
+        // glibc ignores a DT_RPATH next to a DT_RUNPATH; musl treats both alike
+        _programRPath = SplitSearchPath(_musl ? program.RunPath ?? program.RPath : program.RunPath is null ? program.RPath : null, ImagePath.Parent(programPath));
         _ldLibraryPath = SplitSearchPath(settings.GetEnv("LD_LIBRARY_PATH"), "/");
         _systemDirectories = _musl ? MuslDirectories(muslLoader!) : GlibcDirectories(settings, program);
     }
