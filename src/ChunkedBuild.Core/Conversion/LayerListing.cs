@@ -17,6 +17,15 @@ internal sealed class LayerListing
     /// <summary>.json and .dll files up to this size are spooled (assembly metadata, deps/runtimeconfig files).</summary>
     private const long InterestingFile = 48L << 20;
 
+    /// <summary>Shared libraries (<c>*.so</c>, <c>*.so.N…</c>) up to this size are spooled (startup inference reads their ELF dependencies).</summary>
+    private const long SharedLibraryFile = 64L << 20;
+
+    /// <summary>Executable files up to this size are spooled (the dotnet host and app hosts: their ELF interpreter and dependencies).</summary>
+    private const long ExecutableFile = 256L << 10;
+
+    /// <summary>Any of the execute bits (0111) of a tar mode.</summary>
+    private const long ExecuteBits = 0b001_001_001;
+
     private readonly Dictionary<string, (long Offset, long Length)> _spooled = new(StringComparer.Ordinal);
     private readonly string _spoolFile;
 
@@ -111,7 +120,24 @@ internal sealed class LayerListing
         public void Dispose() => _spool.Dispose();
     }
 
-    private static bool Wanted(TarEntryInfo info) =>
+    /// <summary>Whether a regular file's content is spooled for startup inference.</summary>
+    internal static bool Wanted(TarEntryInfo info) =>
         info.Size <= SmallFile
-        || (info.Size <= InterestingFile && (info.Name.EndsWith(".json", StringComparison.Ordinal) || info.Name.EndsWith(".dll", StringComparison.Ordinal)));
+        || (info.Size <= InterestingFile && (info.Name.EndsWith(".json", StringComparison.Ordinal) || info.Name.EndsWith(".dll", StringComparison.Ordinal)))
+        || (info.Size <= SharedLibraryFile && IsSharedLibraryName(info.Name))
+        || (info.Size <= ExecutableFile && (info.Mode & ExecuteBits) != 0);
+
+    /// <summary>A file name like <c>libc.so.6</c>, <c>libstdc++.so.6.0.30</c> or <c>libcoreclr.so</c>.</summary>
+    private static bool IsSharedLibraryName(string name)
+    {
+        var fileName = name.AsSpan(name.LastIndexOf('/') + 1);
+        var so = fileName.LastIndexOf(".so", StringComparison.Ordinal);
+        if (so <= 0) return false;
+        var suffix = fileName[(so + 3)..];
+        foreach (var c in suffix)
+        {
+            if (c != '.' && !char.IsAsciiDigit(c)) return false;
+        }
+        return suffix.Length == 0 || suffix[0] == '.';
+    }
 }

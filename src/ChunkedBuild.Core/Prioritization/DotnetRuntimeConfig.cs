@@ -6,8 +6,15 @@ namespace ChunkedBuild.Core.Prioritization;
 /// <param name="Frameworks">Referenced frameworks (<c>runtimeOptions.framework</c> and <c>frameworks</c>), in order.</param>
 /// <param name="IsSelfContained">True when <c>runtimeOptions.includedFrameworks</c> is present (the runtime is in the app folder).</param>
 /// <param name="RollForward"><c>runtimeOptions.rollForward</c>, if set.</param>
-internal sealed record DotnetRuntimeConfig(IReadOnlyList<(string Name, string Version)> Frameworks, bool IsSelfContained, string? RollForward)
+/// <param name="GlobalizationInvariant">
+/// <c>runtimeOptions.configProperties["System.Globalization.Invariant"]</c> (a JSON boolean or the strings <c>true</c> /
+/// <c>false</c>, as AppContext reads it), or null when not set.
+/// </param>
+internal sealed record DotnetRuntimeConfig(IReadOnlyList<(string Name, string Version)> Frameworks, bool IsSelfContained, string? RollForward,
+    bool? GlobalizationInvariant = null)
 {
+    private const string InvariantProperty = "System.Globalization.Invariant";
+
     /// <summary>Parses the JSON (comments and trailing commas allowed, as the host allows); null when it is not a runtimeconfig.</summary>
     public static DotnetRuntimeConfig? TryParse(byte[] json)
     {
@@ -24,7 +31,7 @@ internal sealed record DotnetRuntimeConfig(IReadOnlyList<(string Name, string Ve
             }
             var selfContained = options.TryGetProperty("includedFrameworks", out var included) && included.ValueKind == JsonValueKind.Array;
             string? rollForward = options.TryGetProperty("rollForward", out var rf) && rf.ValueKind == JsonValueKind.String ? rf.GetString() : null;
-            return new DotnetRuntimeConfig(frameworks, selfContained, rollForward);
+            return new DotnetRuntimeConfig(frameworks, selfContained, rollForward, ReadInvariant(options));
         }
         catch (JsonException)
         {
@@ -33,6 +40,20 @@ internal sealed record DotnetRuntimeConfig(IReadOnlyList<(string Name, string Ve
     }
 
     internal static readonly JsonDocumentOptions JsonOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
+
+    private static bool? ReadInvariant(JsonElement options)
+    {
+        if (!options.TryGetProperty("configProperties", out var properties) || properties.ValueKind != JsonValueKind.Object
+            || !properties.TryGetProperty(InvariantProperty, out var value))
+            return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed) => parsed,
+            _ => null,
+        };
+    }
 
     private static void AddFramework(JsonElement element, List<(string, string)> frameworks)
     {

@@ -5,9 +5,11 @@ namespace ChunkedBuild.Core.Prioritization;
 
 /// <summary>
 /// Infers the files a .NET app in an image reads when it starts, in that order, from the image's merged filesystem and
-/// its run settings (docs/prioritization.md, "Inference"): the host (<c>dotnet</c> or the app host), hostfxr, the
-/// app's runtimeconfig and deps files, the resolved frameworks' deps/runtimeconfig files, hostpolicy, the runtime
-/// (coreclr, the JIT, System.Native, CoreLib), the entry assembly, then the assemblies it references (app-local
+/// its run settings (docs/prioritization.md, "Inference"): the host (<c>dotnet</c> or the app host) with its
+/// interpreter and libraries, hostfxr, the app's runtimeconfig and deps files, the resolved frameworks'
+/// deps/runtimeconfig files, hostpolicy, the runtime (coreclr, the JIT, System.Native, CoreLib), each native module
+/// followed by the OS libraries it needs (<see cref="NativeLibraryClosure"/>), ICU unless the app is
+/// globalization-invariant, the entry assembly, then the assemblies it references (app-local
 /// ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/> levels), the app's deps.json assets and
 /// appsettings files. Debug symbols, XML docs and test assemblies are never listed.
 /// </summary>
@@ -20,7 +22,13 @@ public static class DotnetStartupInference
     private const int MaxAssemblyBytes = 64 << 20;
     private static readonly string[] DefaultDotnetRoots = ["/usr/share/dotnet", "/usr/lib/dotnet", "/usr/local/share/dotnet", "/opt/dotnet"];
     private static readonly string[] RuntimeFiles =
-        ["libcoreclr.so", "libcoreclrtraceptprovider.so", "libSystem.Native.so", "libclrjit.so", "System.Private.CoreLib.dll"];
+        ["libcoreclr.so", TraceProvider, "libSystem.Native.so", "libclrjit.so", "System.Private.CoreLib.dll"];
+
+    /// <summary>
+    /// coreclr dlopens the LTTng trace provider and goes on without it when that fails (no liblttng-ust in the image),
+    /// so its own dependencies are not followed.
+    /// </summary>
+    private const string TraceProvider = "libcoreclrtraceptprovider.so";
 
     /// <summary>Infers the startup files; an empty result carries the reason (the image is not a .NET app, or the host cannot be found).</summary>
     public static StartupInference Infer(IImageFileView view, ImageRunSettings settings)
@@ -39,16 +47,18 @@ public static class DotnetStartupInference
         if (runtimeConfig is null)
             return StartupInference.None($"the app '{launch.AppDll}' has no readable '{runtimeConfigPath}'");
 
-        // the host: dotnet (muxer) or the app host, and where the frameworks live
+        // the host: dotnet (muxer) or the app host, its interpreter and libraries, and where the frameworks live
         output.AddWithLinks(launch.ProgramPath);
+        var native = new NativeLibraryClosure(view, index, settings, launch.ProgramPath, output);
+        native.AddProgramDependencies();
         string runtimeDir;
         var frameworkDirs = new List<string>();
         if (runtimeConfig.IsSelfContained)
         {
-            output.Add($"{appDir}/libhostfxr.so");
+            native.AddLibrary($"{appDir}/libhostfxr.so");
             output.Add(runtimeConfigPath);
             output.Add(depsPath);
-            output.Add($"{appDir}/libhostpolicy.so");
+            native.AddLibrary($"{appDir}/libhostpolicy.so");
             runtimeDir = appDir;
         }
         else
@@ -57,7 +67,7 @@ public static class DotnetStartupInference
             var hostFxr = root is null ? null : HighestHostFxr(view, index, root);
             if (root is null || hostFxr is null)
                 return StartupInference.None($"the app '{launch.AppDll}' needs a shared .NET runtime, but no dotnet root with host/fxr/<version>/libhostfxr.so is in the image");
-            output.Add(hostFxr);
+            native.AddLibrary(hostFxr);
             output.Add(runtimeConfigPath);
             output.Add(depsPath);
             var rollForward = runtimeConfig.RollForward ?? settings.GetEnv("DOTNET_ROLL_FORWARD");
@@ -71,9 +81,15 @@ public static class DotnetStartupInference
                 output.Add($"{fxDir}/{fxName}.runtimeconfig.json");
             }
             runtimeDir = frameworkDirs.FirstOrDefault(d => d.Contains("/Microsoft.NETCore.App/", StringComparison.Ordinal)) ?? frameworkDirs.LastOrDefault() ?? appDir;
-            output.Add($"{runtimeDir}/libhostpolicy.so");
+            native.AddLibrary($"{runtimeDir}/libhostpolicy.so");
         }
-        foreach (var file in RuntimeFiles) output.Add($"{runtimeDir}/{file}");
+        foreach (var file in RuntimeFiles)
+        {
+            if (!file.EndsWith(".so", StringComparison.Ordinal)) output.Add($"{runtimeDir}/{file}");
+            else native.AddLibrary($"{runtimeDir}/{file}", followNeeded: file != TraceProvider);
+        }
+        // ICU: CoreLib's globalization start-up has coreclr's shim dlopen it, unless the app runs globalization-invariant
+        if (!IsGlobalizationInvariant(runtimeConfig, settings)) native.AddIcu($"{runtimeDir}/libcoreclr.so");
         output.Add(launch.AppDll);
 
         // assemblies: the app's own (from deps.json, else the app folder) and the frameworks'
@@ -87,7 +103,7 @@ public static class DotnetStartupInference
             {
                 foreach (var dir in lookupDirs) output.Add($"{dir}/{library}.dll");
             }
-            foreach (var native in deps.NativeAssets) output.Add(FindAsset(view, appDir, native) ?? "");
+            foreach (var asset in deps.NativeAssets) native.AddLibrary(FindAsset(view, appDir, asset) ?? "");
         }
         var environment = settings.GetEnv("ASPNETCORE_ENVIRONMENT") ?? settings.GetEnv("DOTNET_ENVIRONMENT") ?? "Production";
         var workDir = string.IsNullOrEmpty(settings.WorkingDir) ? appDir : ImagePath.Normalize(settings.WorkingDir);
@@ -97,6 +113,17 @@ public static class DotnetStartupInference
             output.Add($"{dir}/appsettings.{environment}.json");
         }
         return new StartupInference(output.Paths, null, launch.AppDll);
+    }
+
+    /// <summary>
+    /// Globalization-invariant mode: the runtimeconfig's <c>System.Globalization.Invariant</c> when set (an AppContext
+    /// switch wins over the environment), else <c>DOTNET_SYSTEM_GLOBALIZATION_INVARIANT</c> = <c>1</c> or <c>true</c>.
+    /// </summary>
+    private static bool IsGlobalizationInvariant(DotnetRuntimeConfig runtimeConfig, ImageRunSettings settings)
+    {
+        if (runtimeConfig.GlobalizationInvariant is { } configured) return configured;
+        var env = settings.GetEnv("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT")?.Trim();
+        return env == "1" || string.Equals(env, "true", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Adds the assemblies the entry assembly references: app-local ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/>.</summary>

@@ -23,7 +23,13 @@ public static class ImageFileViewExtensions
     /// The normalized path <paramref name="path"/> resolves to with all symlinks followed (the object there may not
     /// exist; missing components are taken as plain names), or null when links loop.
     /// </summary>
-    public static string? ResolvePath(this IImageFileView view, string path)
+    public static string? ResolvePath(this IImageFileView view, string path) => ResolvePath(view, path, null);
+
+    /// <summary>
+    /// <see cref="ResolvePath(IImageFileView, string)"/>, also collecting in <paramref name="symlinks"/> the path of every
+    /// symlink followed on the way (directory links such as a merged-usr <c>/lib</c> included), in the order they are met.
+    /// </summary>
+    internal static string? ResolvePath(this IImageFileView view, string path, List<string>? symlinks)
     {
         var pending = new Stack<string>(ImagePath.Normalize(path).Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse());
         var current = "/";
@@ -44,6 +50,7 @@ public static class ImageFileViewExtensions
                 continue;
             }
             if (++hops > MaxSymlinkHops) return null;
+            symlinks?.Add(next);
             var target = file.LinkTarget;
             if (target.StartsWith('/')) current = "/";
             foreach (var p in target.Split('/', StringSplitOptions.RemoveEmptyEntries).Reverse())

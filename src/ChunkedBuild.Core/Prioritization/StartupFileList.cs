@@ -24,16 +24,20 @@ internal sealed class StartupFileList(IImageFileView view)
         if (_seen.Add(real)) _paths.Add(real);
     }
 
-    /// <summary>Adds the symlinks on the way to <paramref name="path"/> (the path as named, then each hop), then the file.</summary>
+    /// <summary>
+    /// Adds every symlink followed on the way to <paramref name="path"/> (in any component, in the order they are met:
+    /// the path as named, a merged-usr <c>/lib</c>, each hop), then the file; nothing when the path does not end at a file.
+    /// </summary>
     public void AddWithLinks(string path)
     {
-        var current = ImagePath.Normalize(path);
-        for (var hops = 0; hops < 40 && view.Find(current) is { Kind: ImageFileKind.Symlink } link; hops++)
+        var links = new List<string>();
+        var real = view.ResolvePath(path, links);
+        if (real is null || view.Find(real) is not { Kind: ImageFileKind.File or ImageFileKind.HardLink } || IsRefused(real)) return;
+        foreach (var link in links)
         {
-            if (_seen.Add(current)) _paths.Add(current);
-            current = ImagePath.Normalize(link.LinkTarget.StartsWith('/') ? link.LinkTarget : ImagePath.Parent(current) + "/" + link.LinkTarget);
+            if (_seen.Add(link)) _paths.Add(link);
         }
-        Add(current);
+        Add(real);
     }
 
     private static bool IsRefused(string path)

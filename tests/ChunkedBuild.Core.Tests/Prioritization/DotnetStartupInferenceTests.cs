@@ -181,7 +181,11 @@ public class DotnetStartupInferenceTests
     /// Layer 0: the local dotnet root (the host, host/fxr, shared/*) at /usr/share/dotnet with /usr/bin/dotnet linking
     /// to it; layer 1: ./app/ with the published Hello app, an app host, a pdb and an xml doc, plus <paramref name="extra"/>.
     /// </summary>
-    private static (LayeredImageFileView View, Dictionary<string, byte[]> AppFiles) HelloImage(params (string Name, byte[] Content)[] extra)
+    private static (LayeredImageFileView View, Dictionary<string, byte[]> AppFiles) HelloImage(params (string Name, byte[] Content)[] extra) =>
+        HelloImage(null, extra);
+
+    /// <summary><see cref="HelloImage(ValueTuple{string, byte[]}[])"/> on top of <paramref name="os"/> (a base layer below the dotnet layer) when given.</summary>
+    internal static (LayeredImageFileView View, Dictionary<string, byte[]> AppFiles) HelloImage(HostLibraryLayer? os, params (string Name, byte[] Content)[] extra)
     {
         var baseLayer = new List<TarEntryInfo> { Dir("usr/"), Dir("usr/bin/"), Symlink("usr/bin/dotnet", "../share/dotnet/dotnet"), Dir(ImageDotnetRoot + "/") };
         baseLayer.Add(File(ImageDotnetRoot + "/dotnet", new FileInfo(Path.Combine(LocalDotnetRoot, "dotnet")).Length));
@@ -206,8 +210,11 @@ public class DotnetStartupInferenceTests
         var appLayer = new List<TarEntryInfo> { Dir("./app/") };
         appLayer.AddRange(appFiles.Select(f => File("./app/" + f.Key, f.Value.Length)));
 
-        var view = LayeredImageFileView.FromLayers([baseLayer, appLayer], (file, max) => file.LayerIndex == 0
-            ? System.IO.File.ReadAllBytes(Path.Combine(LocalDotnetRoot, file.EntryName[(ImageDotnetRoot.Length + 1)..]))
+        var layers = os is null ? new[] { baseLayer, appLayer } : [os.Entries, baseLayer, appLayer];
+        var dotnetLayer = os is null ? 0 : 1;
+        var view = LayeredImageFileView.FromLayers(layers, (file, max) =>
+            file.LayerIndex < dotnetLayer ? os!.Read(file.EntryName)
+            : file.LayerIndex == dotnetLayer ? System.IO.File.ReadAllBytes(Path.Combine(LocalDotnetRoot, file.EntryName[(ImageDotnetRoot.Length + 1)..]))
             : appFiles[file.EntryName["./app/".Length..]]);
         return (view, appFiles);
     }
