@@ -8,11 +8,12 @@ namespace ChunkedBuild.Bench;
 /// <summary>What a real start of an app read (<see cref="MeasuredStart.Run"/>).</summary>
 /// <param name="ImagePaths">The image paths (absolute, sorted) of the files the start read that the image holds.</param>
 /// <param name="OutsideImage">Host files the start read that no layer holds (e.g. <c>/etc/nsswitch.conf</c> of a host-only package).</param>
-/// <param name="Uncertain">Candidate files still cached after eviction (mapped by other processes) that the loader did not report: not counted.</param>
+/// <param name="Uncertain">Candidate files (image paths) still cached after eviction (mapped or read by other processes) that the loader did not
+/// report: not counted.</param>
 /// <param name="Milliseconds">From process start to exit (console) or to "Application started" (server).</param>
 /// <param name="ResidentBytes">Resident bytes of the read files after the start (whole-file in practice: readahead).</param>
 /// <param name="FileBytes">Sizes of the read files.</param>
-internal sealed record MeasuredStartResult(IReadOnlyList<string> ImagePaths, IReadOnlyList<string> OutsideImage, int Uncertain, long Milliseconds,
+internal sealed record MeasuredStartResult(IReadOnlyList<string> ImagePaths, IReadOnlyList<string> OutsideImage, IReadOnlyList<string> Uncertain, long Milliseconds,
     long ResidentBytes, long FileBytes);
 
 /// <summary>
@@ -80,7 +81,7 @@ internal static class MeasuredStart
             }
             else if (!real.StartsWith(root + "/", StringComparison.Ordinal) && !real.StartsWith(appCopy + "/", StringComparison.Ordinal)) outside.Add(real);
         }
-        var uncertain = cachedBefore.Count(h => !read.Contains(candidates[h]));
+        var uncertain = cachedBefore.Select(h => candidates[h]).Where(i => !read.Contains(i)).Order(StringComparer.Ordinal).ToList();
         return new MeasuredStartResult(read.ToList(), outside.ToList(), uncertain, milliseconds, resident, size);
     }
 
@@ -155,16 +156,17 @@ internal static class MeasuredStart
         File.ReadAllLines($"/proc/{pid}/maps").Select(l => l.IndexOf('/') is var i and >= 0 ? l[i..].Trim() : null)
             .OfType<string>().Where(p => !p.EndsWith("(deleted)", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal);
 
-    private static string RealPath(string path)
+    /// <summary>The path with every symlink on the way resolved (as realpath(3)): <c>/lib/x86_64-linux-gnu/libc.so.6</c> → <c>/usr/lib/…</c>.</summary>
+    private static string RealPath(string path, int depth = 0)
     {
-        try
+        var current = "/";
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
-            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+            var next = part == ".." ? Path.GetDirectoryName(current) ?? "/" : Path.Combine(current, part);
+            if (depth < 40 && new FileInfo(next).LinkTarget is { } target) next = RealPath(Path.GetFullPath(target, current), depth + 1);
+            current = next;
         }
-        catch (IOException)
-        {
-            return path;
-        }
+        return current;
     }
 
     /// <summary>Copies a file (mode kept), syncs it to disk so its pages are clean and can be dropped, and records its image path.</summary>
