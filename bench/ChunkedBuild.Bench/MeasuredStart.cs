@@ -94,7 +94,9 @@ internal static class MeasuredStart
         };
         psi.ArgumentList.Add(Path.Combine(appFolder, app.Dll));
         foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal) || k.StartsWith("COMPlus_", StringComparison.Ordinal)
-                     || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+                     || k.StartsWith("ASPNETCORE_", StringComparison.Ordinal) || k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
+                     // The official images set no locale: with LANG=C.UTF-8 glibc would map /usr/lib/locale/C.utf8/* besides.
+                     || k is "LANG" or "LANGUAGE" || k.StartsWith("LC_", StringComparison.Ordinal)).ToList())
             psi.Environment.Remove(name);
         psi.Environment["DOTNET_ROOT"] = root;
         psi.Environment["DOTNET_RUNNING_IN_CONTAINER"] = "true";
