@@ -64,8 +64,10 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          variants) vs the layer engine on the same layers, and again with a warm cache
           --push-mb N    push mode: a converted image of N MB of layers (500 for the README figure) pushed to Debian's docker-registry
                          on 127.0.0.1 by our client vs `skopeo copy` of the same layout, and a re-push (blobs present)
-          --startup      lazy-pull mode: the sample app on the installed .NET runtime, converted with auto prioritization and with none;
-                         bytes fetched before the app starts per variant vs the image's compressed size (target: eStargz + auto <= 15%)
+          --startup      lazy-pull mode: the hello console app on a runtime:10.0-like image and samples/app on an aspnet:10.0-like
+                         image (Debian OS + runtime-deps layers from this machine's packages, the installed .NET), converted with auto
+                         prioritization and with none; bytes fetched before the app starts per variant, for the auto list and for the
+                         files a real start of the app here read, vs the image's compressed size (target: samples/app, eStargz + auto <= 15%)
           --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json or latest-startup.json)
         """;
 

@@ -1,37 +1,133 @@
 using System.Globalization;
 using System.IO.Compression;
 using ChunkedBuild.Core.Conversion;
-using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Testing.Images;
 
 namespace ChunkedBuild.Bench;
 
 /// <summary>
-/// The lazy-pull figure (<c>--startup</c>): the sample app image on a real .NET runtime base — the test system layer, the whole installed
-/// Microsoft.NETCore.App as the official images lay it out (<see cref="DotnetRuntimeLayer"/>, gzip Optimal), and the app layer of
-/// <c>samples/images/hello</c> (entrypoint <c>dotnet /app/hello.dll</c>) — converted with <c>auto</c> prioritization and with none; for each
-/// variant, the bytes a lazy puller fetches before the app starts (<see cref="StartupCostEstimator"/>, startup list <c>auto</c>) against
-/// the original image's compressed size. Target: eStargz with <c>auto</c> ≤ 15%.
+/// The lazy-pull figure (<c>--startup</c>), on images built like the official .NET ones from THIS machine (Debian 12, the installed .NET):
+/// <list type="bullet">
+/// <item>A: the hello console app of <c>samples/images/hello</c> on a <c>runtime:10.0</c>-like base — the OS layer (debian:bookworm-slim:
+/// the required packages and their closure, slim excludes, <see cref="DebianBaseLayers"/>), the runtime-deps layer (ca-certificates, ICU,
+/// OpenSSL, tzdata, …), the whole installed Microsoft.NETCore.App (<see cref="DotnetRuntimeLayer"/>, no decoys);</item>
+/// <item>B: <c>samples/app</c> (ASP.NET Core, published by the SDK in the run, <see cref="StartupApps.SampleApp"/>) on an
+/// <c>aspnet:10.0</c>-like base: the same three layers plus Microsoft.AspNetCore.App (<see cref="SharedFrameworkLayer"/>). This is the image
+/// the issue's target names.</item>
+/// </list>
+/// Layers are gzip Optimal, entrypoint <c>dotnet /app/&lt;app&gt;.dll</c>, WorkingDir <c>/app</c>, the official images' env. Each image is
+/// converted with <c>auto</c> prioritization and with none (eStargz, original, zstd:chunked); for each variant the bench prints the bytes a
+/// lazy puller fetches before the app starts (<see cref="StartupCostEstimator"/>) for two startup lists: <c>auto</c> (the planner's
+/// inference) and <c>measured</c> — the files a real start of the app on this machine read (<see cref="MeasuredStart"/>: page cache dropped,
+/// residency after the start, whole files; readahead makes residency whole-file in practice), so the <c>none</c> layout with the measured
+/// list is the floor of a whole-file lazy pull. Also printed: the precision/recall of the auto list against the measured one.
+/// Target: image B, eStargz with <c>auto</c> ≤ 15% of the image's compressed size.
 /// </summary>
 internal static class StartupBench
 {
     private const double Target = 0.15;
 
+    /// <summary>The official runtime-deps image's env (also in runtime and aspnet).</summary>
+    private static readonly string[] OfficialEnv = ["APP_UID=1654", "ASPNETCORE_HTTP_PORTS=8080", "DOTNET_RUNNING_IN_CONTAINER=true"];
+
+    private sealed record Row(string Variant, string Layout, string List, ManifestStartupCost Cost);
+
     public static async Task<int> RunAsync(string work, string resultPath)
     {
-        Console.WriteLine("building the sample app image on a runtime base from the installed .NET runtime…");
-        var runtime = DotnetRuntimeLayer.Build(new DotnetRuntimeLayerOptions { AllFrameworkFiles = true, Level = CompressionLevel.Optimal }, out var reason)
+        Console.WriteLine("building the base layers from this machine (dpkg database, installed .NET) and publishing samples/app…");
+        string reason;
+        var debian = DebianBaseLayers.Build(CompressionLevel.Optimal, out reason) ?? throw new InvalidOperationException(reason);
+        var runtime = DotnetRuntimeLayer.Build(new DotnetRuntimeLayerOptions { AllFrameworkFiles = true, Decoys = false, Level = CompressionLevel.Optimal }, out reason)
             ?? throw new InvalidOperationException(reason);
-        var source = Path.Combine(work, "startup-image");
-        DotnetBaseImage.Write(source, "bench", [TestLayers.System(TestPlatform.Amd64), runtime.Layer, SampleAppLayer()], runtime.Runtime.Version,
-            entrypoint: ["dotnet", "/app/hello.dll"], workingDir: "/app/");
+        var aspnet = SharedFrameworkLayer.Build(runtime.Runtime, SharedFrameworkLayer.AspNetCore, CompressionLevel.Optimal, out reason)
+            ?? throw new InvalidOperationException(reason);
+        var hello = StartupApps.Hello(work);
+        var sample = StartupApps.SampleApp(work);
+        var osRelease = File.Exists("/etc/debian_version") ? File.ReadAllText("/etc/debian_version").Trim() : "?";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"base: Debian {osRelease} — OS layer {debian.Os.Packages.Count} packages (required + closure, slim excludes), runtime-deps layer {string.Join(", ", debian.RuntimeDeps.PackageVersions)}; " +
+            $"Microsoft.NETCore.App {runtime.Runtime.Version}, Microsoft.AspNetCore.App {aspnet.Version}"));
 
-        var rows = new List<(string Prioritization, ManifestStartupCost Cost)>();
+        var osFiles = debian.Os.Tree.HostFiles.Concat(debian.RuntimeDeps.Tree.HostFiles).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
+        var baseLayers = new List<(string, TestLayer, long?)>
+        {
+            ("os", debian.Os.Layer, debian.Os.Tree.TarBytes), ("runtime-deps", debian.RuntimeDeps.Layer, debian.RuntimeDeps.Tree.TarBytes), ("runtime", runtime.Layer, null),
+        };
+        var netcore = (Name: "Microsoft.NETCore.App", runtime.Runtime.Version);
+        var images = new[]
+        {
+            new StartupImage("A", "hello console app on a runtime:10.0-like base", hello, [.. baseLayers, ("app", hello.Layer, null)], [netcore], [.. OfficialEnv]),
+            new StartupImage("B", "samples/app (ASP.NET Core) on an aspnet:10.0-like base", sample,
+                [.. baseLayers, ("aspnetcore", aspnet.Layer, null), ("app", sample.Layer, null)], [netcore, (aspnet.Name, aspnet.Version)],
+                [.. OfficialEnv, "ASPNET_VERSION=" + aspnet.Version]),
+        };
+        var regularFiles = new HashSet<string>(debian.Os.Tree.Files.Concat(debian.RuntimeDeps.Tree.Files).Concat(runtime.Files).Concat(aspnet.Files), StringComparer.Ordinal);
+
+        var results = new List<object>();
+        double? targetShare = null, measuredShare = null;
+        foreach (var image in images)
+        {
+            Console.WriteLine();
+            var result = await MeasureAsync(work, image, runtime, osFiles, regularFiles);
+            results.Add(result.Json);
+            if (image.Id == "B") (targetShare, measuredShare) = (result.AutoShare, result.MeasuredShare);
+        }
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"image B, eStargz with auto prioritization: starts after {100 * targetShare:F1}% of the image's compressed bytes by the auto list " +
+            $"(target ≤ {100 * Target:F0}%) {(targetShare <= Target ? "met" : "NOT met")}; the real start's files cost {100 * measuredShare:F1}% " +
+            $"{(measuredShare <= Target ? "(met)" : "(NOT met)")}"));
+        Report.Save(resultPath, new
+        {
+            mode = "startup",
+            os = "Debian " + osRelease,
+            osPackages = debian.Os.PackageVersions,
+            runtimeDepsPackages = debian.RuntimeDeps.PackageVersions,
+            runtime = runtime.Runtime.Version,
+            aspNetCore = aspnet.Version,
+            images = results,
+            target = Target,
+            targetImage = "B",
+            met = targetShare <= Target,
+            measuredMet = measuredShare <= Target,
+            note = "measured = files a real start on this machine read (page cache dropped first, residency after); whole files (readahead makes residency whole-file in practice)",
+        });
+        return 0;
+    }
+
+    private sealed record StartupImage(string Id, string Title, StartupApp App, IReadOnlyList<(string Name, TestLayer Layer, long? TarBytes)> Layers,
+        IReadOnlyList<(string Name, string Version)> Frameworks, IReadOnlyList<string> Env);
+
+    private sealed record ImageResult(object Json, double AutoShare, double MeasuredShare);
+
+    private static async Task<ImageResult> MeasureAsync(string work, StartupImage image, DotnetRuntimeImageLayer runtime,
+        IReadOnlyDictionary<string, string> osFiles, HashSet<string> baseFiles)
+    {
+        var id = image.Id.ToLowerInvariant();
+        var source = Path.Combine(work, "startup-" + id);
+        DotnetBaseImage.Write(source, "bench", image.Layers.Select(l => l.Layer).ToList(), runtime.Runtime.Version,
+            entrypoint: ["dotnet", "/app/" + image.App.Dll], workingDir: "/app", env: image.Env);
+        var imageBytes = image.Layers.Sum(l => (long)l.Layer.Gzip.Length);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"image {image.Id}: {image.Title}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"layers (gzip Optimal): {string.Join(", ", image.Layers.Select(l => $"{l.Name} {l.Layer.Gzip.Length / 1e6:F2} MB" + (l.TarBytes is { } t ? $" ({t / 1e6:F1} MB tar)" : "")))}; total {imageBytes / 1e6:F1} MB"));
+
+        var measured = MeasuredStart.Run(Path.Combine(work, "measure-" + id), image.App, runtime.Runtime, image.Frameworks, osFiles);
+        var measuredList = Path.Combine(work, $"measured-{id}.txt");
+        await File.WriteAllLinesAsync(measuredList, ["# files a real start read (ChunkedBuild bench)", .. measured.ImagePaths]);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"real start on this machine: {measured.ImagePaths.Count} files read ({measured.FileBytes / 1e6:F1} MB; {measured.ResidentBytes / 1e6:F1} MB of them cached afterwards), " +
+            $"{measured.Milliseconds} ms; read outside the image: {(measured.OutsideImage.Count == 0 ? "none" : string.Join(", ", measured.OutsideImage))}; " +
+            $"cached before the start and not reported by the loader (not counted): {measured.Uncertain.Count}; files count whole (readahead makes residency whole-file in practice)"));
+
+        var rows = new List<Row>();
         PrioritizationPlan? plan = null;
         foreach (var mode in new[] { PrioritizationMode.Auto, PrioritizationMode.None })
         {
-            var output = Path.Combine(work, "startup-" + mode.ToString().ToLowerInvariant());
+            var layout = mode.ToString().ToLowerInvariant();
+            var output = Path.Combine(work, $"startup-{id}-{layout}");
             var transports = new ImageTransports(null, null);
             await using (var src = transports.OpenSource("oci:" + source + ":bench"))
             await using (var sink = transports.OpenSink("oci:" + output + ":bench", out _))
@@ -39,58 +135,81 @@ internal static class StartupBench
                 var request = new ConversionRequest { Variants = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked], Prioritization = mode, Tags = ["bench"] };
                 await new ImageConverter(request).ConvertAsync(src, sink);
             }
-            await using var converted = transports.OpenSource("oci:" + output + ":bench");
-            var report = await StartupCostEstimator.EstimateAsync(converted, StartupList.Auto, work);
-            var platform = report.Platforms.Single();
-            plan ??= platform.Plan;
-            foreach (var manifest in platform.Manifests.Where(m => mode == PrioritizationMode.Auto || m.Variant != "original"))
-                rows.Add((manifest.Variant == "original" ? "-" : mode.ToString().ToLowerInvariant(), manifest));
+            foreach (var (list, startup) in new[] { ("auto", StartupList.Auto), ("measured", new StartupList(PrioritizationMode.Record, measuredList)) })
+            {
+                await using var converted = transports.OpenSource("oci:" + output + ":bench");
+                var platform = (await StartupCostEstimator.EstimateAsync(converted, startup, work)).Platforms.Single();
+                if (list == "auto") plan ??= platform.Plan;
+                foreach (var manifest in platform.Manifests)
+                {
+                    if (manifest.Variant == "original")
+                    {
+                        if (mode == PrioritizationMode.Auto && list == "auto") rows.Insert(0, new Row("original", "-", "-", manifest));
+                        continue;
+                    }
+                    rows.Add(new Row(manifest.Variant, layout, list, manifest));
+                }
+            }
+        }
+        rows = [.. rows.OrderBy(r => r.Variant == "original" ? 0 : r.Variant == "estargz" ? 1 : 2)];
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"startup list (auto): {plan!.Paths.Count} paths{(plan.Reason is { } why ? " — " + why : "")}"));
+        Console.WriteLine($"{"variant",-14}{"layout",-8}{"start list",-12}{"bytes to start",16}{"ranges",8}{"of image",10}{"variant size",14}");
+        foreach (var row in rows)
+        {
+            var c = row.Cost;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{row.Variant,-14}{row.Layout,-8}{row.List,-12}{c.StartupBytes / 1e6,13:F2} MB{c.Ranges,8}{100.0 * c.StartupBytes / imageBytes,9:F1}%{c.ImageBytes / 1e6,11:F1} MB"));
         }
 
-        var imageBytes = rows.Single(r => r.Cost.Variant == "original").Cost.ImageBytes;
+        // Precision/recall of the auto list against the real start, on regular files.
+        var files = new HashSet<string>(baseFiles, StringComparer.Ordinal);
+        files.UnionWith(Directory.GetFiles(image.App.Folder, "*", SearchOption.AllDirectories).Select(f => "/app/" + Path.GetRelativePath(image.App.Folder, f).Replace('\\', '/')));
+        var auto = plan.Paths.Select(ImagePath.Normalize).Where(files.Contains).ToHashSet(StringComparer.Ordinal);
+        var read = measured.ImagePaths.ToHashSet(StringComparer.Ordinal);
+        var notRead = auto.Where(p => !read.Contains(p)).Order(StringComparer.Ordinal).ToList();
+        var missed = read.Where(p => !auto.Contains(p)).Order(StringComparer.Ordinal).ToList();
+        var both = auto.Count - notRead.Count;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"image: 3 layers, {imageBytes / 1e6:F1} MB compressed (gzip); startup list (auto): {plan!.Paths.Count} files{(plan.Reason is { } r ? " — " + r : "")}"));
-        Console.WriteLine();
-        Console.WriteLine($"{"variant",-14}{"prioritization",-16}{"bytes to start",16}{"ranges",8}{"of image",10}{"variant size",14}");
-        foreach (var (prioritization, cost) in rows)
+            $"auto list vs real start (regular files): precision {Ratio(both, auto.Count)} ({both}/{auto.Count}), recall {Ratio(both, read.Count)} ({both}/{read.Count})"));
+        Console.WriteLine($"  in auto, not read ({notRead.Count}){Names(notRead)}");
+        Console.WriteLine($"  read, not in auto ({missed.Count}){Names(missed)}");
+
+        var estargz = rows.Single(r => r.Variant == "estargz" && r.Layout == "auto" && r.List == "auto").Cost;
+        var estargzMeasured = rows.Single(r => r.Variant == "estargz" && r.Layout == "auto" && r.List == "measured").Cost;
+        var json = new
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{cost.Variant,-14}{prioritization,-16}{cost.StartupBytes / 1e6,13:F2} MB{cost.Ranges,8}{100.0 * cost.StartupBytes / imageBytes,9:F1}%{cost.ImageBytes / 1e6,11:F1} MB"));
-        }
-        var auto = rows.Single(r => r.Cost.Variant == "estargz" && r.Prioritization == "auto").Cost;
-        var share = (double)auto.StartupBytes / imageBytes;
-        Console.WriteLine();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"eStargz with auto prioritization starts after {100 * share:F1}% of the image's compressed bytes (target ≤ {100 * Target:F0}%) {(share <= Target ? "met" : "NOT met")}"));
-        Report.Save(resultPath, new
-        {
-            mode = "startup",
-            runtime = runtime.Runtime.Version,
+            image = image.Id,
+            title = image.Title,
+            app = image.App.Name,
             imageBytes,
-            startupFiles = plan.Paths,
+            layers = image.Layers.Select(l => new { l.Name, gzipBytes = l.Layer.Gzip.Length, tarBytes = l.TarBytes, diffId = l.Layer.DiffId }),
+            autoList = plan.Paths,
+            autoReason = plan.Reason,
+            measured = new
+            {
+                files = measured.ImagePaths, measured.FileBytes, measured.ResidentBytes, measured.Milliseconds, measured.OutsideImage, measured.Uncertain,
+            },
+            precision = auto.Count == 0 ? 0 : (double)both / auto.Count,
+            recall = read.Count == 0 ? 0 : (double)both / read.Count,
+            autoNotRead = notRead,
+            readNotInAuto = missed,
             variants = rows.Select(r => new
             {
-                variant = r.Cost.Variant,
-                prioritization = r.Prioritization,
+                variant = r.Variant,
+                layout = r.Layout,
+                startList = r.List,
                 startupBytes = r.Cost.StartupBytes,
                 ranges = r.Cost.Ranges,
                 variantBytes = r.Cost.ImageBytes,
                 shareOfImage = (double)r.Cost.StartupBytes / imageBytes,
                 layers = r.Cost.Layers.Select(l => new { l.Format, l.PrefetchBytes, l.OnDemandBytes, l.MetadataBytes, l.WholeBytes, l.ListedFiles, l.FilesOnDemand, l.Ranges }),
             }),
-            target = Target,
-            met = share <= Target,
-        });
-        return 0;
+        };
+        return new ImageResult(json, (double)estargz.StartupBytes / imageBytes, (double)estargzMeasured.StartupBytes / imageBytes);
     }
 
-    /// <summary>The app layer (<c>/app/…</c>, the SDK's) of <c>samples/images/hello</c>, with its diff ID from the sample's config.</summary>
-    private static TestLayer SampleAppLayer()
-    {
-        var reader = new OciLayoutReader(Path.Combine(BenchOptions.RepoRoot(), "samples", "images", "hello"));
-        var manifest = reader.ReadDocument<Manifest>(reader.Resolve("latest")).Value;
-        var config = ImageConfig.Parse(reader.ReadBlob(manifest.Config.Digest));
-        var app = manifest.Layers.Count - 1;
-        return new TestLayer(reader.ReadBlob(manifest.Layers[app].Digest), config.DiffIds[app].ToString());
-    }
+    private static string Ratio(int part, int whole) => whole == 0 ? "n/a" : (100.0 * part / whole).ToString("F0", CultureInfo.InvariantCulture) + "%";
+
+    private static string Names(IReadOnlyList<string> paths) => paths.Count is > 0 and <= 10 ? ": " + string.Join(", ", paths) : "";
 }

@@ -25,9 +25,11 @@ public static class DotnetBaseImage
 
     /// <summary>
     /// Writes a single-manifest linux/amd64 OCI layout of <paramref name="layers"/> (base first) tagged <paramref name="tag"/>, whose config
-    /// sets <c>PATH</c>, <c>DOTNET_VERSION</c> and, when given, <c>Entrypoint</c> and <c>WorkingDir</c>.
+    /// sets <c>PATH</c>, <c>DOTNET_VERSION</c>, <paramref name="env"/> and, when given, <c>Entrypoint</c> and <c>WorkingDir</c>.
     /// </summary>
-    public static TestBaseLayout Write(string folder, string tag, IReadOnlyList<TestLayer> layers, string dotnetVersion, IReadOnlyList<string>? entrypoint, string? workingDir)
+    /// <param name="env">More <c>NAME=value</c> entries appended to <c>Env</c> (e.g. the official images' <c>APP_UID</c>).</param>
+    public static TestBaseLayout Write(string folder, string tag, IReadOnlyList<TestLayer> layers, string dotnetVersion, IReadOnlyList<string>? entrypoint, string? workingDir,
+        IReadOnlyList<string>? env = null)
     {
         var layout = new OciLayoutBuilder(folder);
         var config = layout.AddBlob(OciLayoutBuilder.ConfigMediaType, OciLayoutBuilder.Json(w =>
@@ -38,6 +40,7 @@ public static class DotnetBaseImage
             w.WriteStartArray("Env");
             w.WriteStringValue("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
             w.WriteStringValue("DOTNET_VERSION=" + dotnetVersion);
+            foreach (var e in env ?? []) w.WriteStringValue(e);
             w.WriteEndArray();
             if (entrypoint is not null)
             {

@@ -17,6 +17,9 @@ public sealed record DotnetRuntimeLayerOptions
     /// <summary>Without <see cref="AllFrameworkFiles"/>: the other framework files up to this size are included.</summary>
     public long SampleMaxBytes { get; init; } = 200_000;
 
+    /// <summary>Add the decoys (<see cref="DotnetRuntimeImageLayer.Decoys"/>; default true). False gives the official image's content.</summary>
+    public bool Decoys { get; init; } = true;
+
     /// <summary>The gzip level (default Fastest: the layer is large and only its content matters).</summary>
     public CompressionLevel Level { get; init; } = CompressionLevel.Fastest;
 }
@@ -32,7 +35,7 @@ public sealed record DotnetRuntimeImageLayer(TestLayer Layer, InstalledDotnetRun
 /// Builds a .NET runtime layer from the runtime installed on this machine, laid out as the official images do:
 /// <c>/usr/share/dotnet/dotnet</c>, <c>/usr/share/dotnet/host/fxr/&lt;v&gt;/libhostfxr.so</c>,
 /// <c>/usr/share/dotnet/shared/Microsoft.NETCore.App/&lt;v&gt;/…</c> and the symlink <c>/usr/bin/dotnet → ../share/dotnet/dotnet</c>,
-/// plus decoys (<c>System.Private.CoreLib.xml</c>, <c>System.Private.CoreLib.pdb</c>, <c>xunit.core.dll</c> in the framework folder).
+/// plus (unless <see cref="DotnetRuntimeLayerOptions.Decoys"/> is off) decoys (<c>System.Private.CoreLib.xml</c>, <c>System.Private.CoreLib.pdb</c>, <c>xunit.core.dll</c> in the framework folder).
 /// ustar entries (uid/gid 0, the fixed <see cref="TestLayers.EntryTime"/>), so the same runtime gives the same bytes.
 /// </summary>
 public static class DotnetRuntimeLayer
@@ -78,10 +81,13 @@ public static class DotnetRuntimeLayer
                 w.WriteEntry(Entry(TarEntryType.Directory, dir, Executable));
             foreach (var file in frameworkFiles)
                 AddFile(w, $"{framework}/{Path.GetFileName(file)}", File.ReadAllBytes(file), ModeOf(file), files);
-            // Decoys: a documentation file and a symbol file next to CoreLib, a test framework assembly; none may be prioritized.
-            AddFile(w, $"{framework}/System.Private.CoreLib.xml", SeededBytes.Text(20_000, 0xD0C5UL), ReadWrite, decoys);
-            AddFile(w, $"{framework}/System.Private.CoreLib.pdb", SeededBytes.Random(30_000, 0x9DBUL), ReadWrite, decoys);
-            AddFile(w, $"{framework}/xunit.core.dll", SeededBytes.Random(25_000, 0x7E57UL), ReadWrite, decoys);
+            if (options.Decoys)
+            {
+                // Decoys: a documentation file and a symbol file next to CoreLib, a test framework assembly; none may be prioritized.
+                AddFile(w, $"{framework}/System.Private.CoreLib.xml", SeededBytes.Text(20_000, 0xD0C5UL), ReadWrite, decoys);
+                AddFile(w, $"{framework}/System.Private.CoreLib.pdb", SeededBytes.Random(30_000, 0x9DBUL), ReadWrite, decoys);
+                AddFile(w, $"{framework}/xunit.core.dll", SeededBytes.Random(25_000, 0x7E57UL), ReadWrite, decoys);
+            }
             var link = Entry(TarEntryType.SymbolicLink, "usr/bin/dotnet", (UnixFileMode)0b111_111_111);
             link.LinkName = "../share/dotnet/dotnet";
             w.WriteEntry(link);

@@ -20,6 +20,25 @@ public sealed partial record InstalledDotnetRuntime(string Root, string Version,
     /// <summary>The host resolver <c>&lt;root&gt;/host/fxr/&lt;fxr version&gt;/libhostfxr.so</c>.</summary>
     public string HostFxr => Path.Combine(Root, "host", "fxr", FxrVersion, "libhostfxr.so");
 
+    /// <summary>
+    /// The installed version of another shared framework (e.g. <c>Microsoft.AspNetCore.App</c>) for this runtime: the same version when installed,
+    /// else the newest released one of the same major.minor; null when there is none.
+    /// </summary>
+    public string? SharedFrameworkVersion(string name)
+    {
+        var folder = Path.Combine(Root, "shared", name);
+        if (!Directory.Exists(Path.Combine(folder, Version))) return Directory.Exists(folder) ? Newest() : null;
+        return Version;
+
+        string? Newest()
+        {
+            var minor = System.Version.Parse(Version);
+            return Directory.GetDirectories(folder).Select(Path.GetFileName)
+                .Where(v => System.Version.TryParse(v, out var parsed) && parsed.Major == minor.Major && parsed.Minor == minor.Minor)
+                .MaxBy(v => System.Version.Parse(v!));
+        }
+    }
+
     /// <summary>Finds the installed runtime; null (with the reason) when dotnet is missing or has no usable Microsoft.NETCore.App.</summary>
     public static InstalledDotnetRuntime? Find(out string reason)
     {

@@ -1,0 +1,112 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Xml.Linq;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Testing;
+using ChunkedBuild.Testing.Images;
+
+namespace ChunkedBuild.Bench;
+
+/// <summary>An app of the start-up benchmark: its files on this machine and its image layer.</summary>
+/// <param name="Name">What the bench prints.</param>
+/// <param name="Folder">The published files (the layer's <c>/app</c>).</param>
+/// <param name="Dll">The main assembly's file name.</param>
+/// <param name="Layer">The <c>/app/…</c> layer.</param>
+/// <param name="IsServer">True for the ASP.NET Core app (it runs until stopped).</param>
+internal sealed record StartupApp(string Name, string Folder, string Dll, TestLayer Layer, bool IsServer);
+
+/// <summary>The two apps the start-up benchmark images: the hello console app of <c>samples/images/hello</c> and the ASP.NET Core <c>samples/app</c>.</summary>
+internal static class StartupApps
+{
+    /// <summary>The SDK-built app layer of <c>samples/images/hello</c> (as is), with its files extracted under <paramref name="work"/>.</summary>
+    public static StartupApp Hello(string work)
+    {
+        var reader = new OciLayoutReader(Path.Combine(BenchOptions.RepoRoot(), "samples", "images", "hello"));
+        var manifest = reader.ReadDocument<Manifest>(reader.Resolve("latest")).Value;
+        var config = ImageConfig.Parse(reader.ReadBlob(manifest.Config.Digest));
+        var app = manifest.Layers.Count - 1;
+        var layer = new TestLayer(reader.ReadBlob(manifest.Layers[app].Digest), config.DiffIds[app].ToString());
+        var root = Path.Combine(work, "hello-files");
+        using (var tar = new TarReader(new GZipStream(new MemoryStream(layer.Gzip), CompressionMode.Decompress)))
+        {
+            while (tar.GetNextEntry() is { } entry)
+            {
+                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
+                var target = Path.Combine(root, entry.Name.TrimStart('/'));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                entry.ExtractToFile(target, overwrite: true);
+            }
+        }
+        return new StartupApp("hello (console)", Path.Combine(root, "app"), "hello.dll", layer, IsServer: false);
+    }
+
+    /// <summary>
+    /// <c>samples/app</c> published framework-dependent for linux-x64 with the SDK (<c>dotnet publish -c Release</c>), from a copy under
+    /// <paramref name="work"/> whose project drops the ChunkedBuild.Tasks package reference (the package is not packed in a bench run; it only
+    /// converts the image after PublishContainer and changes no published file); its layer is <see cref="AppLayer"/>.
+    /// </summary>
+    public static StartupApp SampleApp(string work)
+    {
+        var source = Path.Combine(BenchOptions.RepoRoot(), "samples", "app");
+        var copy = Path.Combine(work, "sample-app-src", "SampleApp");
+        Directory.CreateDirectory(copy);
+        foreach (var name in new[] { "Program.cs", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+            File.Copy(Path.Combine(source, name), Path.Combine(copy, name), overwrite: true);
+        var project = XDocument.Load(Path.Combine(source, "SampleApp.csproj"));
+        project.Descendants("PackageReference").Where(e => (string?)e.Attribute("Include") == "ChunkedBuild.Tasks").Remove();
+        foreach (var empty in project.Descendants("ItemGroup").Where(g => !g.HasElements).ToList()) empty.Remove();
+        project.Save(Path.Combine(copy, "SampleApp.csproj"));
+        // No package is restored: an empty source list, beside (not inside) the project so publish does not copy it.
+        File.WriteAllText(Path.Combine(copy, "..", "nuget.config"), "<configuration><packageSources><clear /></packageSources></configuration>\n");
+        var output = Path.Combine(work, "sample-app");
+        var publish = ProcessRunner.Run("dotnet",
+            ["publish", Path.Combine(copy, "SampleApp.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output, "-nodeReuse:false", "-v:minimal"],
+            workingDirectory: copy,
+            environment: new Dictionary<string, string>
+            {
+                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1", ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0", ["MSBUILDDISABLENODEREUSE"] = "1",
+            },
+            timeout: TimeSpan.FromMinutes(5));
+        if (publish.ExitCode != 0 || !File.Exists(Path.Combine(output, "SampleApp.dll")))
+            throw new InvalidOperationException($"dotnet publish samples/app failed ({publish.ExitCode}):\n{publish.StdOut}\n{publish.StdErr}");
+        return new StartupApp("samples/app (ASP.NET Core)", output, "SampleApp.dll", AppLayer(output), IsServer: true);
+    }
+
+    /// <summary>
+    /// The app layer as the SDK's PublishContainer lays it out: <c>app/</c> then every published file under it (sorted), deterministic
+    /// (ustar, uid/gid 0, <see cref="TestLayers.EntryTime"/>), file modes from the publish output, gzip Optimal.
+    /// </summary>
+    public static TestLayer AppLayer(string folder)
+    {
+        using var tar = new MemoryStream();
+        using (var w = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            w.WriteEntry(Entry(TarEntryType.Directory, "app/", (UnixFileMode)0b111_101_101));
+            var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
+                .Order(StringComparer.Ordinal);
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                for (var i = file.IndexOf('/'); i > 0; i = file.IndexOf('/', i + 1))
+                {
+                    if (written.Add(file[..i])) w.WriteEntry(Entry(TarEntryType.Directory, $"app/{file[..i]}/", (UnixFileMode)0b111_101_101));
+                }
+                var entry = Entry(TarEntryType.RegularFile, "app/" + file, OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : File.GetUnixFileMode(Path.Combine(folder, file)));
+                using var content = File.OpenRead(Path.Combine(folder, file));
+                entry.DataStream = content;
+                w.WriteEntry(entry);
+            }
+        }
+        var tarBytes = tar.ToArray();
+        using var gzip = new MemoryStream();
+        using (var z = new GZipStream(gzip, CompressionLevel.Optimal, leaveOpen: true)) z.Write(tarBytes);
+        return new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes)));
+    }
+
+    private static UstarTarEntry Entry(TarEntryType type, string name, UnixFileMode mode) => new(type, name)
+    {
+        Mode = mode, Uid = 0, Gid = 0, UserName = "root", GroupName = "root", ModificationTime = TestLayers.EntryTime,
+    };
+}
