@@ -29,7 +29,13 @@ internal sealed class NativeLibraryClosure
         _search = new NativeLibrarySearch(view, index, settings, _programPath, _program, ReadElf);
     }
 
-    /// <summary>Adds the program's interpreter (<c>PT_INTERP</c>, with its links) and the libraries the program needs (the program itself is listed by the caller).</summary>
+    /// <summary>glibc's loader cache: the glibc interpreter maps it to find libraries by name before the default directories.</summary>
+    private const string GlibcLoaderCache = "/etc/ld.so.cache";
+
+    /// <summary>
+    /// Adds the program's interpreter (<c>PT_INTERP</c>, with its links), glibc's <c>/etc/ld.so.cache</c> when the interpreter
+    /// is glibc's, and the libraries the program needs (the program itself is listed by the caller).
+    /// </summary>
     public void AddProgramDependencies()
     {
         _loaded.Add(_programPath);
@@ -37,6 +43,8 @@ internal sealed class NativeLibraryClosure
         {
             var path = ImagePath.Normalize(interpreter);
             if (_view.ResolvePath(path) is { } real && _loaded.Add(real)) _output.AddWithLinks(path);
+            var musl = ImagePath.FileName(path).StartsWith("ld-musl-", StringComparison.Ordinal);
+            if (!musl && _program.Needed.Count > 0 && _view.Resolve(GlibcLoaderCache) is { Kind: ImageFileKind.File }) _output.AddWithLinks(GlibcLoaderCache);
         }
         LoadNeeded(_programPath, _program);
     }

@@ -60,6 +60,7 @@ internal sealed class HostLibraryLayer
             Symlink("lib", "usr/lib"), Symlink("lib64", "usr/lib64"),
             Symlink("usr/lib64/ld-linux-x86-64.so.2", "/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2")]);
         layer.AddText("etc/ld.so.conf", "include /etc/ld.so.conf.d/*.conf\n\n");
+        layer.AddText("etc/ld.so.cache", "glibc-ld.so.cache1.1 (content not read by the inference)");
         layer.AddText("etc/ld.so.conf.d/libc.conf", "# libc default configuration\n/usr/local/lib\n");
         layer.AddText("etc/ld.so.conf.d/x86_64-linux-gnu.conf", "# Multiarch support\n/usr/local/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu\n/usr/lib/x86_64-linux-gnu\n");
         foreach (var name in wanted) layer.AddHostLibrary(name);

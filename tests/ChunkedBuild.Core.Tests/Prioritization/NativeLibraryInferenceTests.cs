@@ -33,10 +33,11 @@ public class NativeLibraryInferenceTests
         Assert.Null(result.Reason);
         var paths = result.Paths.ToList();
 
-        // the program, then its interpreter as PT_INTERP names it: /lib64 → usr/lib64, the ld.so link, /lib → usr/lib, the loader
+        // the program, then its interpreter as PT_INTERP names it: /lib64 → usr/lib64, the ld.so link, /lib → usr/lib, the loader;
+        // then glibc's loader cache, which the loader maps before it looks up the first DT_NEEDED name
         Assert.Equal(
-            ["/usr/bin/dotnet", "/usr/share/dotnet/dotnet", "/lib64", "/usr/lib64/ld-linux-x86-64.so.2", "/lib", $"{Lib}/ld-linux-x86-64.so.2"],
-            paths.Take(6));
+            ["/usr/bin/dotnet", "/usr/share/dotnet/dotnet", "/lib64", "/usr/lib64/ld-linux-x86-64.so.2", "/lib", $"{Lib}/ld-linux-x86-64.so.2", "/etc/ld.so.cache"],
+            paths.Take(7));
         foreach (var soname in HostLibraryLayer.SystemLibraries) Assert.Contains($"{Lib}/{soname}", paths);
         var libstdcxxTarget = new FileInfo($"{Lib}/libstdc++.so.6").LinkTarget;
         Assert.NotNull(libstdcxxTarget); // Debian: libstdc++.so.6 → libstdc++.so.6.0.30
