@@ -66,19 +66,19 @@ internal static class StartupBench
         var regularFiles = new HashSet<string>(debian.Os.Tree.Files.Concat(debian.RuntimeDeps.Tree.Files).Concat(runtime.Files).Concat(aspnet.Files), StringComparer.Ordinal);
 
         var results = new List<object>();
-        double? targetShare = null, measuredShare = null;
+        double? targetShare = null, measuredShare = null, floorShare = null;
         foreach (var image in images)
         {
             Console.WriteLine();
             var result = await MeasureAsync(work, image, runtime, osFiles, regularFiles);
             results.Add(result.Json);
-            if (image.Id == "B") (targetShare, measuredShare) = (result.AutoShare, result.MeasuredShare);
+            if (image.Id == "B") (targetShare, measuredShare, floorShare) = (result.AutoShare, result.MeasuredShare, result.FloorShare);
         }
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"image B, eStargz with auto prioritization: starts after {100 * targetShare:F1}% of the image's compressed bytes by the auto list " +
-            $"(target ≤ {100 * Target:F0}%) {(targetShare <= Target ? "met" : "NOT met")}; the real start's files cost {100 * measuredShare:F1}% " +
-            $"{(measuredShare <= Target ? "(met)" : "(NOT met)")}"));
+            $"(target ≤ {100 * Target:F0}%) {(targetShare <= Target ? "met" : "NOT met")}; the real start on that layout {100 * measuredShare:F1}%; " +
+            $"the real start's files alone {100 * floorShare:F1}%, the floor of any whole-file ordering {(floorShare <= Target ? "(within the target)" : "(above the target)")}"));
         Report.Save(resultPath, new
         {
             mode = "startup",
@@ -92,6 +92,8 @@ internal static class StartupBench
             targetImage = "B",
             met = targetShare <= Target,
             measuredMet = measuredShare <= Target,
+            floorShare,
+            floorWithinTarget = floorShare <= Target,
             note = "measured = files a real start on this machine read (page cache dropped first, residency after); whole files (readahead makes residency whole-file in practice)",
         });
         return 0;
@@ -100,7 +102,9 @@ internal static class StartupBench
     private sealed record StartupImage(string Id, string Title, StartupApp App, IReadOnlyList<(string Name, TestLayer Layer, long? TarBytes)> Layers,
         IReadOnlyList<(string Name, string Version)> Frameworks, IReadOnlyList<string> Env);
 
-    private sealed record ImageResult(object Json, double AutoShare, double MeasuredShare);
+    /// <summary>One image's figures: the JSON, and eStargz bytes-to-start as shares of the image (auto list; the real start on the auto
+    /// layout; the real start's files alone, the floor of any whole-file ordering).</summary>
+    private sealed record ImageResult(object Json, double AutoShare, double MeasuredShare, double FloorShare);
 
     private static async Task<ImageResult> MeasureAsync(string work, StartupImage image, DotnetRuntimeImageLayer runtime,
         IReadOnlyDictionary<string, string> osFiles, HashSet<string> baseFiles)
@@ -177,6 +181,8 @@ internal static class StartupBench
 
         var estargz = rows.Single(r => r.Variant == "estargz" && r.Layout == "auto" && r.List == "auto").Cost;
         var estargzMeasured = rows.Single(r => r.Variant == "estargz" && r.Layout == "auto" && r.List == "measured").Cost;
+        // The floor of any whole-file ordering: exactly the files the real start read, nothing else (no prefetch range, each file once).
+        var estargzFloor = rows.Single(r => r.Variant == "estargz" && r.Layout == "none" && r.List == "measured").Cost;
         var json = new
         {
             image = image.Id,
@@ -206,7 +212,8 @@ internal static class StartupBench
                 layers = r.Cost.Layers.Select(l => new { l.Format, l.PrefetchBytes, l.OnDemandBytes, l.MetadataBytes, l.WholeBytes, l.ListedFiles, l.FilesOnDemand, l.Ranges }),
             }),
         };
-        return new ImageResult(json, (double)estargz.StartupBytes / imageBytes, (double)estargzMeasured.StartupBytes / imageBytes);
+        return new ImageResult(json, (double)estargz.StartupBytes / imageBytes, (double)estargzMeasured.StartupBytes / imageBytes,
+            (double)estargzFloor.StartupBytes / imageBytes);
     }
 
     private static string Ratio(int part, int whole) => whole == 0 ? "n/a" : (100.0 * part / whole).ToString("F0", CultureInfo.InvariantCulture) + "%";
