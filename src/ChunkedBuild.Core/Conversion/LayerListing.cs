@@ -23,6 +23,16 @@ internal sealed class LayerListing
     /// <summary>Executable files up to this size are spooled (the dotnet host and app hosts: their ELF interpreter and dependencies).</summary>
     private const long ExecutableFile = 256L << 10;
 
+    /// <summary>
+    /// Executable files outside the OS folders (<see cref="OsFolders"/>) up to this size are spooled too: a single-file .NET app is its
+    /// app host with the app bundled in (a self-contained one about 70 MB), and inference reads its bundle manifest, which sits at the end.
+    /// The listing keeps whole files only, so such a file is copied whole; the OS folders, where large programs of other kinds live, are left out.
+    /// </summary>
+    private const long AppExecutableFile = 256L << 20;
+
+    /// <summary>Top-level folders of the OS (FHS) whose large executables are not spooled; apps live elsewhere (/app, /opt, /srv, /home).</summary>
+    private static readonly string[] OsFolders = ["bin", "boot", "dev", "etc", "lib", "lib32", "lib64", "libx32", "proc", "run", "sbin", "sys", "usr", "var"];
+
     /// <summary>Any of the execute bits (0111) of a tar mode.</summary>
     private const long ExecuteBits = 0b001_001_001;
 
@@ -125,7 +135,22 @@ internal sealed class LayerListing
         info.Size <= SmallFile
         || (info.Size <= InterestingFile && (info.Name.EndsWith(".json", StringComparison.Ordinal) || info.Name.EndsWith(".dll", StringComparison.Ordinal)))
         || (info.Size <= SharedLibraryFile && IsSharedLibraryName(info.Name))
-        || (info.Size <= ExecutableFile && (info.Mode & ExecuteBits) != 0);
+        || ((info.Mode & ExecuteBits) != 0 && (info.Size <= ExecutableFile || (info.Size <= AppExecutableFile && !InOsFolder(info.Name))));
+
+    /// <summary>Whether an entry name (<c>usr/bin/x</c>, <c>./usr/bin/x</c>, <c>/usr/bin/x</c>) lies under one of the <see cref="OsFolders"/>.</summary>
+    private static bool InOsFolder(string name)
+    {
+        var path = name.AsSpan();
+        while (path.StartsWith("./", StringComparison.Ordinal) || path.StartsWith("/", StringComparison.Ordinal)) path = path[(path[0] == '.' ? 2 : 1)..];
+        var slash = path.IndexOf('/');
+        if (slash <= 0) return false;
+        var top = path[..slash];
+        foreach (var folder in OsFolders)
+        {
+            if (top.SequenceEqual(folder)) return true;
+        }
+        return false;
+    }
 
     /// <summary>A file name like <c>libc.so.6</c>, <c>libstdc++.so.6.0.30</c> or <c>libcoreclr.so</c>.</summary>
     private static bool IsSharedLibraryName(string name)

@@ -2,12 +2,18 @@ namespace ChunkedBuild.Core.Prioritization;
 
 /// <summary>How the container starts a .NET app, read from its command line.</summary>
 /// <param name="ProgramPath">The executable as named (resolved against PATH / WorkingDir, symlinks not followed).</param>
-/// <param name="AppDll">The entry assembly (real path).</param>
+/// <param name="AppDll">
+/// The entry assembly (real path); for a single-file app the executable (real path) that holds it, with
+/// <see cref="Bundle"/> set.
+/// </param>
 /// <param name="ViaMuxer">True for <c>dotnet app.dll</c>; false for an app host.</param>
 /// <param name="RuntimeConfigPath">An explicit <c>--runtimeconfig</c>, if given.</param>
 /// <param name="DepsPath">An explicit <c>--depsfile</c>, if given.</param>
 internal sealed record DotnetLaunch(string ProgramPath, string AppDll, bool ViaMuxer, string? RuntimeConfigPath, string? DepsPath)
 {
+    /// <summary>The single-file bundle <see cref="AppDll"/> is, or null when the app is a separate <c>*.dll</c>.</summary>
+    public SingleFileBundle? Bundle { get; init; }
+
     private static readonly string[] Shells = ["sh", "bash", "ash", "dash", "zsh"];
     private static readonly string[] MuxerOptionsWithValue =
         ["--additionalprobingpath", "--additional-deps", "--depsfile", "--runtimeconfig", "--fx-version", "--roll-forward", "--roll-forward-on-no-candidate-fx"];
@@ -49,7 +55,12 @@ internal sealed record DotnetLaunch(string ProgramPath, string AppDll, bool ViaM
             reason = "";
             return new DotnetLaunch(program, view.ResolvePath(dll) ?? dll, false, null, null);
         }
-        reason = $"the entrypoint '{program}' is not a .NET app (neither the dotnet host nor an app host with '{baseName}.dll' beside it)";
+        if (view.ReadSmallFile(real, SingleFileBundle.MaxExecutableBytes) is { } executable && SingleFileBundle.TryRead(executable) is { } bundle)
+        {
+            reason = "";
+            return new DotnetLaunch(program, real, false, null, null) { Bundle = bundle };
+        }
+        reason = $"the entrypoint '{program}' is not a .NET app (neither the dotnet host, nor an app host with '{baseName}.dll' beside it, nor a single-file bundle)";
         return null;
     }
 

@@ -13,7 +13,7 @@ namespace ChunkedBuild.Core.Prioritization;
 /// ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/> levels), the app's deps.json assets and
 /// appsettings files. Debug symbols, XML docs and test assemblies are never listed.
 /// </summary>
-public static class DotnetStartupInference
+public static partial class DotnetStartupInference
 {
     /// <summary>How many levels of framework assembly references are followed from the app's own assemblies.</summary>
     public const int FrameworkReferenceDepth = 2;
@@ -35,6 +35,12 @@ public static class DotnetStartupInference
     {
         var launch = DotnetLaunch.Find(view, settings, out var reason);
         if (launch is null) return StartupInference.None(reason);
+        return launch.Bundle is { } bundle ? InferSingleFile(view, settings, launch, bundle) : InferAppAssembly(view, settings, launch);
+    }
+
+    /// <summary>An app whose entry assembly is a file (<c>dotnet app.dll</c>, or an app host with <c>app.dll</c> beside it).</summary>
+    private static StartupInference InferAppAssembly(IImageFileView view, ImageRunSettings settings, DotnetLaunch launch)
+    {
         var index = new ImageDirectoryIndex(view);
         var output = new StartupFileList(view);
 
@@ -63,31 +69,11 @@ public static class DotnetStartupInference
         }
         else
         {
-            var root = launch.ViaMuxer ? ImagePath.Parent(view.ResolvePath(launch.ProgramPath) ?? launch.ProgramPath) : FindDotnetRoot(view, index, settings);
-            var hostFxr = root is null ? null : HighestHostFxr(view, index, root);
-            if (root is null || hostFxr is null)
-                return StartupInference.None($"the app '{launch.AppDll}' needs a shared .NET runtime, but no dotnet root with host/fxr/<version>/libhostfxr.so is in the image");
-            native.AddLibrary(hostFxr);
-            output.Add(runtimeConfigPath);
-            output.Add(depsPath);
-            var rollForward = runtimeConfig.RollForward ?? settings.GetEnv("DOTNET_ROLL_FORWARD");
-            var missing = ResolveFrameworks(view, index, root, runtimeConfig.Frameworks, rollForward, frameworkDirs);
-            if (missing is not null)
-                return StartupInference.None($"the app '{launch.AppDll}' needs framework {missing}, which the image's dotnet root '{root}' does not have");
-            foreach (var fxDir in frameworkDirs)
-            {
-                var fxName = ImagePath.FileName(ImagePath.Parent(fxDir));
-                output.Add($"{fxDir}/{fxName}.deps.json");
-                output.Add($"{fxDir}/{fxName}.runtimeconfig.json");
-            }
-            runtimeDir = frameworkDirs.FirstOrDefault(d => d.Contains("/Microsoft.NETCore.App/", StringComparison.Ordinal)) ?? frameworkDirs.LastOrDefault() ?? appDir;
-            native.AddLibrary($"{runtimeDir}/libhostpolicy.so");
+            var failure = AddSharedHost(view, index, settings, launch, runtimeConfig, [runtimeConfigPath, depsPath], native, output, frameworkDirs);
+            if (failure is not null) return StartupInference.None(failure);
+            runtimeDir = RuntimeDirectory(frameworkDirs, appDir);
         }
-        foreach (var file in RuntimeFiles)
-        {
-            if (!file.EndsWith(".so", StringComparison.Ordinal)) output.Add($"{runtimeDir}/{file}");
-            else native.AddLibrary($"{runtimeDir}/{file}", followNeeded: file != TraceProvider);
-        }
+        AddRuntime(runtimeDir, native, output);
         // ICU: CoreLib's globalization start-up has coreclr's shim dlopen it, unless the app runs globalization-invariant
         if (!IsGlobalizationInvariant(runtimeConfig, settings)) native.AddIcu($"{runtimeDir}/libcoreclr.so");
         output.Add(launch.AppDll);
@@ -96,15 +82,70 @@ public static class DotnetStartupInference
         var deps = view.ReadSmallFile(depsPath, MaxJsonBytes) is { } depsBytes ? DotnetDepsFile.TryParse(depsBytes, RidChain(view, settings)) : null;
         var appAssemblies = AppLocalAssemblies(view, index, appDir, deps);
         var lookupDirs = runtimeConfig.IsSelfContained ? [appDir] : frameworkDirs;
-        AddReferencedAssemblies(view, launch.AppDll, appAssemblies, lookupDirs, output);
-        if (deps is not null)
+        AddReferencedAssemblies(view, appName, () => view.ReadSmallFile(launch.AppDll, MaxAssemblyBytes), appAssemblies, lookupDirs, output);
+        AddDepsAssets(view, deps, appDir, lookupDirs, native, output);
+        AddAppSettings(settings, appDir, output);
+        return new StartupInference(output.Paths, null, launch.AppDll);
+    }
+
+    /// <summary>
+    /// The shared-runtime host of a framework-dependent app: hostfxr (from the muxer's folder or the dotnet root an app host
+    /// finds), then <paramref name="appConfigFiles"/> (the app's runtimeconfig and deps files, when they are files), the
+    /// resolved frameworks' deps/runtimeconfig files and hostpolicy. Fills <paramref name="frameworkDirs"/>; returns why
+    /// the runtime cannot be found, or null.
+    /// </summary>
+    private static string? AddSharedHost(IImageFileView view, ImageDirectoryIndex index, ImageRunSettings settings, DotnetLaunch launch,
+        DotnetRuntimeConfig runtimeConfig, IReadOnlyList<string> appConfigFiles, NativeLibraryClosure native, StartupFileList output, List<string> frameworkDirs)
+    {
+        var root = launch.ViaMuxer ? ImagePath.Parent(view.ResolvePath(launch.ProgramPath) ?? launch.ProgramPath) : FindDotnetRoot(view, index, settings);
+        var hostFxr = root is null ? null : HighestHostFxr(view, index, root);
+        if (root is null || hostFxr is null)
+            return $"the app '{launch.AppDll}' needs a shared .NET runtime, but no dotnet root with host/fxr/<version>/libhostfxr.so is in the image";
+        native.AddLibrary(hostFxr);
+        foreach (var file in appConfigFiles) output.Add(file);
+        var rollForward = runtimeConfig.RollForward ?? settings.GetEnv("DOTNET_ROLL_FORWARD");
+        var missing = ResolveFrameworks(view, index, root, runtimeConfig.Frameworks, rollForward, frameworkDirs);
+        if (missing is not null)
+            return $"the app '{launch.AppDll}' needs framework {missing}, which the image's dotnet root '{root}' does not have";
+        foreach (var fxDir in frameworkDirs)
         {
-            foreach (var library in deps.Libraries)
-            {
-                foreach (var dir in lookupDirs) output.Add($"{dir}/{library}.dll");
-            }
-            foreach (var asset in deps.NativeAssets) native.AddLibrary(FindAsset(view, appDir, asset) ?? "");
+            var fxName = ImagePath.FileName(ImagePath.Parent(fxDir));
+            output.Add($"{fxDir}/{fxName}.deps.json");
+            output.Add($"{fxDir}/{fxName}.runtimeconfig.json");
         }
+        native.AddLibrary($"{RuntimeDirectory(frameworkDirs, ImagePath.Parent(launch.AppDll))}/libhostpolicy.so");
+        return null;
+    }
+
+    /// <summary>The folder of the runtime itself: Microsoft.NETCore.App's, else the last framework's, else the app's.</summary>
+    private static string RuntimeDirectory(IReadOnlyList<string> frameworkDirs, string appDir) =>
+        frameworkDirs.FirstOrDefault(d => d.Contains("/Microsoft.NETCore.App/", StringComparison.Ordinal)) ?? frameworkDirs.LastOrDefault() ?? appDir;
+
+    /// <summary>The runtime's own files in <paramref name="runtimeDir"/> (coreclr, the trace provider, System.Native, the JIT, CoreLib).</summary>
+    private static void AddRuntime(string runtimeDir, NativeLibraryClosure native, StartupFileList output)
+    {
+        foreach (var file in RuntimeFiles)
+        {
+            if (!file.EndsWith(".so", StringComparison.Ordinal)) output.Add($"{runtimeDir}/{file}");
+            else native.AddLibrary($"{runtimeDir}/{file}", followNeeded: file != TraceProvider);
+        }
+    }
+
+    /// <summary>Framework assemblies named like the deps.json libraries, and the deps.json native assets found in the app folder.</summary>
+    private static void AddDepsAssets(IImageFileView view, DotnetDepsFile? deps, string appDir, IReadOnlyList<string> lookupDirs,
+        NativeLibraryClosure native, StartupFileList output)
+    {
+        if (deps is null) return;
+        foreach (var library in deps.Libraries)
+        {
+            foreach (var dir in lookupDirs) output.Add($"{dir}/{library}.dll");
+        }
+        foreach (var asset in deps.NativeAssets) native.AddLibrary(FindAsset(view, appDir, asset) ?? "");
+    }
+
+    /// <summary><c>appsettings.json</c> and <c>appsettings.&lt;environment&gt;.json</c> in the app folder and the working directory.</summary>
+    private static void AddAppSettings(ImageRunSettings settings, string appDir, StartupFileList output)
+    {
         var environment = settings.GetEnv("ASPNETCORE_ENVIRONMENT") ?? settings.GetEnv("DOTNET_ENVIRONMENT") ?? "Production";
         var workDir = string.IsNullOrEmpty(settings.WorkingDir) ? appDir : ImagePath.Normalize(settings.WorkingDir);
         foreach (var dir in new[] { appDir, workDir }.Distinct())
@@ -112,7 +153,6 @@ public static class DotnetStartupInference
             output.Add($"{dir}/appsettings.json");
             output.Add($"{dir}/appsettings.{environment}.json");
         }
-        return new StartupInference(output.Paths, null, launch.AppDll);
     }
 
     /// <summary>
@@ -126,24 +166,26 @@ public static class DotnetStartupInference
         return env == "1" || string.Equals(env, "true", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>An app-local assembly: a file in the image (listed when referenced), or an entry of a single-file bundle (<paramref name="ImagePath"/> null: read, never listed).</summary>
+    private sealed record AppAssembly(string? ImagePath, Func<byte[]?> Read);
+
     /// <summary>Adds the assemblies the entry assembly references: app-local ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/>.</summary>
-    private static void AddReferencedAssemblies(IImageFileView view, string entry, Dictionary<string, string> appAssemblies,
-        IReadOnlyList<string> frameworkDirs, StartupFileList output)
+    private static void AddReferencedAssemblies(IImageFileView view, string entryName, Func<byte[]?> readEntry,
+        Dictionary<string, AppAssembly> appAssemblies, IReadOnlyList<string> frameworkDirs, StartupFileList output)
     {
-        var queue = new Queue<(string Path, int FrameworkDepth)>();
-        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        queue.Enqueue((entry, 0));
-        visited.Add(Path.GetFileNameWithoutExtension(entry));
+        var queue = new Queue<(Func<byte[]?> Read, int FrameworkDepth)>();
+        var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { entryName };
+        queue.Enqueue((readEntry, 0));
         while (queue.Count > 0)
         {
-            var (path, depth) = queue.Dequeue();
-            foreach (var reference in ReadAssemblyReferences(view, path))
+            var (read, depth) = queue.Dequeue();
+            foreach (var reference in ReadAssemblyReferences(read()))
             {
                 if (!visited.Add(reference)) continue;
                 if (appAssemblies.TryGetValue(reference, out var local))
                 {
-                    output.Add(local);
-                    queue.Enqueue((local, depth));
+                    if (local.ImagePath is { } path) output.Add(path);
+                    queue.Enqueue((local.Read, depth));
                     continue;
                 }
                 if (depth >= FrameworkReferenceDepth) continue;
@@ -152,17 +194,16 @@ public static class DotnetStartupInference
                     var candidate = $"{dir}/{reference}.dll";
                     if (view.Resolve(candidate) is not { Kind: ImageFileKind.File }) continue;
                     output.Add(candidate);
-                    if (depth + 1 < FrameworkReferenceDepth) queue.Enqueue((candidate, depth + 1));
+                    if (depth + 1 < FrameworkReferenceDepth) queue.Enqueue((() => view.ReadSmallFile(candidate, MaxAssemblyBytes), depth + 1));
                     break;
                 }
             }
         }
     }
 
-    /// <summary>The names of the assemblies <paramref name="path"/> references (empty when it is not a readable managed assembly).</summary>
-    private static IReadOnlyList<string> ReadAssemblyReferences(IImageFileView view, string path)
+    /// <summary>The names of the assemblies <paramref name="bytes"/> references (empty when it is not a readable managed assembly).</summary>
+    private static IReadOnlyList<string> ReadAssemblyReferences(byte[]? bytes)
     {
-        var bytes = view.ReadSmallFile(path, MaxAssemblyBytes);
         if (bytes is null) return [];
         try
         {
@@ -178,13 +219,14 @@ public static class DotnetStartupInference
     }
 
     /// <summary>Simple assembly name → image path of the app's own managed assemblies.</summary>
-    private static Dictionary<string, string> AppLocalAssemblies(IImageFileView view, ImageDirectoryIndex index, string appDir, DotnetDepsFile? deps)
+    private static Dictionary<string, AppAssembly> AppLocalAssemblies(IImageFileView view, ImageDirectoryIndex index, string appDir, DotnetDepsFile? deps)
     {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var result = new Dictionary<string, AppAssembly>(StringComparer.OrdinalIgnoreCase);
         var relativePaths = deps?.RuntimeAssets ?? index.Children(appDir).Where(n => n.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)).ToList();
         foreach (var relative in relativePaths)
         {
-            if (FindAsset(view, appDir, relative) is { } path) result.TryAdd(Path.GetFileNameWithoutExtension(path), path);
+            if (FindAsset(view, appDir, relative) is { } path)
+                result.TryAdd(Path.GetFileNameWithoutExtension(path), new AppAssembly(path, () => view.ReadSmallFile(path, MaxAssemblyBytes)));
         }
         return result;
     }

@@ -19,12 +19,18 @@ internal sealed class NativeLibraryClosure
     private readonly string _programPath;
     private readonly ElfDynamicInfo _program;
 
-    /// <summary>Starts the closure of the process running <paramref name="programPath"/> (as named; symlinks are followed here).</summary>
-    public NativeLibraryClosure(IImageFileView view, ImageDirectoryIndex index, ImageRunSettings settings, string programPath, StartupFileList output)
+    /// <summary>
+    /// Starts the closure of the process running <paramref name="programPath"/> (as named; symlinks are followed here).
+    /// <paramref name="program"/> is the program's ELF information when the caller has read it already (a single-file
+    /// bundle can be larger than the ELF files read here).
+    /// </summary>
+    public NativeLibraryClosure(IImageFileView view, ImageDirectoryIndex index, ImageRunSettings settings, string programPath, StartupFileList output,
+        ElfDynamicInfo? program = null)
     {
         _view = view;
         _output = output;
         _programPath = view.ResolvePath(programPath) ?? ImagePath.Normalize(programPath);
+        if (program is not null) _elf[_programPath] = program;
         _program = ReadElf(_programPath);
         _search = new NativeLibrarySearch(view, index, settings, _programPath, _program, ReadElf);
     }

@@ -187,16 +187,7 @@ public class DotnetStartupInferenceTests
     /// <summary><see cref="HelloImage(ValueTuple{string, byte[]}[])"/> on top of <paramref name="os"/> (a base layer below the dotnet layer) when given.</summary>
     internal static (LayeredImageFileView View, Dictionary<string, byte[]> AppFiles) HelloImage(HostLibraryLayer? os, params (string Name, byte[] Content)[] extra)
     {
-        var baseLayer = new List<TarEntryInfo> { Dir("usr/"), Dir("usr/bin/"), Symlink("usr/bin/dotnet", "../share/dotnet/dotnet"), Dir(ImageDotnetRoot + "/") };
-        baseLayer.Add(File(ImageDotnetRoot + "/dotnet", new FileInfo(Path.Combine(LocalDotnetRoot, "dotnet")).Length));
-        foreach (var top in new[] { "host", "shared" })
-        {
-            foreach (var entry in new DirectoryInfo(Path.Combine(LocalDotnetRoot, top)).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).OrderBy(e => e.FullName, StringComparer.Ordinal))
-            {
-                var name = ImageDotnetRoot + "/" + Path.GetRelativePath(LocalDotnetRoot, entry.FullName).Replace('\\', '/');
-                baseLayer.Add(entry is FileInfo file ? File(name, file.Length) : Dir(name + "/"));
-            }
-        }
+        var baseLayer = LocalDotnetRootLayer();
         var appFiles = new Dictionary<string, byte[]>(StringComparer.Ordinal)
         {
             ["Hello"] = "\u007fELF app host"u8.ToArray(),
@@ -214,8 +205,31 @@ public class DotnetStartupInferenceTests
         var dotnetLayer = os is null ? 0 : 1;
         var view = LayeredImageFileView.FromLayers(layers, (file, max) =>
             file.LayerIndex < dotnetLayer ? os!.Read(file.EntryName)
-            : file.LayerIndex == dotnetLayer ? System.IO.File.ReadAllBytes(Path.Combine(LocalDotnetRoot, file.EntryName[(ImageDotnetRoot.Length + 1)..]))
+            : file.LayerIndex == dotnetLayer ? ReadLocalDotnetRoot(file.EntryName)
             : appFiles[file.EntryName["./app/".Length..]]);
         return (view, appFiles);
     }
+
+    /// <summary>
+    /// A layer listing of the local dotnet root (the host, host/fxr, shared/*) at /usr/share/dotnet, with /usr/bin/dotnet linking to it;
+    /// <see cref="ReadLocalDotnetRoot"/> reads its files.
+    /// </summary>
+    internal static List<TarEntryInfo> LocalDotnetRootLayer()
+    {
+        var layer = new List<TarEntryInfo> { Dir("usr/"), Dir("usr/bin/"), Symlink("usr/bin/dotnet", "../share/dotnet/dotnet"), Dir(ImageDotnetRoot + "/") };
+        layer.Add(File(ImageDotnetRoot + "/dotnet", new FileInfo(Path.Combine(LocalDotnetRoot, "dotnet")).Length));
+        foreach (var top in new[] { "host", "shared" })
+        {
+            foreach (var entry in new DirectoryInfo(Path.Combine(LocalDotnetRoot, top)).EnumerateFileSystemInfos("*", SearchOption.AllDirectories).OrderBy(e => e.FullName, StringComparer.Ordinal))
+            {
+                var name = ImageDotnetRoot + "/" + Path.GetRelativePath(LocalDotnetRoot, entry.FullName).Replace('\\', '/');
+                layer.Add(entry is FileInfo file ? File(name, file.Length) : Dir(name + "/"));
+            }
+        }
+        return layer;
+    }
+
+    /// <summary>The content of an entry of <see cref="LocalDotnetRootLayer"/>, by its entry name.</summary>
+    internal static byte[] ReadLocalDotnetRoot(string entryName) =>
+        System.IO.File.ReadAllBytes(Path.Combine(LocalDotnetRoot, entryName[(ImageDotnetRoot.Length + 1)..]));
 }

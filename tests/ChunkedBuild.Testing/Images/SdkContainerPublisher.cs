@@ -113,17 +113,29 @@ public static class SdkContainerPublisher
     public static ProcessResult RunPublish(string project, string insecureRegistries, IEnumerable<string> msbuildArguments,
         IReadOnlyDictionary<string, string>? environment = null)
     {
+        var variables = new Dictionary<string, string> { ["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = insecureRegistries };
+        if (environment is not null)
+        {
+            foreach (var (k, v) in environment) variables[k] = v;
+        }
+        return RunDotnet(Path.GetDirectoryName(project)!, ["publish", project, "-t:PublishContainer", "-nodeReuse:false", "-v:minimal", .. msbuildArguments], variables);
+    }
+
+    /// <summary>
+    /// Runs <c>dotnet</c> with <paramref name="arguments"/> in <paramref name="workingDirectory"/> as a clean child: without the MSBuild
+    /// variables a test host may carry, no MSBuild server, no node reuse, no telemetry, plus <paramref name="environment"/>; 5 minutes at most.
+    /// </summary>
+    public static ProcessResult RunDotnet(string workingDirectory, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    {
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(project)!,
+            WorkingDirectory = workingDirectory,
         };
-        foreach (var a in (IEnumerable<string>)["publish", project, "-t:PublishContainer", "-nodeReuse:false", "-v:minimal"]) psi.ArgumentList.Add(a);
-        foreach (var a in msbuildArguments) psi.ArgumentList.Add(a);
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
         foreach (var name in InheritedMsBuildVariables) psi.Environment.Remove(name);
-        psi.Environment["DOTNET_CONTAINER_INSECURE_REGISTRIES"] = insecureRegistries;
         psi.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         psi.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
@@ -139,7 +151,7 @@ public static class SdkContainerPublisher
         if (!p.WaitForExit(TimeSpan.FromMinutes(5)))
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"dotnet publish {project} did not finish in 5 minutes");
+            throw new TimeoutException($"dotnet {string.Join(' ', psi.ArgumentList)} did not finish in 5 minutes");
         }
         p.WaitForExit();
         return new ProcessResult(p.ExitCode, stdout.Result, stderr.Result);
