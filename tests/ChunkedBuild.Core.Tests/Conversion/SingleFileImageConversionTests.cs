@@ -1,0 +1,91 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Tests.Prioritization;
+using ChunkedBuild.Testing.Images;
+using ChunkedBuild.Testing.Oci;
+using Xunit;
+
+namespace ChunkedBuild.Core.Tests.Conversion;
+
+/// <summary>
+/// A framework-dependent single-file app (<see cref="SingleFileApps"/>: the SDK's bundle, no <c>Hello.dll</c> beside it) as an image
+/// converted end to end with <c>auto</c> prioritization: the layer listing keeps the executable, the planner reads its bundle, and the
+/// eStargz app layer puts the executable before its prefetch landmark while the runtime layer prioritizes the shared runtime.
+/// </summary>
+public sealed class SingleFileImageConversionTests(SingleFileApps apps) : IClassFixture<SingleFileApps>, IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("chunkedbuild-single-file-image-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task The_bundle_executable_and_the_shared_runtime_come_first_and_the_output_passes_refcheck()
+    {
+        var published = apps.FrameworkDependent;
+        var runtime = DotnetRuntimeLayer.Build(null, out var reason) ?? throw new InvalidOperationException(reason);
+        var source = Path.Combine(_root, "src");
+        DotnetBaseImage.Write(source, "sf", [TestLayers.System(TestPlatform.Amd64), runtime.Layer, AppLayer(published)], runtime.Runtime.Version,
+            entrypoint: ["/app/Hello"], workingDir: "/app/");
+
+        var output = Path.Combine(_root, "out");
+        var transports = new ImageTransports(null, null);
+        ConversionResult result;
+        await using (var src = transports.OpenSource("oci:" + source + ":sf"))
+        await using (var sink = transports.OpenSink("oci:" + output + ":sf", out _))
+            result = await new ImageConverter(new ConversionRequest { Prioritization = PrioritizationMode.Auto, Tags = ["sf"] })
+                .ConvertAsync(src, sink, TestContext.Current.CancellationToken);
+
+        var plan = Assert.Single(result.Plans).Value;
+        Assert.Null(plan.Reason);
+        Assert.Equal("/app/Hello", plan.Paths[0]);
+        var framework = $"/usr/share/dotnet/shared/Microsoft.NETCore.App/{runtime.Runtime.Version}";
+        Assert.Contains($"{framework}/libcoreclr.so", plan.Paths);
+        Assert.Contains($"{framework}/System.Private.CoreLib.dll", plan.Paths);
+        Assert.DoesNotContain(plan.Paths, p => p.EndsWith(".pdb", StringComparison.Ordinal));
+        ConvertedImageVerifier.Verify(output, "sf");
+
+        var reader = new OciLayoutReader(output);
+        var estargz = ConvertedImageVerifier.Manifests(reader, reader.Resolve("sf")).First();
+        var layers = reader.ReadDocument<Manifest>(estargz).Value.Layers;
+        var app = Names(reader, layers[2]);
+        Assert.Equal(["app/Hello"], app.Take(app.IndexOf(".prefetch.landmark")).Where(n => !n.EndsWith('/')));
+        var runtimeNames = Names(reader, layers[1]);
+        var landmark = runtimeNames.IndexOf(".prefetch.landmark");
+        Assert.InRange(runtimeNames.IndexOf(framework.TrimStart('/') + "/System.Private.CoreLib.dll"), 0, landmark - 1);
+    }
+
+    /// <summary>The publish folder at <c>/app/</c> (executables 0755), gzip, with its diff ID.</summary>
+    private static TestLayer AppLayer(string publishFolder)
+    {
+        using var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.Directory, "app/") { Mode = (UnixFileMode)0b111_101_101, ModificationTime = TestLayers.EntryTime });
+            foreach (var file in Directory.GetFiles(publishFolder).Order(StringComparer.Ordinal))
+            {
+                var executable = Path.GetExtension(file).Length == 0;
+                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "app/" + Path.GetFileName(file))
+                {
+                    Mode = (UnixFileMode)(executable ? 0b111_101_101 : 0b110_100_100),
+                    ModificationTime = TestLayers.EntryTime,
+                    DataStream = new MemoryStream(File.ReadAllBytes(file), writable: false),
+                });
+            }
+        }
+        var tarBytes = tar.ToArray();
+        using var gzip = new MemoryStream();
+        using (var z = new GZipStream(gzip, CompressionLevel.Fastest, leaveOpen: true)) z.Write(tarBytes);
+        return new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes)));
+    }
+
+    private static List<string> Names(OciLayoutReader reader, Descriptor layer)
+    {
+        using var blob = new MemoryStream(reader.ReadBlob(layer.Digest));
+        return LayerToc.Read(blob, "estargz", layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
+    }
+}
