@@ -13,8 +13,13 @@ namespace ChunkedBuild.Bench;
 /// <param name="Milliseconds">From process start to exit (console) or to "Application started" (server).</param>
 /// <param name="ResidentBytes">Resident bytes of the read files after the start (whole-file in practice: readahead).</param>
 /// <param name="FileBytes">Sizes of the read files.</param>
+/// <param name="Mapped">For a server: the pages of its file mappings in its own page tables after the start (<c>/proc/PID/smaps</c> Rss,
+/// fault-around included) against those files' sizes — what a page-granular lazy fetch could at best save; null for a console app (it has exited).</param>
 internal sealed record MeasuredStartResult(IReadOnlyList<string> ImagePaths, IReadOnlyList<string> OutsideImage, IReadOnlyList<string> Uncertain, long Milliseconds,
-    long ResidentBytes, long FileBytes);
+    long ResidentBytes, long FileBytes, MappedPages? Mapped);
+
+/// <summary>Pages a process has mapped from files: <paramref name="RssBytes"/> of the <paramref name="FileBytes"/> the <paramref name="Files"/> mapped files hold.</summary>
+internal sealed record MappedPages(int Files, long RssBytes, long FileBytes);
 
 /// <summary>
 /// Starts an app for real on this machine and records which files it read: the installed runtime (muxer, hostfxr, the shared frameworks)
@@ -53,7 +58,7 @@ internal static class MeasuredStart
         foreach (var host in candidates.Keys) PageCache.Evict(host);
         var cachedBefore = candidates.Keys.Where(h => PageCache.ResidentBytes(h) > 0).ToHashSet(StringComparer.Ordinal);
 
-        var (loaded, milliseconds) = Start(root, appCopy, app);
+        var (loaded, milliseconds, mapped) = Start(root, appCopy, app);
 
         var read = new SortedSet<string>(StringComparer.Ordinal);
         var outside = new SortedSet<string>(StringComparer.Ordinal);
@@ -82,11 +87,14 @@ internal static class MeasuredStart
             else if (!real.StartsWith(root + "/", StringComparison.Ordinal) && !real.StartsWith(appCopy + "/", StringComparison.Ordinal)) outside.Add(real);
         }
         var uncertain = cachedBefore.Select(h => candidates[h]).Where(i => !read.Contains(i)).Order(StringComparer.Ordinal).ToList();
-        return new MeasuredStartResult(read.ToList(), outside.ToList(), uncertain, milliseconds, resident, size);
+        return new MeasuredStartResult(read.ToList(), outside.ToList(), uncertain, milliseconds, resident, size, mapped);
     }
 
-    /// <summary>Runs the app; returns the shared objects the loader initialized (and, for a server, those it maps) and the time to start.</summary>
-    private static (IReadOnlyList<string> Loaded, long Milliseconds) Start(string root, string appFolder, StartupApp app)
+    /// <summary>
+    /// Runs the app; returns the shared objects the loader initialized (and, for a server, those it maps), the time to start and, for a
+    /// server, its mapped pages.
+    /// </summary>
+    private static (IReadOnlyList<string> Loaded, long Milliseconds, MappedPages? Mapped) Start(string root, string appFolder, StartupApp app)
     {
         var psi = new ProcessStartInfo(Path.Combine(root, "dotnet"))
         {
@@ -124,6 +132,7 @@ internal static class MeasuredStart
             return text.ToString();
         });
         long milliseconds;
+        MappedPages? mapped = null;
         if (app.IsServer)
         {
             if (!started.Task.Wait(TimeSpan.FromMinutes(1)))
@@ -133,6 +142,7 @@ internal static class MeasuredStart
             }
             milliseconds = clock.ElapsedMilliseconds;
             loaded.AddRange(MappedFiles(process.Id));
+            mapped = MappedRss(process.Id);
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
@@ -150,7 +160,23 @@ internal static class MeasuredStart
         const string marker = "calling init: ";
         loaded.AddRange(stderr.Result.Select(l => l.IndexOf(marker, StringComparison.Ordinal) is var i and >= 0 ? l[(i + marker.Length)..].Trim() : null)
             .OfType<string>());
-        return (loaded.Distinct(StringComparer.Ordinal).ToList(), milliseconds);
+        return (loaded.Distinct(StringComparer.Ordinal).ToList(), milliseconds, mapped);
+    }
+
+    /// <summary>Sums the <c>Rss:</c> lines of <c>/proc/PID/smaps</c> over the mappings of regular files (each file's size counted once).</summary>
+    private static MappedPages MappedRss(int pid)
+    {
+        var rss = new Dictionary<string, long>(StringComparer.Ordinal);
+        string? current = null;
+        foreach (var line in File.ReadLines($"/proc/{pid}/smaps"))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length >= 5 && fields[0].Contains('-') && !fields[0].EndsWith(':'))
+                current = fields.Length >= 6 && fields[5].StartsWith('/') && File.Exists(fields[5]) ? fields[5] : null; // address perms offset dev inode path
+            else if (current is not null && fields is ["Rss:", var kilobytes, "kB"])
+                rss[current] = rss.GetValueOrDefault(current) + long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        }
+        return new MappedPages(rss.Count, rss.Values.Sum(), rss.Keys.Sum(f => new FileInfo(f).Length));
     }
 
     /// <summary>The files a process maps (<c>/proc/PID/maps</c> path column).</summary>
