@@ -87,6 +87,11 @@ public static class ErrorCodes
     public const string RegistryProtocolError = "CHB4005";
     /// <summary>A manifest or tag the reference names does not exist in the registry.</summary>
     public const string RegistryManifestNotFound = "CHB4006";
+    /// <summary>
+    /// A subject's referrers tag (the fallback index <c>sha256-&lt;hex&gt;</c>) lost the entry being added to concurrent writers on every
+    /// re-read and re-write; the message names the tag and the entry.
+    /// </summary>
+    public const string RegistryReferrersTagContended = "CHB4007";
 
     // ---- registry authentication (45xx) ----
     /// <summary>The registry still answered 401 after the client answered its challenge (wrong or missing credentials).</summary>

@@ -54,19 +54,35 @@ public sealed partial class RegistryClient
         return [.. index.Manifests.Where(d => artifactType is null || d.ArtifactType == artifactType)];
     }
 
+    /// <summary>How many times the referrers tag is written for one entry before giving up (each write is checked by the next read).</summary>
+    private const int ReferrersTagWrites = 5;
+
     /// <summary>
-    /// Adds <paramref name="entry"/> to the index tagged with the subject's referrers tag (creating it), replacing an entry of the
-    /// same digest. Read-modify-write: two clients adding referrers to one subject at once can lose one (as with every client of
-    /// the tag schema).
+    /// Adds <paramref name="entry"/> to the index tagged with the subject's referrers tag (creating it); nothing when an entry of the
+    /// same digest (the same document) is there already. The tag schema is read-modify-write and distribution has no conditional PUT:
+    /// a writer that read the tag before our write and writes after it drops our entry. So every write is checked by reading the tag
+    /// again, and a lost entry is merged into what is there now and written again (up to <see cref="ReferrersTagWrites"/> times, with a
+    /// growing pause), which also keeps the rival's entry.
     /// </summary>
+    /// <exception cref="ChunkedBuildException">CHB4007 when the entry is still missing after the last write.</exception>
     private async Task AddToReferrersTagAsync(ImageReference image, Digest subject, Descriptor entry, CancellationToken cancellationToken)
     {
         var tag = ReferrersTag(subject);
-        var existing = await TryGetManifestAsync(image, tag, cancellationToken).ConfigureAwait(false);
-        var entries = existing is { IsIndex: true } ? ParseIndex(existing.Raw, $"referrers tag {tag}").Manifests.Where(d => d.Digest != entry.Digest).ToList() : [];
-        entries.Add(entry);
-        var index = new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = entries };
-        await PutManifestAsync(image, tag, MediaTypes.OciIndex, OciJson.Serialize(index), cancellationToken).ConfigureAwait(false);
+        for (var writes = 0; ; writes++)
+        {
+            var existing = await TryGetManifestAsync(image, tag, cancellationToken).ConfigureAwait(false);
+            var entries = existing is { IsIndex: true } ? ParseIndex(existing.Raw, $"referrers tag {tag}").Manifests.ToList() : [];
+            if (entries.Any(d => d.Digest == entry.Digest)) return;
+            if (writes == ReferrersTagWrites)
+            {
+                throw new ChunkedBuildException(ErrorCodes.RegistryReferrersTagContended,
+                    $"{image.Registry}/{image.Repository}: the referrers tag {tag} lost the entry {entry.Digest} to concurrent writers after {writes} writes");
+            }
+            if (writes > 0) await Task.Delay(TimeSpan.FromMilliseconds(100 * writes), cancellationToken).ConfigureAwait(false);
+            entries.Add(entry);
+            var index = new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = entries };
+            await PutManifestAsync(image, tag, MediaTypes.OciIndex, OciJson.Serialize(index), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>For a document with a <c>subject</c>: the subject and the referrers-index entry describing the document; else null.</summary>
