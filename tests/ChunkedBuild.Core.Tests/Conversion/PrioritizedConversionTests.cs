@@ -57,8 +57,8 @@ public sealed class PrioritizedConversionTests : IDisposable
         var reader = new OciLayoutReader(output);
         var estargz = ConvertedImageVerifier.Manifests(reader, reader.Resolve("p")).First();
         var layers = reader.ReadDocument<Manifest>(estargz).Value.Layers;
-        Assert.Equal([".no.prefetch.landmark"], Names(reader, layers[0]).Where(n => n.Contains("landmark")));
-        var app = Names(reader, layers[1]);
+        Assert.Equal([".no.prefetch.landmark"], ConvertedImageVerifier.EStargzEntryNames(reader, layers[0]).Where(n => n.Contains("landmark")));
+        var app = ConvertedImageVerifier.EStargzEntryNames(reader, layers[1]);
         var landmark = app.IndexOf(".prefetch.landmark");
         Assert.Equal(["app/hello.runtimeconfig.json", "app/hello.dll"], app.Take(landmark).Where(n => !n.EndsWith('/')));
 
@@ -112,11 +112,6 @@ public sealed class PrioritizedConversionTests : IDisposable
         Assert.All(ConvertedImageVerifier.Verify(copy, "1"), l => Assert.Equal("estargz", l.Kind));
     }
 
-    private static List<string> Names(OciLayoutReader reader, Descriptor layer)
-    {
-        using var blob = new MemoryStream(reader.ReadBlob(layer.Digest));
-        return LayerToc.Read(blob, "estargz", layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
-    }
 
     private static JsonElement Record(OciLayoutReader reader, Descriptor artifact)
     {

@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Conversion;
-using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Tests.Prioritization;
@@ -52,9 +51,9 @@ public sealed class SingleFileImageConversionTests(SingleFileApps apps) : IClass
         var reader = new OciLayoutReader(output);
         var estargz = ConvertedImageVerifier.Manifests(reader, reader.Resolve("sf")).First();
         var layers = reader.ReadDocument<Manifest>(estargz).Value.Layers;
-        var app = Names(reader, layers[2]);
+        var app = ConvertedImageVerifier.EStargzEntryNames(reader, layers[2]);
         Assert.Equal(["app/Hello"], app.Take(app.IndexOf(".prefetch.landmark")).Where(n => !n.EndsWith('/')));
-        var runtimeNames = Names(reader, layers[1]);
+        var runtimeNames = ConvertedImageVerifier.EStargzEntryNames(reader, layers[1]);
         var landmark = runtimeNames.IndexOf(".prefetch.landmark");
         Assert.InRange(runtimeNames.IndexOf(framework.TrimStart('/') + "/System.Private.CoreLib.dll"), 0, landmark - 1);
     }
@@ -83,9 +82,4 @@ public sealed class SingleFileImageConversionTests(SingleFileApps apps) : IClass
         return new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes)));
     }
 
-    private static List<string> Names(OciLayoutReader reader, Descriptor layer)
-    {
-        using var blob = new MemoryStream(reader.ReadBlob(layer.Digest));
-        return LayerToc.Read(blob, "estargz", layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
-    }
 }

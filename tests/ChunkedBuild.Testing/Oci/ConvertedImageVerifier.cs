@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 
@@ -87,5 +88,12 @@ public static class ConvertedImageVerifier
         var estargz = layer.Annotation(Annotations.EStargzTocDigest) is not null;
         var zstd = layer.Annotation(Annotations.ZstdChunkedManifestChecksum) is not null;
         return (estargz, zstd) switch { (true, true) => "both", (true, false) => "estargz", (false, true) => "zstd:chunked", _ => "plain" };
+    }
+
+    /// <summary>The entry names of an eStargz layer in blob order (each name once; a chunked file's chunks share its name), read from its TOC.</summary>
+    public static List<string> EStargzEntryNames(OciLayoutReader reader, Descriptor layer)
+    {
+        using var blob = new MemoryStream(reader.ReadBlob(layer.Digest));
+        return LayerToc.Read(blob, "estargz", layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
     }
 }
