@@ -3,7 +3,7 @@
 #
 # Environment (the action maps its inputs here; nothing is interpolated into this script):
 #   INPUT_SOURCE, INPUT_DESTINATION          required
-#   INPUT_VARIANTS, INPUT_PUBLISH, INPUT_LEVEL, INPUT_PRIORITIZATION_FILE, INPUT_EXTRA_ARGS
+#   INPUT_VARIANTS, INPUT_PUBLISH, INPUT_LEVEL, INPUT_PRIORITIZATION_FILE, INPUT_STARTUP_REPORT, INPUT_EXTRA_ARGS
 #   INPUT_REGISTRY_USERNAME, INPUT_REGISTRY_PASSWORD
 #                                            the password reaches the tool on stdin (--password-stdin), never on a
 #                                            command line, and is removed from the environment the tool inherits
@@ -51,6 +51,17 @@ if [ -n "${INPUT_PRIORITIZATION_FILE:-}" ]; then
   [ -f "$INPUT_PRIORITIZATION_FILE" ] || fail "prioritization-file '$INPUT_PRIORITIZATION_FILE' does not exist"
   args+=(--prioritize-file "$INPUT_PRIORITIZATION_FILE")
 fi
+# The start-up report: the declared list when there is one, else the .NET inference; "none" turns it off.
+startup=${INPUT_STARTUP_REPORT:-}
+if [ -z "$startup" ]; then startup=${INPUT_PRIORITIZATION_FILE:-auto}; fi
+case "$startup" in
+  none) ;;
+  auto) args+=(--startup auto) ;;
+  *)
+    [ -f "$startup" ] || fail "startup-report '$startup' is neither auto, none nor an existing file"
+    args+=(--startup "$startup")
+    ;;
+esac
 if [ -n "$username" ]; then args+=(--username "$username" --password-stdin); fi
 if [ -n "${INPUT_EXTRA_ARGS:-}" ]; then
   # Split on whitespace (newlines too), without glob expansion.
@@ -98,6 +109,9 @@ fi
 #   variant US <name> US <platforms> US <layerBytes> US <originalLayerBytes> US <converted> US <reused> US <kept> US <digest(s)>
 #   tag US <tag> US <digest> US <mediaType> US <variant or empty>
 #   warning US <text>
+#   startup US <list source>                                          (with a start-up report)
+#   fxlist US <platform> US <listed files> US <reason when none>
+#   cost US <platform> US <variant> US <startupBytes> US <ranges> US <imageBytes>
 records() {
   case "$reader" in
     jq)
@@ -111,7 +125,10 @@ records() {
         (.variants[] | ["variant", .variant, (.manifests | length), .layerBytes, .originalLayerBytes, .converted, .reused, .kept,
                         vdigest(.variant)]),
         (.tags[] | ["tag", .tag, .digest, .mediaType, (.variant // "")]),
-        (.warnings[] | ["warning", .])
+        (.warnings[] | ["warning", .]),
+        (.startup // empty | ["startup", .source],
+          (.platforms[] as $p | ["fxlist", $p.platform, ($p.paths | length), ($p.reason // "")],
+            ($p.manifests[] | ["cost", $p.platform, .variant, .startupBytes, .ranges, .imageBytes])))
         | map(clean) | join("\u001f")' "$result"
       ;;
     python3)
@@ -131,6 +148,12 @@ rows += [["variant", v["variant"], len(v["manifests"]), v["layerBytes"], v["orig
           vdigest(v["variant"])] for v in doc["variants"]]
 rows += [["tag", t["tag"], t["digest"], t["mediaType"], t.get("variant") or ""] for t in doc["tags"]]
 rows += [["warning", w] for w in doc["warnings"]]
+startup = doc.get("startup")
+if startup:
+    rows.append(["startup", startup["source"]])
+    for p in startup["platforms"]:
+        rows.append(["fxlist", p["platform"], len(p["paths"]), p.get("reason") or ""])
+        rows += [["cost", p["platform"], m["variant"], m["startupBytes"], m["ranges"], m["imageBytes"]] for m in p["manifests"]]
 for row in rows:
     print("\x1f".join(clean(field) for field in row))
 PY
@@ -154,6 +177,9 @@ declare -A variant_digest=([estargz]='' [zstd-chunked]='' [original]='')
 variant_rows=()
 tag_rows=()
 warnings=()
+startup_source=
+startup_rows=()
+startup_notes=()
 records_text=$(records)
 while IFS=$'\x1f' read -r kind a b c d e f g h; do
   case "$kind" in
@@ -164,6 +190,9 @@ while IFS=$'\x1f' read -r kind a b c d e f g h; do
       variant_rows+=("| $a | $b | $(human_size "$c") | $(human_size "$d") | $(percent "$c" "$d") | $e | $f | $g | \`$digest_cell\` |") ;;
     tag) tag_rows+=("| \`$a\` | \`$b\` | ${d:-all variants (index)} |") ;;
     warning) warnings+=("$a") ;;
+    startup) startup_source=$a ;;
+    fxlist) if [ "$b" = 0 ]; then startup_notes+=("\`$a\`: no startup list ($c)"); fi ;;
+    cost) startup_rows+=("| $a | $b | $(human_size "$c") | $d | $(human_size "$e") | $(percent "$c" "$e") |") ;;
     *) fail "unexpected record '$kind' from the JSON reader" ;;
   esac
 done <<< "$records_text"
@@ -193,6 +222,18 @@ while grep -qxF "$delimiter" "$result"; do delimiter=CHUNKEDBUILD_$(od -An -N16 
     echo "| --- | --- | --- |"
     printf '%s\n' "${tag_rows[@]}"
     echo
+  fi
+  if [ -n "$startup_source" ]; then
+    echo "**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: $startup_source)"
+    echo
+    echo "| platform | variant | before start | ranges | image | share |"
+    echo "| --- | --- | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${startup_rows[@]}"
+    echo
+    if [ "${#startup_notes[@]}" -gt 0 ]; then
+      printf -- '- %s\n' "${startup_notes[@]}"
+      echo
+    fi
   fi
   if [ "${#warnings[@]}" -gt 0 ]; then
     echo "**Warnings**"

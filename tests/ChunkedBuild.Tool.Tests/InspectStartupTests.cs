@@ -40,4 +40,40 @@ public sealed class InspectStartupTests : ToolTestBase
         Assert.Contains("bytes fetched before the app starts (startup list: record)", text.StdOut);
         Assert.Matches(@"estargz\s+\S+ \S+\s+\d+\s+\S+ \S+\s+\d+\.\d%", text.StdOut);
     }
+
+    [Fact]
+    public void Convert_startup_reads_every_tag_it_wrote_back_and_reports_what_inspect_reports()
+    {
+        var source = PathOf("src");
+        TestImageLayout.WriteLayout(source, [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(6))], ["1.0"]);
+        var list = PathOf("startup.txt");
+        File.WriteAllText(list, "/app/hello.dll\n");
+        var output = PathOf("out");
+        var convert = ToolProcess.Run("convert", "oci:" + source, "oci:" + output, "--no-cache", "-q", "--publish", "tags", "--record-in", list,
+            "--startup", list, "--json");
+        Assert.True(convert.ExitCode == 0, convert.StdErr);
+
+        using var json = JsonDocument.Parse(convert.StdOut);
+        var startup = json.RootElement.GetProperty("startup");
+        Assert.Equal("record", startup.GetProperty("source").GetString());
+        // --publish tags writes one tag per variant; their manifests are merged under the one platform.
+        var platform = Assert.Single(startup.GetProperty("platforms").EnumerateArray());
+        var manifests = platform.GetProperty("manifests").EnumerateArray().ToList();
+        Assert.Equal(["estargz", "zstd-chunked"], manifests.Select(m => m.GetProperty("variant").GetString()).Order(StringComparer.Ordinal));
+        foreach (var tag in json.RootElement.GetProperty("tags").EnumerateArray())
+        {
+            var inspect = ToolProcess.Run("inspect", $"oci:{output}:{tag.GetProperty("tag").GetString()}", "--json", "--startup", list);
+            Assert.True(inspect.ExitCode == 0, inspect.StdErr);
+            using var inspected = JsonDocument.Parse(inspect.StdOut);
+            var expected = inspected.RootElement.GetProperty("startup").GetProperty("platforms")[0].GetProperty("manifests")[0];
+            var actual = manifests.Single(m => m.GetProperty("digest").GetString() == expected.GetProperty("digest").GetString());
+            Assert.Equal(expected.GetProperty("variant").GetString(), tag.GetProperty("variant").GetString());
+            Assert.Equal(expected.GetRawText(), actual.GetRawText());
+        }
+
+        var bad = ToolProcess.Run("convert", "oci:" + source, "oci:" + PathOf("never"), "--no-cache", "-q", "--startup", PathOf("missing.txt"));
+        Assert.Equal(4, bad.ExitCode);
+        Assert.Contains("CHB9002", bad.StdErr);
+        Assert.False(Directory.Exists(PathOf("never"))); // the bad value failed before any work
+    }
 }

@@ -43,6 +43,11 @@ public static class ImageConvertCommand
         var zstdOrder = new Option<string?>("--zstd-order") { Description = "zstd:chunked entry order: tar (default: the DiffID is kept) or prioritized (the prioritized files first, as in eStargz; new DiffIDs, config rewritten)." }
             .AcceptOnlyFromAmong("tar", "prioritized");
         var config = new Option<string?>("--config") { Description = $"A settings file with defaults for these options (default: ./{ToolSettings.DefaultFileName} when it exists). Flags override it." };
+        var startup = new Option<string?>("--startup")
+        {
+            Description = "After converting, estimate per variant the bytes a lazy puller fetches before the app starts (as inspect --startup): " +
+                          "'auto' (.NET inference) or a prioritization manifest / access record file; printed after the summary and under 'startup' in --json.",
+        };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tags, digests, per-variant totals, warnings); logs go to stderr." };
 
         var registry = new RegistryCliOptions();
@@ -57,6 +62,7 @@ public static class ImageConvertCommand
               dotnet chunked convert oci:out/app docker://ghcr.io/org/app:1.0 -u ci --password-stdin < token.txt
               dotnet chunked convert oci-archive:app.tar oci-archive:app-lazy.tar:1.0 --variant estargz
               dotnet chunked convert docker-archive:app.tar oci:out --publish tags --json > result.json
+              dotnet chunked convert app.tar.gz oci:out/app --startup auto   # plus the bytes a lazy puller fetches before the app starts
 
             Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir,
             prioritizeFile, zstdOrder).
@@ -66,7 +72,7 @@ public static class ImageConvertCommand
             """)
         {
             source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
-            prioritizeFile, recordIn, noPrioritize, zstdOrder, config, json,
+            prioritizeFile, recordIn, noPrioritize, zstdOrder, config, startup, json,
         };
         registry.AddTo(command);
         command.Validators.Add(r =>
@@ -79,6 +85,7 @@ public static class ImageConvertCommand
             using var logs = CliLogging.Create(CommonOptions.LogLevelOf(parse));
             var log = logs.CreateLogger("convert");
             var settings = ToolSettings.Load(parse.GetValue(config));
+            var startupList = parse.GetValue(startup) is { } startupValue ? StartupList.Parse(startupValue) : null; // a bad value fails before any work
             if (settings.Source is not null) log.LogDebug("settings from {File}", settings.Source);
             var useCache = !parse.GetValue(noCache) && settings.Cache != false;
             var request = new ConversionRequest
@@ -113,17 +120,24 @@ public static class ImageConvertCommand
             var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(destination)!, progress), SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
             var destinationText = parse.GetValue(destination)!;
             await using var from = transports.OpenSource(parse.GetValue(source)!);
-            await using var to = transports.OpenSink(destinationText, out var tag);
-            if (tag is not null) request = request with { Tags = [tag] };
-
-            log.LogInformation("converting {Source} to {Variants} ({Publish}), {Jobs} layers at once, cache {Cache}",
-                from.DisplayName, string.Join(", ", request.Variants.Select(v => v.Name())), request.Publish.ToString().ToLowerInvariant(), request.Jobs,
-                request.CacheDirectory ?? "off");
-            var clock = Stopwatch.StartNew();
-            var result = await new ImageConverter(request, progress).ConvertAsync(from, to, ct);
-            progress.Dispose();
-            log.LogInformation("wrote {Destination} in {Seconds:F1} s", to.DisplayName, clock.Elapsed.TotalSeconds);
-            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.Json(result, to.DisplayName) : ImageResults.Summary(result, to.DisplayName));
+            ConversionResult result;
+            string written;
+            await using (var to = transports.OpenSink(destinationText, out var tag))
+            {
+                if (tag is not null) request = request with { Tags = [tag] };
+                log.LogInformation("converting {Source} to {Variants} ({Publish}), {Jobs} layers at once, cache {Cache}",
+                    from.DisplayName, string.Join(", ", request.Variants.Select(v => v.Name())), request.Publish.ToString().ToLowerInvariant(), request.Jobs,
+                    request.CacheDirectory ?? "off");
+                var clock = Stopwatch.StartNew();
+                result = await new ImageConverter(request, progress).ConvertAsync(from, to, ct);
+                progress.Dispose();
+                written = to.DisplayName;
+                log.LogInformation("wrote {Destination} in {Seconds:F1} s", written, clock.Elapsed.TotalSeconds);
+            }
+            // The sink is committed and closed: --startup reads what it wrote back from the destination.
+            var startupReport = startupList is null ? null : await ConvertedStartupCost.EstimateAsync(transports, destinationText, result, startupList, ct);
+            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.Json(result, written, startupReport) : ImageResults.Summary(result, written));
+            if (startupReport is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(startupReport));
             return ExitCodes.Ok;
         });
         return command;

@@ -27,12 +27,14 @@ public static class ImageResults
     }
 
     /// <summary>
-    /// <c>{"destination","digest","tags":[{tag,digest,mediaType,variant}],"variants":[{variant,layerBytes,originalLayerBytes,converted,reused,kept,
-    /// manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest}]}]}],"warnings":[…]}</c>.
+    /// <c>{"destination","startup":{…} (with <c>--startup</c>, see <see cref="StartupResults.Write"/>),"digest","tags":[{tag,digest,mediaType,variant}],
+    /// "variants":[{variant,layerBytes,originalLayerBytes,converted,reused,kept,manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest}]}]}],
+    /// "warnings":[…]}</c>.
     /// </summary>
-    public static string Json(ConversionResult result, string destination) => JsonText.Object(w =>
+    public static string Json(ConversionResult result, string destination, StartupCostReport? startup = null) => JsonText.Object(w =>
     {
         w.WriteString("destination", destination);
+        if (startup is not null) StartupResults.Write(w, startup);
         w.WriteString("digest", result.Tags.Count > 0 ? result.Tags[0].Descriptor.Digest.ToString() : null);
         w.WriteStartArray("tags");
         foreach (var tag in result.Tags)

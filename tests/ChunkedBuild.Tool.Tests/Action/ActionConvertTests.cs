@@ -97,7 +97,7 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
 
         Assert.True(jq.Succeeded, jq.Log);
         Assert.True(python.Succeeded, python.Log);
-        Assert.Contains(_harness.CommandLines, l => l.Contains(" --variant estargz,zstd-chunked,original --publish tags --level 5 --strict --jobs 1", StringComparison.Ordinal));
+        Assert.Contains(_harness.CommandLines, l => l.Contains(" --variant estargz,zstd-chunked,original --publish tags --level 5 --startup auto --strict --jobs 1", StringComparison.Ordinal));
         foreach (var (variant, tag) in new[] { ("estargz", "latest-estargz"), ("zstd-chunked", "latest-zstdchunked"), ("original", "latest") })
         {
             var digest = Tagged(PathOf("jq"), tag).GetProperty("digest").GetString();
@@ -130,6 +130,45 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
         // eStargz moves a prioritized file (after its parent directories) ahead of the landmark, everything else after it.
         Assert.Equal(["usr", "usr/share", "usr/share/sample", "usr/share/sample/data", "usr/share/sample/data/lines.txt"], EntriesBeforeLandmark(output, layers[0]));
         Assert.Equal(["app", "app/hello.dll"], EntriesBeforeLandmark(output, layers[1]));
+    }
+
+    [Fact]
+    public void The_summary_has_the_start_up_cost_per_variant_for_the_prioritization_file_and_none_turns_it_off()
+    {
+        var manifest = PathOf("chunked.prioritize.yaml");
+        File.WriteAllText(manifest, "version: 1\nfiles:\n  - /app/hello.dll\n");
+        var result = _harness.Run(new Dictionary<string, string>
+        {
+            ["source"] = HelloSample, ["destination"] = "oci:" + PathOf("out"), ["prioritization-file"] = manifest,
+        });
+
+        Assert.True(result.Succeeded, result.Log);
+        Assert.Contains(_harness.CommandLines, l => l.Contains($" --prioritize-file {manifest} --startup {manifest}", StringComparison.Ordinal));
+        Assert.Contains("**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: manifest)", result.StepSummary);
+        using var json = JsonDocument.Parse(result.Outputs["result"]);
+        var platform = Assert.Single(json.RootElement.GetProperty("startup").GetProperty("platforms").EnumerateArray());
+        Assert.Equal(["/app/hello.dll"], platform.GetProperty("paths").EnumerateArray().Select(p => p.GetString()));
+        foreach (var m in platform.GetProperty("manifests").EnumerateArray())
+        {
+            // one row per variant: the listed file's bytes and the TOCs, fewer than the image
+            var bytes = m.GetProperty("startupBytes").GetInt64();
+            Assert.InRange(bytes, 1, m.GetProperty("imageBytes").GetInt64() - 1);
+            Assert.Matches(new Regex($@"^\| linux/amd64 \| {m.GetProperty("variant").GetString()} \| [0-9.]+ (B|KiB) \| {m.GetProperty("ranges").GetInt32()} \| [0-9.]+ KiB \| [0-9.]+% \|$",
+                RegexOptions.Multiline), result.StepSummary);
+        }
+
+        var auto = _harness.Run(new Dictionary<string, string> { ["source"] = HelloSample, ["destination"] = "oci:" + PathOf("auto") });
+        Assert.True(auto.Succeeded, auto.Log);
+        // The sample's base has no dotnet host: the report says why there is no list.
+        Assert.Contains("- `linux/amd64`: no startup list (the program 'dotnet' is not in the image)", auto.StepSummary);
+
+        var none = _harness.Run(new Dictionary<string, string>
+        {
+            ["source"] = HelloSample, ["destination"] = "oci:" + PathOf("none"), ["startup-report"] = "none",
+        });
+        Assert.True(none.Succeeded, none.Log);
+        Assert.DoesNotContain("Start-up cost", none.StepSummary);
+        Assert.DoesNotContain(_harness.CommandLines, l => l.Contains(PathOf("none"), StringComparison.Ordinal) && l.Contains("--startup", StringComparison.Ordinal));
     }
 
     /// <summary>The entry names of a gzip layer blob before <c>.prefetch.landmark</c>, without a leading <c>./</c> or <c>/</c> or a trailing <c>/</c>.</summary>
@@ -170,7 +209,7 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
 
         // Whether this tool version accepts --username for an OCI destination or not, the password must have gone to stdin only.
         var convert = Assert.Single(_harness.CommandLines, l => l.StartsWith("chunked convert", StringComparison.Ordinal));
-        Assert.EndsWith("--json --username ci --password-stdin", convert);
+        Assert.EndsWith("--json --startup auto --username ci --password-stdin", convert);
         Assert.Equal([password + "\n"], _harness.StdinReads);
         Assert.All(_harness.CommandLines, l => Assert.DoesNotContain(password, l));
         Assert.DoesNotContain(password, _harness.Environments);
@@ -183,6 +222,7 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
     [InlineData("registry-password", "needs 'registry-username'")]
     [InlineData("extra-args", "must not carry credentials (--creds)")]
     [InlineData("publish", "must be index or tags")]
+    [InlineData("startup-report", "startup-report 'x' is neither auto, none nor an existing file")]
     public void Bad_inputs_fail_before_the_tool_runs(string input, string message)
     {
         var value = input == "extra-args" ? "--strict --creds u:p" : "x";
