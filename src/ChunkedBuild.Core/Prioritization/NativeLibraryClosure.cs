@@ -49,8 +49,7 @@ internal sealed class NativeLibraryClosure
         {
             var path = ImagePath.Normalize(interpreter);
             if (_view.ResolvePath(path) is { } real && _loaded.Add(real)) _output.AddWithLinks(path);
-            var musl = ImagePath.FileName(path).StartsWith("ld-musl-", StringComparison.Ordinal);
-            if (!musl && _program.Needed.Count > 0 && _view.Resolve(GlibcLoaderCache) is { Kind: ImageFileKind.File }) _output.AddWithLinks(GlibcLoaderCache);
+            if (!_search.IsMusl && _program.Needed.Count > 0 && _view.Resolve(GlibcLoaderCache) is { Kind: ImageFileKind.File }) _output.AddWithLinks(GlibcLoaderCache);
         }
         LoadNeeded(_programPath, _program);
     }

@@ -48,6 +48,9 @@ internal sealed class NativeLibrarySearch
         _systemDirectories = _musl ? MuslDirectories(muslLoader!) : GlibcDirectories(settings, program);
     }
 
+    /// <summary>True when the program's loader is musl's (no <c>ld.so.cache</c>, musl's search order), false for glibc's.</summary>
+    public bool IsMusl => _musl;
+
     /// <summary>The directories searched after the object's own paths (ld.so.conf and the defaults, or musl's path), in order.</summary>
     public IReadOnlyList<string> SystemDirectories => _systemDirectories;
 
