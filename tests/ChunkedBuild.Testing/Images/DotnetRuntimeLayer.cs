@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 
 namespace ChunkedBuild.Testing.Images;
 
@@ -92,10 +91,7 @@ public static class DotnetRuntimeLayer
             link.LinkName = "../share/dotnet/dotnet";
             w.WriteEntry(link);
         }
-        var tarBytes = tar.ToArray();
-        using var gzip = new MemoryStream();
-        using (var z = new GZipStream(gzip, options.Level, leaveOpen: true)) z.Write(tarBytes);
-        var layer = new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes)));
+        var layer = TestLayer.FromTar(tar.ToArray(), options.Level);
         return new DotnetRuntimeImageLayer(layer, runtime, files, decoys);
     }
 

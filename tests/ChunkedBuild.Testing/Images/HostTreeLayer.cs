@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 
 namespace ChunkedBuild.Testing.Images;
 
@@ -108,9 +107,7 @@ public sealed class HostTreeLayerBuilder
             }
         }
         var tarBytes = tar.ToArray();
-        using var gzip = new MemoryStream();
-        using (var z = new GZipStream(gzip, level, leaveOpen: true)) z.Write(tarBytes);
-        var layer = new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes)));
+        var layer = TestLayer.FromTar(tarBytes, level);
         return new HostTreeLayer(layer, hostFiles, files.Order(StringComparer.Ordinal).ToList(), tarBytes.Length);
     }
 

@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 
 namespace ChunkedBuild.Testing.Images;
 
@@ -49,11 +48,7 @@ public static class SharedFrameworkLayer
                 files.Add($"/{folder}/{Path.GetFileName(file)}");
             }
         }
-        var tarBytes = tar.ToArray();
-        using var gzip = new MemoryStream();
-        using (var z = new GZipStream(gzip, level, leaveOpen: true)) z.Write(tarBytes);
-        return new SharedFrameworkImageLayer(new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes))),
-            name, version, hostFolder, files);
+        return new SharedFrameworkImageLayer(TestLayer.FromTar(tar.ToArray(), level), name, version, hostFolder, files);
     }
 
     private const UnixFileMode Executable = (UnixFileMode)0b111_101_101;

@@ -8,7 +8,16 @@ namespace ChunkedBuild.Testing.Images;
 /// <summary>One gzip layer of a test base image: the compressed blob and the digest of its uncompressed tar (the diff ID).</summary>
 /// <param name="Gzip">The gzip-compressed tar.</param>
 /// <param name="DiffId">sha256 of the uncompressed tar, <c>sha256:&lt;hex&gt;</c>.</param>
-public sealed record TestLayer(byte[] Gzip, string DiffId);
+public sealed record TestLayer(byte[] Gzip, string DiffId)
+{
+    /// <summary>Gzips an uncompressed layer tar at <paramref name="level"/>; the diff ID is the sha256 of <paramref name="tar"/>.</summary>
+    public static TestLayer FromTar(byte[] tar, CompressionLevel level)
+    {
+        using var gzip = new MemoryStream();
+        using (var z = new GZipStream(gzip, level, leaveOpen: true)) z.Write(tar);
+        return new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tar)));
+    }
+}
 
 /// <summary>
 /// The two layers of the test base images, written with System.Formats.Tar (ustar headers, uid/gid 0 "root", a fixed
@@ -67,10 +76,7 @@ public static class TestLayers
     {
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true)) entries(writer);
-        var tarBytes = tar.ToArray();
-        using var gzip = new MemoryStream();
-        using (var z = new GZipStream(gzip, CompressionLevel.Optimal, leaveOpen: true)) z.Write(tarBytes);
-        return new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes)));
+        return TestLayer.FromTar(tar.ToArray(), CompressionLevel.Optimal);
     }
 
     private static void Directory(TarWriter w, string name, UnixFileMode mode = (UnixFileMode)0b111_101_101) =>
