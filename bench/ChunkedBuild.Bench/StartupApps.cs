@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Xml.Linq;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
@@ -45,7 +44,7 @@ internal static class StartupApps
     /// <summary>
     /// <c>samples/app</c> published framework-dependent for linux-x64 with the SDK (<c>dotnet publish -c Release</c>), from a copy under
     /// <paramref name="work"/> whose project drops the ChunkedBuild.Tasks package reference (the package is not packed in a bench run; it only
-    /// converts the image after PublishContainer and changes no published file); its layer is <see cref="AppLayer"/>.
+    /// converts the image after PublishContainer and changes no published file); its layer is <see cref="PublishedAppLayer.Build"/>.
     /// </summary>
     public static StartupApp SampleApp(string work)
     {
@@ -71,42 +70,6 @@ internal static class StartupApps
             timeout: TimeSpan.FromMinutes(5));
         if (publish.ExitCode != 0 || !File.Exists(Path.Combine(output, "SampleApp.dll")))
             throw new InvalidOperationException($"dotnet publish samples/app failed ({publish.ExitCode}):\n{publish.StdOut}\n{publish.StdErr}");
-        return new StartupApp("samples/app (ASP.NET Core)", output, "SampleApp.dll", AppLayer(output), IsServer: true);
+        return new StartupApp("samples/app (ASP.NET Core)", output, "SampleApp.dll", PublishedAppLayer.Build(output), IsServer: true);
     }
-
-    /// <summary>
-    /// The app layer as the SDK's PublishContainer lays it out: <c>app/</c> then every published file under it (sorted), deterministic
-    /// (ustar, uid/gid 0, <see cref="TestLayers.EntryTime"/>), file modes from the publish output, gzip Optimal.
-    /// </summary>
-    public static TestLayer AppLayer(string folder)
-    {
-        using var tar = new MemoryStream();
-        using (var w = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
-        {
-            w.WriteEntry(Entry(TarEntryType.Directory, "app/", (UnixFileMode)0b111_101_101));
-            var files = Directory.GetFiles(folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(folder, f).Replace('\\', '/'))
-                .Order(StringComparer.Ordinal);
-            var written = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var file in files)
-            {
-                for (var i = file.IndexOf('/'); i > 0; i = file.IndexOf('/', i + 1))
-                {
-                    if (written.Add(file[..i])) w.WriteEntry(Entry(TarEntryType.Directory, $"app/{file[..i]}/", (UnixFileMode)0b111_101_101));
-                }
-                var entry = Entry(TarEntryType.RegularFile, "app/" + file, OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : File.GetUnixFileMode(Path.Combine(folder, file)));
-                using var content = File.OpenRead(Path.Combine(folder, file));
-                entry.DataStream = content;
-                w.WriteEntry(entry);
-            }
-        }
-        var tarBytes = tar.ToArray();
-        using var gzip = new MemoryStream();
-        using (var z = new GZipStream(gzip, CompressionLevel.Optimal, leaveOpen: true)) z.Write(tarBytes);
-        return new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes)));
-    }
-
-    private static UstarTarEntry Entry(TarEntryType type, string name, UnixFileMode mode) => new(type, name)
-    {
-        Mode = mode, Uid = 0, Gid = 0, UserName = "root", GroupName = "root", ModificationTime = TestLayers.EntryTime,
-    };
 }

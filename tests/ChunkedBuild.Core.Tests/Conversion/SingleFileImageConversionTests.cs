@@ -1,6 +1,4 @@
-using System.Formats.Tar;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
@@ -28,7 +26,7 @@ public sealed class SingleFileImageConversionTests(SingleFileApps apps) : IClass
         var published = apps.FrameworkDependent;
         var runtime = DotnetRuntimeLayer.Build(null, out var reason) ?? throw new InvalidOperationException(reason);
         var source = Path.Combine(_root, "src");
-        DotnetBaseImage.Write(source, "sf", [TestLayers.System(TestPlatform.Amd64), runtime.Layer, AppLayer(published)], runtime.Runtime.Version,
+        DotnetBaseImage.Write(source, "sf", [TestLayers.System(TestPlatform.Amd64), runtime.Layer, PublishedAppLayer.Build(published, CompressionLevel.Fastest)], runtime.Runtime.Version,
             entrypoint: ["/app/Hello"], workingDir: "/app/");
 
         var output = Path.Combine(_root, "out");
@@ -57,29 +55,4 @@ public sealed class SingleFileImageConversionTests(SingleFileApps apps) : IClass
         var landmark = runtimeNames.IndexOf(".prefetch.landmark");
         Assert.InRange(runtimeNames.IndexOf(framework.TrimStart('/') + "/System.Private.CoreLib.dll"), 0, landmark - 1);
     }
-
-    /// <summary>The publish folder at <c>/app/</c> (executables 0755), gzip, with its diff ID.</summary>
-    private static TestLayer AppLayer(string publishFolder)
-    {
-        using var tar = new MemoryStream();
-        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
-        {
-            writer.WriteEntry(new UstarTarEntry(TarEntryType.Directory, "app/") { Mode = (UnixFileMode)0b111_101_101, ModificationTime = TestLayers.EntryTime });
-            foreach (var file in Directory.GetFiles(publishFolder).Order(StringComparer.Ordinal))
-            {
-                var executable = Path.GetExtension(file).Length == 0;
-                writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "app/" + Path.GetFileName(file))
-                {
-                    Mode = (UnixFileMode)(executable ? 0b111_101_101 : 0b110_100_100),
-                    ModificationTime = TestLayers.EntryTime,
-                    DataStream = new MemoryStream(File.ReadAllBytes(file), writable: false),
-                });
-            }
-        }
-        var tarBytes = tar.ToArray();
-        using var gzip = new MemoryStream();
-        using (var z = new GZipStream(gzip, CompressionLevel.Fastest, leaveOpen: true)) z.Write(tarBytes);
-        return new TestLayer(gzip.ToArray(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(tarBytes)));
-    }
-
 }
