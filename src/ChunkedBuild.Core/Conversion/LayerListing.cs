@@ -1,6 +1,7 @@
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Conversion;
@@ -140,16 +141,9 @@ internal sealed class LayerListing
     /// <summary>Whether an entry name (<c>usr/bin/x</c>, <c>./usr/bin/x</c>, <c>/usr/bin/x</c>) lies under one of the <see cref="OsFolders"/>.</summary>
     private static bool InOsFolder(string name)
     {
-        var path = name.AsSpan();
-        while (path.StartsWith("./", StringComparison.Ordinal) || path.StartsWith("/", StringComparison.Ordinal)) path = path[(path[0] == '.' ? 2 : 1)..];
-        var slash = path.IndexOf('/');
-        if (slash <= 0) return false;
-        var top = path[..slash];
-        foreach (var folder in OsFolders)
-        {
-            if (top.SequenceEqual(folder)) return true;
-        }
-        return false;
+        var path = ImagePath.Normalize(name); // "/usr/bin/x"
+        var slash = path.IndexOf('/', 1);
+        return slash > 0 && OsFolders.Contains(path[1..slash], StringComparer.Ordinal);
     }
 
     /// <summary>A file name like <c>libc.so.6</c>, <c>libstdc++.so.6.0.30</c> or <c>libcoreclr.so</c>.</summary>
