@@ -50,20 +50,7 @@ public static class DotnetBaseImage
             }
             if (workingDir is not null) w.WriteString("WorkingDir", workingDir);
             w.WriteEndObject();
-            w.WriteStartObject("rootfs");
-            w.WriteString("type", "layers");
-            w.WriteStartArray("diff_ids");
-            foreach (var layer in layers) w.WriteStringValue(layer.DiffId);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteStartArray("history");
-            foreach (var i in Enumerable.Range(0, layers.Count))
-            {
-                w.WriteStartObject();
-                w.WriteString("created_by", $"ChunkedBuild.Testing.Images.DotnetBaseImage: layer {i}");
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            OciLayoutBuilder.WriteRootFsAndHistory(w, layers, i => $"ChunkedBuild.Testing.Images.DotnetBaseImage: layer {i}");
         }));
         var manifest = layout.AddManifest(config, layers.Select(l => layout.AddBlob(OciLayoutBuilder.GzipLayerMediaType, l.Gzip)).ToList());
         layout.WriteIndexJson(manifest, tag);

@@ -102,6 +102,28 @@ public sealed class OciLayoutBuilder
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// Writes an image config's <c>rootfs</c> (the layers' diff IDs, base first) and <c>history</c> (one entry per layer, its
+    /// <c>created_by</c> from <paramref name="createdBy"/>).
+    /// </summary>
+    internal static void WriteRootFsAndHistory(Utf8JsonWriter w, IReadOnlyList<TestLayer> layers, Func<int, string> createdBy)
+    {
+        w.WriteStartObject("rootfs");
+        w.WriteString("type", "layers");
+        w.WriteStartArray("diff_ids");
+        foreach (var layer in layers) w.WriteStringValue(layer.DiffId);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteStartArray("history");
+        for (var i = 0; i < layers.Count; i++)
+        {
+            w.WriteStartObject();
+            w.WriteString("created_by", createdBy(i));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
     /// <summary>Compact JSON of one object whose members <paramref name="body"/> writes.</summary>
     internal static byte[] Json(Action<Utf8JsonWriter> body)
     {

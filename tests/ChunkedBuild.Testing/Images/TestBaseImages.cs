@@ -107,20 +107,8 @@ public static class TestBaseImages
             w.WriteStringValue("/usr/bin/hello");
             w.WriteEndArray();
             w.WriteEndObject();
-            w.WriteStartObject("rootfs");
-            w.WriteString("type", "layers");
-            w.WriteStartArray("diff_ids");
-            foreach (var layer in layers) w.WriteStringValue(layer.DiffId);
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteStartArray("history");
-            foreach (var step in new[] { "system files", "data files" })
-            {
-                w.WriteStartObject();
-                w.WriteString("created_by", "ChunkedBuild.Testing.Images.TestLayers: " + step);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            string[] steps = ["system files", "data files"];
+            OciLayoutBuilder.WriteRootFsAndHistory(w, layers, i => "ChunkedBuild.Testing.Images.TestLayers: " + steps[i]);
         }));
         var blobs = layers.Select(l => layout.AddBlob(OciLayoutBuilder.GzipLayerMediaType, l.Gzip)).ToList();
         return layout.AddManifest(config, blobs);
