@@ -120,6 +120,7 @@ public sealed partial class RegistryClient
                 chunk.Headers.TryAddWithoutValidation("Content-Range", $"{session.Offset}-{session.Offset + length - 1}");
                 using var response = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Patch, url) { Content = chunk }, cancellationToken).ConfigureAwait(false);
                 var operation = RegistryErrors.Describe(HttpMethod.Patch, url);
+                await RestartWhenSessionLostAsync(response, session, operation, cancellationToken).ConfigureAwait(false);
                 await EnsureAsync(response, operation, cancellationToken, HttpStatusCode.Accepted, HttpStatusCode.NoContent).ConfigureAwait(false);
                 session.Location = response.Headers.Location is null ? url : LocationOf(response, url, operation);
                 session.Offset += length;
@@ -130,8 +131,22 @@ public sealed partial class RegistryClient
         }
         var close = WithDigest(session.Location!, descriptor.Digest);
         using var closed = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Put, close) { Content = new ByteArrayContent([]) }, cancellationToken).ConfigureAwait(false);
+        await RestartWhenSessionLostAsync(closed, session, RegistryErrors.Describe(HttpMethod.Put, close), cancellationToken).ConfigureAwait(false);
         await EnsureAsync(closed, RegistryErrors.Describe(HttpMethod.Put, close), cancellationToken, HttpStatusCode.Created).ConfigureAwait(false);
         session.Location = null;
+    }
+
+    /// <summary>
+    /// A 404 on the session URL means the registry lost or no longer trusts the session (distribution: <c>BLOB_UPLOAD_UNKNOWN</c>, or
+    /// <c>BLOB_UPLOAD_INVALID</c> when the stored size no longer matches the session state, e.g. the remains of a chunk whose request
+    /// was cut landed after the status check): the session is dropped and the failure is retryable, so the retry starts a new one.
+    /// </summary>
+    private static async Task RestartWhenSessionLostAsync(HttpResponseMessage response, UploadSession session, string operation, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode != HttpStatusCode.NotFound) return;
+        session.Location = null;
+        session.Offset = 0;
+        throw await RetryableStatusException.FromAsync(response, operation, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task SkipAsync(Stream stream, long offset, Descriptor descriptor, CancellationToken cancellationToken)

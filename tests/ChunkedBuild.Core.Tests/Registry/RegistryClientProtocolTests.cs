@@ -158,6 +158,39 @@ public sealed class RegistryClientProtocolTests
     }
 
     [Fact]
+    public async Task A_chunked_upload_whose_session_the_registry_no_longer_trusts_starts_a_new_session()
+    {
+        // 10 bytes in 4-byte chunks; session u1's second PATCH answers 404 BLOB_UPLOAD_INVALID (distribution: the stored size does not
+        // match the session state), so the retry checks the blob (HEAD 404), opens session u2 and sends every chunk again from 0.
+        var blob = "0123456789"u8.ToArray();
+        var descriptor = new Descriptor { MediaType = MediaTypes.OciLayerTar, Digest = Digest.Sha256Of(blob), Size = blob.Length };
+        var sessions = 0;
+        var patchesOnU1 = 0;
+        var handler = new ScriptedHandler((request, _) =>
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            if (request.Method == HttpMethod.Head) return new HttpResponseMessage(HttpStatusCode.NotFound);
+            if (request.Method == HttpMethod.Post)
+                return new HttpResponseMessage(HttpStatusCode.Accepted) { Headers = { Location = new Uri($"/v2/app/blobs/uploads/u{++sessions}", UriKind.Relative) } };
+            if (request.Method == HttpMethod.Patch && path.EndsWith("/u1", StringComparison.Ordinal) && ++patchesOnU1 == 2)
+                return Json(HttpStatusCode.NotFound, """{"errors":[{"code":"BLOB_UPLOAD_INVALID","message":"blob upload invalid"}]}""");
+            if (request.Method == HttpMethod.Patch)
+                return new HttpResponseMessage(HttpStatusCode.Accepted) { Headers = { Location = request.RequestUri } };
+            return new HttpResponseMessage(HttpStatusCode.Created);
+        });
+        var (options, delays) = Options(handler);
+        using var client = new RegistryClient(options with { ChunkSize = 4 });
+
+        var result = await client.UploadBlobAsync(App, descriptor, BlobContent.FromBytes(blob), cancellationToken: Ct);
+
+        Assert.False(result.Mounted);
+        Assert.Equal(2, sessions);
+        Assert.Single(delays);
+        var u2 = handler.Seen.Where(r => r.Uri.AbsolutePath.EndsWith("/u2", StringComparison.Ordinal)).Select(r => r.Method.Method).ToList();
+        Assert.Equal(["PATCH", "PATCH", "PATCH", "PUT"], u2);
+    }
+
+    [Fact]
     public async Task Blob_redirects_to_another_host_are_followed_and_verified()
     {
         var blob = "layer bytes"u8.ToArray();
