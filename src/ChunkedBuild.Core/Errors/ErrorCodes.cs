@@ -17,11 +17,19 @@ public static class ErrorCodes
     public const string TarAbsurdSize = "CHB1004";
     /// <summary>A zero block is followed by a non-zero block (broken end-of-archive marker).</summary>
     public const string TarBadEndMarker = "CHB1005";
+    /// <summary>
+    /// A GNU sparse map is malformed: regions out of order, overlapping or beyond the real size, an unparsable number, or stored data
+    /// that does not add up to the regions (Go's archive/tar rejects the same entries).
+    /// </summary>
+    public const string TarBadSparseMap = "CHB1006";
 
     // ---- entries a chunked format cannot round-trip (11xx) ----
     /// <summary>A typeflag other than the seven the readers support (reg, hardlink, symlink, char, block, dir, fifo).</summary>
     public const string UnsupportedTypeflag = "CHB1101";
-    /// <summary>A sparse file (GNU 'S' or PAX GNU.sparse.*): tar-split reassembly would write logical data.</summary>
+    /// <summary>
+    /// A sparse file (GNU 'S' or PAX GNU.sparse.*) that is not densified: with <c>--sparse refuse</c> (tar-split reassembly would write
+    /// logical data), or in a GNU sparse version other than 0.0, 0.1 and 1.0.
+    /// </summary>
     public const string SparseFile = "CHB1102";
     /// <summary>A PAX global header ('g').</summary>
     public const string GlobalPaxHeader = "CHB1103";

@@ -25,7 +25,11 @@ public sealed class EntryRules
         if (info.TypeFlag == TarTypeFlag.PaxGlobal)
             throw Refuse(ErrorCodes.GlobalPaxHeader, "PAX global headers ('g') are not supported by the readers", name, entry);
         if (info.IsSparse || info.TypeFlag == TarTypeFlag.GnuSparse)
-            throw Refuse(ErrorCodes.SparseFile, "sparse files cannot be reassembled from tar-split byte for byte", name, entry);
+        {
+            throw Refuse(ErrorCodes.SparseFile, SparseMap.Classify(info) is { } format
+                ? $"a sparse file ({format.Label()}) is refused with --sparse refuse (tar-split cannot reassemble it byte for byte; --sparse densify writes it as a regular file)"
+                : "its GNU.sparse.* records name no sparse version the densifier knows (0.0, 0.1, 1.0), so it can be neither densified nor reassembled", name, entry);
+        }
         if (!(info.IsRegularFile || info.IsHeaderOnlyType))
             throw Refuse(ErrorCodes.UnsupportedTypeflag,
                 $"typeflag '{(info.TypeFlag == 0 ? "\\0" : ((char)info.TypeFlag).ToString())}' is not one of the seven the readers support", name, entry);

@@ -24,6 +24,9 @@ public sealed record FormatOptions
     /// <summary>Hears every entry the writer reads (zstd:chunked), e.g. to list the layer without a second pass; null for none.</summary>
     public ITarEntryListener? EntryListener { get; init; }
 
+    /// <summary>Sparse files: densified (default; the layer gets a new DiffID) or refused (CHB1102).</summary>
+    public SparseMode Sparse { get; init; } = SparseMode.Densify;
+
     /// <summary>stargz-snapshotter's default chunk size.</summary>
     public const long DefaultEStargzChunkSize = 4L << 20;
 }

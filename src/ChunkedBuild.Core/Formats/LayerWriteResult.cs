@@ -19,6 +19,11 @@ public sealed record LayerWriteResult
     public required Digest TocDigest { get; init; }
     /// <summary>The annotations the layer descriptor must carry, sorted by key.</summary>
     public required IReadOnlyDictionary<string, string> Annotations { get; init; }
+    /// <summary>
+    /// The sparse entries written as regular files (<see cref="SparseMode.Densify"/>), in tar order: the blob then decompresses to a new tar,
+    /// not to the input, whatever the format.
+    /// </summary>
+    public IReadOnlyList<Tar.DensifiedEntry> DensifiedEntries { get; init; } = [];
     /// <summary>Non-fatal notes (e.g. a synthesized end-of-archive marker).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

@@ -69,10 +69,19 @@ internal static class TarHeaderBlock
     //    483   12  realsize
     public static readonly Range GnuAccessTime = 345..357;
     public static readonly Range GnuChangeTime = 357..369;
+    public const int GnuSparseMap = 386;
+    public const int GnuSparseMapEntries = 4;
     public const int GnuIsExtended = 482;
     public static readonly Range GnuRealSize = 483..495;
 
-    /// <summary>In a GNU sparse extension block: 21 sparse entries of 24 bytes, then the isextended byte at 504.</summary>
+    /// <summary>One old-GNU sparse map entry: the offset (12 bytes, numeric) then the number of stored bytes (12 bytes).</summary>
+    public const int SparseEntryLength = 24;
+    /// <summary>The numeric fields of one sparse map entry, relative to the entry.</summary>
+    public static readonly Range SparseEntryOffset = 0..12;
+    public static readonly Range SparseEntryNumBytes = 12..24;
+
+    /// <summary>In a GNU sparse extension block: 21 sparse entries of 24 bytes from offset 0, then the isextended byte at 504.</summary>
+    public const int SparseExtensionEntries = 21;
     public const int SparseExtensionIsExtended = 504;
 
     public static ReadOnlySpan<byte> MagicUstar => "ustar\0"u8;

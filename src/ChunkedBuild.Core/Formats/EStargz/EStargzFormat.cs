@@ -20,6 +20,6 @@ public sealed class EStargzFormat : ILayerFormat
 
     /// <inheritdoc />
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>
-        Task.Factory.StartNew(() => new EStargzWriter(options).Run(uncompressedTar, destination, cancellationToken),
+        Task.Factory.StartNew(() => SparseInput.Write(uncompressedTar, options, tar => new EStargzWriter(options).Run(tar, destination, cancellationToken)),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }

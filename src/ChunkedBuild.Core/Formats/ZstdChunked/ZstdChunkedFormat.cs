@@ -21,13 +21,14 @@ public sealed class ZstdChunkedFormat : ILayerFormat
     /// <inheritdoc />
     /// <remarks>
     /// With <see cref="FormatOptions.PrioritizedFiles"/>, the tar is first rewritten with those entries first (<see cref="PrioritizedTar"/>):
-    /// the layer then decompresses to that reordered tar, so its DiffID differs from the input's.
+    /// the layer then decompresses to that reordered tar, so its DiffID differs from the input's. So it does when sparse entries are densified
+    /// (<see cref="FormatOptions.Sparse"/>).
     /// </remarks>
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>
-        Task.Factory.StartNew(() =>
+        Task.Factory.StartNew(() => SparseInput.Write(uncompressedTar, options, tar =>
         {
-            if (options.PrioritizedFiles.Count == 0) return new ZstdChunkedWriter(options).Run(uncompressedTar, destination, cancellationToken);
-            using var reordered = PrioritizedTar.Reorder(uncompressedTar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, cancellationToken);
+            if (options.PrioritizedFiles.Count == 0) return new ZstdChunkedWriter(options).Run(tar, destination, cancellationToken);
+            using var reordered = PrioritizedTar.Reorder(tar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, cancellationToken);
             return new ZstdChunkedWriter(options).Run(reordered, destination, cancellationToken);
-        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }
