@@ -38,6 +38,13 @@ public sealed record ConversionRequest
     /// <summary>Fail (instead of keeping the layer in its original compression) when a format cannot represent a layer.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>
+    /// Sparse files: <see cref="Formats.SparseMode.Densify"/> (default) writes them as regular files, so such a layer gets a new DiffID in every
+    /// variant (the config is rewritten); <see cref="Formats.SparseMode.Refuse"/> keeps such a layer in its original compression (CHB1102 warning,
+    /// an error with <see cref="Strict"/>) and its DiffID.
+    /// </summary>
+    public Formats.SparseMode Sparse { get; init; } = Formats.SparseMode.Densify;
+
     /// <summary>The converted-layer cache folder; null disables the cache.</summary>
     public string? CacheDirectory { get; init; }
 

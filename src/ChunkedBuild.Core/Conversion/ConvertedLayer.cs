@@ -20,6 +20,9 @@ public sealed record ConvertedLayer
     /// <summary>The TOC digest, for converted formats.</summary>
     public Digest? TocDigest { get; init; }
 
+    /// <summary>The sparse entries written as regular files (their layer has a new DiffID); empty when there were none.</summary>
+    public IReadOnlyList<Tar.DensifiedEntry> DensifiedEntries { get; init; } = [];
+
     /// <summary>Why the layer was kept in its original compression (code, entry and rule), when it was.</summary>
     public string? KeptReason { get; init; }
 }

@@ -21,6 +21,9 @@ public sealed record LayerCacheRecord
     /// <summary>The TOC digest (null for a refusal).</summary>
     [JsonPropertyName("tocDigest")] public Digest? TocDigest { get; init; }
 
+    /// <summary>The sparse entries the conversion densified (null or empty when none).</summary>
+    [JsonPropertyName("densified")] public IReadOnlyList<Tar.DensifiedEntry>? DensifiedEntries { get; init; }
+
     /// <summary>The refusal's error code (null when converted).</summary>
     [JsonPropertyName("refusedCode")] public string? RefusedCode { get; init; }
 

@@ -94,7 +94,11 @@ public sealed class LayerTranscoder
             if (record.SourceDiffId != diffId) throw DiffIdMismatch(layer, record.SourceDiffId, diffId);
             return record.Descriptor is null
                 ? Kept(ociLayer, diffId, variant, record.RefusedCode!, record.RefusedMessage!)
-                : new ConvertedLayer { Descriptor = record.Descriptor, DiffId = record.DiffId!.Value, Outcome = LayerOutcome.Cached, BlobFile = blobPath, TocDigest = record.TocDigest };
+                : new ConvertedLayer
+                {
+                    Descriptor = record.Descriptor, DiffId = record.DiffId!.Value, Outcome = LayerOutcome.Cached, BlobFile = blobPath, TocDigest = record.TocDigest,
+                    DensifiedEntries = record.DensifiedEntries ?? [],
+                };
         }
 
         var work = new LayerWork(layer, variant);
@@ -108,6 +112,7 @@ public sealed class LayerTranscoder
             TempDirectory = _request.TempDirectory,
             LayerName = layer.Digest.ToString(),
             EntryListener = listener,
+            Sparse = _request.Sparse,
         };
         var temp = _store.NewTempFile();
         try
@@ -141,8 +146,13 @@ public sealed class LayerTranscoder
             var path = _store.Put(key, temp, new LayerCacheRecord
             {
                 SourceDiffId = sourceDiffId, Descriptor = descriptor, DiffId = result.DiffId, TocDigest = result.TocDigest,
+                DensifiedEntries = result.DensifiedEntries.Count > 0 ? result.DensifiedEntries : null,
             });
-            var converted = new ConvertedLayer { Descriptor = descriptor, DiffId = result.DiffId, Outcome = LayerOutcome.Converted, BlobFile = path, TocDigest = result.TocDigest };
+            var converted = new ConvertedLayer
+            {
+                Descriptor = descriptor, DiffId = result.DiffId, Outcome = LayerOutcome.Converted, BlobFile = path, TocDigest = result.TocDigest,
+                DensifiedEntries = result.DensifiedEntries,
+            };
             _observer.LayerFinished(work, converted);
             return converted;
         }
@@ -190,7 +200,7 @@ public sealed class LayerTranscoder
     private string CanonicalOptions(string format, IReadOnlyList<string> prioritized)
     {
         var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
-        return $"level={_request.LevelFor(format)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list}";
+        return $"level={_request.LevelFor(format)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()}";
     }
 
     /// <summary>Hashes and counts the compressed source bytes and reports them to the work item's progress counter.</summary>

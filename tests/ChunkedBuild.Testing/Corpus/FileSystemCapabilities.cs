@@ -28,4 +28,25 @@ public sealed record FileSystemCapabilities(string? DevicesReason, string? Xattr
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    /// <summary>
+    /// Null when files under <paramref name="folder"/> keep holes that archivers can find (a file extended without writing
+    /// reports no data to <c>SEEK_DATA</c>), else why not: sparse-file producers need it.
+    /// </summary>
+    public static string? HolesReason(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $".holes-probe-{Guid.NewGuid():N}");
+        try
+        {
+            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite);
+            file.SetLength(1 << 20);
+            var data = LinuxNative.SeekData(file.SafeFileHandle, 0);
+            return data < 0 ? null : $"the file system under {folder} does not report holes (SEEK_DATA found data at {data} in a file that has none)";
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -17,6 +17,7 @@ internal static class FileSystemMaterializer
             switch (e.Kind)
             {
                 case TarEntryKind.Directory: Directory.CreateDirectory(path); break;
+                case TarEntryKind.File when e.Content.DataRegions is { } regions: WriteSparse(path, e.Content.Length, regions); break;
                 case TarEntryKind.File: File.WriteAllBytes(path, e.Content.GetBytes()); break;
                 case TarEntryKind.Symlink: LinuxNative.MakeSymlink(e.LinkTarget!, path); break;
                 case TarEntryKind.HardLink: LinuxNative.MakeHardLink(PathOf(root, e.LinkTarget!), path); break;
@@ -52,6 +53,18 @@ internal static class FileSystemMaterializer
             if (e.Kind != TarEntryKind.Symlink) LinuxNative.SetMode(path, e.Mode);
             LinuxNative.SetTimes(path, e.ModTime.Seconds, e.ModTime.Nanoseconds);
         }
+    }
+
+    /// <summary>Writes only the data regions (seeking over the holes) and sets the length: the file system keeps the holes.</summary>
+    private static void WriteSparse(string path, long length, IReadOnlyList<(long Offset, TarContent Data)> regions)
+    {
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        foreach (var (offset, data) in regions)
+        {
+            file.Position = offset;
+            file.Write(data.GetBytes());
+        }
+        file.SetLength(length);
     }
 
     private static string PathOf(string root, string specName) => Path.Combine(root, specName.TrimEnd('/'));

@@ -71,12 +71,18 @@ public abstract class FileSystemTarProducer : ITarProducer
     }
 }
 
-/// <summary>GNU tar with <c>--format=ustar|gnu|posix</c> (posix adds atime/ctime records, as GNU tar does by default).</summary>
+/// <summary>
+/// GNU tar with <c>--format=ustar|gnu|posix</c> (posix adds atime/ctime records, as GNU tar does by default). With
+/// <paramref name="sparse"/>, <c>--sparse</c> stores files with holes as sparse entries: old GNU 'S' headers in the gnu
+/// format, PAX <c>GNU.sparse.*</c> records of <paramref name="sparseVersion"/> (0.0, 0.1, 1.0) in the posix format.
+/// </summary>
 /// <param name="format">The value of <c>--format</c>.</param>
-public sealed class GnuTarProducer(string format) : FileSystemTarProducer
+/// <param name="sparse">Whether to pass <c>--sparse</c>.</param>
+/// <param name="sparseVersion">The value of <c>--sparse-version</c> (posix only).</param>
+public sealed class GnuTarProducer(string format, bool sparse = false, string? sparseVersion = null) : FileSystemTarProducer
 {
     /// <inheritdoc />
-    public override string Id => "gnu-" + format;
+    public override string Id => $"gnu-{format}" + (sparse ? "-sparse" : "") + (sparseVersion is null ? "" : "-" + sparseVersion);
 
     /// <inheritdoc />
     public override TarDialect Dialect => format switch
@@ -88,13 +94,18 @@ public sealed class GnuTarProducer(string format) : FileSystemTarProducer
     };
 
     /// <inheritdoc />
-    public override string? UnavailableReason => VersionContains("tar", "GNU tar") ? null : "GNU tar is not installed (apt-get install tar)";
+    public override string? UnavailableReason =>
+        !VersionContains("tar", "GNU tar") ? "GNU tar is not installed (apt-get install tar)"
+        : sparse ? FileSystemCapabilities.HolesReason(Path.GetTempPath())
+        : null;
 
     /// <inheritdoc />
     protected override (string Program, IReadOnlyList<string> Arguments) Command(string root, string listFile, string outputPath, bool absolute)
     {
         var args = new List<string> { "--create", "--file", outputPath, $"--format={format}", "--numeric-owner", "--no-recursion" };
         if (format == "posix") args.AddRange(["--xattrs", "--xattrs-include=*"]);
+        if (sparse) args.Add("--sparse");
+        if (sparseVersion is not null) args.Add($"--sparse-version={sparseVersion}");
         // Prepend '/' to names and hard-link targets, never to symlink targets ('S'); -P keeps the leading '/'.
         if (absolute) args.AddRange(["--absolute-names", "--transform=s,^,/,S"]);
         args.AddRange(["-C", root, "--null", "--verbatim-files-from", "--files-from", listFile]);
@@ -102,12 +113,17 @@ public sealed class GnuTarProducer(string format) : FileSystemTarProducer
     }
 }
 
-/// <summary>bsdtar (libarchive-tools) with <c>--format pax|ustar|gnutar</c>.</summary>
+/// <summary>
+/// bsdtar (libarchive-tools) with <c>--format pax|ustar|gnutar</c>. With <paramref name="sparse"/>, <c>--read-sparse</c> (its
+/// default, made explicit) finds the holes; libarchive 3.6 writes them as PAX 1.0 sparse entries in the pax format only
+/// (ustar and gnutar store such files dense).
+/// </summary>
 /// <param name="format">The value of <c>--format</c>.</param>
-public sealed class BsdTarProducer(string format) : FileSystemTarProducer
+/// <param name="sparse">Whether this producer is meant for files with holes (id suffix <c>-sparse</c>).</param>
+public sealed class BsdTarProducer(string format, bool sparse = false) : FileSystemTarProducer
 {
     /// <inheritdoc />
-    public override string Id => "bsdtar-" + format;
+    public override string Id => "bsdtar-" + format + (sparse ? "-sparse" : "");
 
     /// <inheritdoc />
     public override TarDialect Dialect => format switch
@@ -120,13 +136,16 @@ public sealed class BsdTarProducer(string format) : FileSystemTarProducer
 
     /// <inheritdoc />
     public override string? UnavailableReason =>
-        VersionContains("bsdtar", "libarchive") ? null : "bsdtar is not installed (apt-get install libarchive-tools)";
+        !VersionContains("bsdtar", "libarchive") ? "bsdtar is not installed (apt-get install libarchive-tools)"
+        : sparse ? FileSystemCapabilities.HolesReason(Path.GetTempPath())
+        : null;
 
     /// <inheritdoc />
     protected override (string Program, IReadOnlyList<string> Arguments) Command(string root, string listFile, string outputPath, bool absolute)
     {
         var args = new List<string> { "-c", "-f", outputPath, "--format", format, "--numeric-owner", "-n" };
         if (format == "pax") args.Add("--xattrs");
+        if (sparse) args.Add("--read-sparse");
         // Prepend '/' to names and hard-link targets, never to symlink targets ('S'); -P keeps the leading '/'.
         if (absolute) args.AddRange(["-P", "-s", ",^,/,S"]);
         args.AddRange(["-C", root, "--null", "-T", listFile]);

@@ -46,6 +46,12 @@ internal static partial class LinuxNative
     [LibraryImport("libc", EntryPoint = "utimensat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int UTimensAt(int dirFd, string path, Timespec[] times, int flags);
 
+    [LibraryImport("libc", EntryPoint = "lseek", SetLastError = true)]
+    private static partial long LSeek(int fd, long offset, int whence);
+
+    /// <summary>SEEK_DATA: the next offset at or after the given one that holds data.</summary>
+    private const int SeekDataWhence = 3;
+
     /// <summary>glibc's makedev encoding of a device number.</summary>
     private static ulong MakeDev(uint major, uint minor) =>
         ((ulong)(major & 0xFFFFF000) << 32) | ((ulong)(major & 0xFFF) << 8) | ((ulong)(minor & 0xFFFFFF00) << 12) | (minor & 0xFF);
@@ -82,6 +88,13 @@ internal static partial class LinuxNative
         var t = new Timespec { Seconds = seconds, Nanoseconds = nanoseconds };
         ThrowIfFailed(UTimensAt(AtFdCwd, path, [t, t], AtSymlinkNoFollow), "utimensat", path);
     }
+
+    /// <summary>
+    /// <c>lseek(fd, offset, SEEK_DATA)</c>: the first offset at or after <paramref name="offset"/> holding data, or -1 when only
+    /// hole follows (ENXIO). A file system that does not track holes reports every offset as data.
+    /// </summary>
+    public static long SeekData(Microsoft.Win32.SafeHandles.SafeFileHandle file, long offset) =>
+        LSeek((int)file.DangerousGetHandle(), offset, SeekDataWhence);
 
     private static void ThrowIfFailed(int rc, string what, string path)
     {

@@ -8,15 +8,22 @@ public sealed class TarContent
 {
     private readonly Func<byte[]> _generate;
 
-    private TarContent(long length, string description, Func<byte[]> generate)
+    private TarContent(long length, string description, Func<byte[]> generate, IReadOnlyList<(long Offset, TarContent Data)>? dataRegions = null)
     {
         Length = length;
         Description = description;
         _generate = generate;
+        DataRegions = dataRegions;
     }
 
     /// <summary>Number of bytes <see cref="GetBytes"/> returns.</summary>
     public long Length { get; }
+
+    /// <summary>
+    /// For sparse content (<see cref="Sparse"/>): the data written at each offset, in order; everything else is hole. Null for
+    /// ordinary content, which is written byte for byte.
+    /// </summary>
+    public IReadOnlyList<(long Offset, TarContent Data)>? DataRegions { get; }
 
     /// <summary>A short human description (for test output).</summary>
     public string Description { get; }
@@ -58,6 +65,31 @@ public sealed class TarContent
 
     /// <summary><paramref name="length"/> zero bytes.</summary>
     public static TarContent Zeros(int length) => new(length, $"{length} zeros", () => new byte[length]);
+
+    /// <summary>
+    /// A file of <paramref name="length"/> bytes that is hole except for <paramref name="data"/> at their offsets (ascending, not
+    /// overlapping). Producers write it with seeks so the file system keeps the holes; read back, holes are zeros.
+    /// </summary>
+    public static TarContent Sparse(long length, params (long Offset, TarContent Data)[] data)
+    {
+        for (var i = 0; i < data.Length; i++)
+        {
+            var end = data[i].Offset + data[i].Data.Length;
+            if (data[i].Offset < 0 || end > length || (i > 0 && data[i].Offset < data[i - 1].Offset + data[i - 1].Data.Length))
+                throw new ArgumentException("sparse data regions must be ascending, disjoint and inside the file", nameof(data));
+        }
+        var description = data.Length == 0 ? $"{length} bytes of hole"
+            : $"{length} bytes: {string.Join(", ", data.Select(d => $"{d.Data.Length} at {d.Offset}"))}, the rest hole";
+        return new TarContent(length, description, () =>
+        {
+            var all = new byte[length];
+            foreach (var (offset, part) in data) part.GetBytes().CopyTo(all, offset);
+            return all;
+        }, data);
+    }
+
+    /// <summary>A file of <paramref name="length"/> bytes that is all hole.</summary>
+    public static TarContent Hole(long length) => Sparse(length);
 
     /// <summary>The parts one after another.</summary>
     public static TarContent Concat(params TarContent[] parts) =>

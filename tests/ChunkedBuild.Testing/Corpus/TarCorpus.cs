@@ -4,7 +4,8 @@ using Xunit;
 namespace ChunkedBuild.Testing.Corpus;
 
 /// <summary>
-/// The conformance input corpus: every producer × name prefix over <see cref="TarCorpusCatalogue.Awkward"/>.
+/// The conformance input corpus: every producer × name prefix over <see cref="TarCorpusCatalogue.Awkward"/>, and every sparse
+/// producer × name prefix over <see cref="TarCorpusCatalogue.Sparse"/> (the files with holes).
 /// Register it as an assembly fixture (<c>[assembly: AssemblyFixture(typeof(TarCorpus))]</c>) and take it in a test
 /// class constructor: tars are built lazily on first use, once per test run, into a temp folder removed on dispose.
 /// </summary>
@@ -18,6 +19,18 @@ public sealed class TarCorpus : IDisposable
         new GnuTarProducer("ustar"), new GnuTarProducer("gnu"), new GnuTarProducer("posix"),
         new BsdTarProducer("ustar"), new BsdTarProducer("gnutar"), new BsdTarProducer("pax"),
         new DotNetTarProducer("pax"), new DotNetTarProducer("mixed"),
+    ];
+
+    /// <summary>
+    /// The producers that write files with holes as sparse entries: GNU tar <c>--sparse</c> in the old GNU format ('S' headers with
+    /// extension blocks) and in PAX with each <c>--sparse-version</c>, and bsdtar's pax format (PAX 1.0; its ustar and gnutar formats
+    /// store such files dense).
+    /// </summary>
+    public static IReadOnlyList<ITarProducer> SparseProducers { get; } =
+    [
+        new GnuTarProducer("gnu", sparse: true), new GnuTarProducer("posix", sparse: true, sparseVersion: "0.0"),
+        new GnuTarProducer("posix", sparse: true, sparseVersion: "0.1"), new GnuTarProducer("posix", sparse: true, sparseVersion: "1.0"),
+        new BsdTarProducer("pax", sparse: true),
     ];
 
     /// <summary>The name prefixes: plain, <c>./</c> and absolute.</summary>
@@ -46,9 +59,26 @@ public sealed class TarCorpus : IDisposable
         from prefix in Prefixes
         select new TarCorpusCase(p.Id, prefix, withBigFiles: prefix == "" && BigFileProducers.Contains(p.Id));
 
+    /// <summary>Every sparse case, as xunit theory data.</summary>
+    public static TheoryData<TarCorpusCase> SparseCases
+    {
+        get
+        {
+            var data = new TheoryData<TarCorpusCase>();
+            foreach (var c in AllSparseCases()) data.Add(c);
+            return data;
+        }
+    }
+
+    /// <summary>Every sparse case: sparse producers × prefixes over the files with holes.</summary>
+    public static IEnumerable<TarCorpusCase> AllSparseCases() =>
+        from p in SparseProducers
+        from prefix in Prefixes
+        select new TarCorpusCase(p.Id, prefix, withBigFiles: false, sparse: true);
+
     /// <summary>The producer with id <paramref name="id"/>.</summary>
     public static ITarProducer Producer(string id) =>
-        Producers.FirstOrDefault(p => p.Id == id) ?? throw new ArgumentException($"no tar producer '{id}'");
+        Producers.Concat(SparseProducers).FirstOrDefault(p => p.Id == id) ?? throw new ArgumentException($"no tar producer '{id}'");
 
     /// <summary>
     /// The tar of <paramref name="corpusCase"/>, built on first use. When the producer cannot run here the calling test

@@ -87,4 +87,47 @@ public static class TarCorpusCatalogue
         }
         return Of(entries);
     }
+
+    /// <summary>File-system block size: archivers find data and holes at this granularity, so regions are block-aligned.</summary>
+    public const int FileSystemBlock = 4096;
+
+    /// <summary>The hole of <c>sparse/big-hole.bin</c>: more than an eStargz chunk (4 MiB).</summary>
+    public const int BigHole = 5 << 20;
+
+    /// <summary>Data regions of <c>sparse/many-regions.bin</c>: more than old GNU's 4 in-header regions and 21 per extension block.</summary>
+    public const int ManyRegions = 40;
+
+    /// <summary>
+    /// Files with holes for the sparse producers (each commented with what it exercises), between ordinary entries that
+    /// must pass through untouched.
+    /// </summary>
+    public static TarSpec Sparse()
+    {
+        const int block = FileSystemBlock;
+        var regions = Enumerable.Range(0, ManyRegions).Select(i => ((long)i * 16 * block, TarContent.Random(100 + i, block))).ToArray();
+        var many = File("sparse/many-regions.bin", TarContent.Sparse(ManyRegions * 16L * block, regions)) with
+        {
+            // PAX producers keep these: the densified header must too
+            ModTime = new TarTime(1_700_000_000, 123_456_789),
+            Xattrs = new Dictionary<string, byte[]> { ["user.sparse"] = "kept"u8.ToArray() },
+        };
+        return Of(
+            Dir("sparse/"),
+            File("sparse/before.txt", "an ordinary file before the sparse ones\n"),
+            // nothing but hole
+            File("sparse/all-hole.bin", TarContent.Hole(3 << 20)),
+            // starts with a hole, ends with data
+            File("sparse/leading-hole.bin", TarContent.Sparse((1 << 20) + 2 * block, ((1 << 20), TarContent.Random(11, 2 * block)))),
+            // starts with data, ends with a hole
+            File("sparse/trailing-hole.bin", TarContent.Sparse(2 << 20, (0, TarContent.Random(12, 2 * block)))),
+            // a hole larger than 4 MiB (one eStargz chunk) between two data blocks
+            File("sparse/big-hole.bin", TarContent.Sparse(block + BigHole + block, (0, TarContent.Random(13, block)), (block + BigHole, TarContent.Random(14, block)))),
+            // 40 data regions: old GNU needs two extension blocks, PAX 1.0 a map longer than one block
+            many,
+            // a name longer than 100 bytes (GNU 'L' record or PAX path record next to the sparse records)
+            File($"sparse/{new string('s', 120)}.bin", TarContent.Sparse(1 << 20, (512 << 10, TarContent.Random(15, block)))),
+            // a hard link to a sparse file: the densified target must keep its name
+            HardLinkTo("sparse/hard-link.bin", many),
+            File("sparse/after.txt", "an ordinary file after the sparse ones\n"));
+    }
 }
