@@ -129,7 +129,7 @@ public abstract class LayerFormatConformanceTests
     };
 
     /// <summary>Decompresses a whole blob the way a full puller does.</summary>
-    protected static byte[] Decompress(byte[] blob, out LayerCompression compression)
+    internal static byte[] Decompress(byte[] blob, out LayerCompression compression)
     {
         using var stream = LayerInput.OpenUncompressed(new MemoryStream(blob, writable: false), out compression);
         using var all = new MemoryStream();

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
+using ChunkedBuild.Core.Tar;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
 
@@ -86,6 +87,38 @@ public class TarCorpusTests(TarCorpus corpus)
         Assert.StartsWith("1700000000" + expectedFraction, ns.Pax["mtime"], StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TarCorpus.SparseCases), MemberType = typeof(TarCorpus))]
+    public void Sparse_producers_store_exactly_the_files_with_holes_as_sparse_entries_and_gnu_tar_reads_them_back(TarCorpusCase corpusCase)
+    {
+        var built = corpus.Get(corpusCase);
+        var formats = new Dictionary<string, string?>(StringComparer.Ordinal);
+        using (var reader = new RawTarReader(File.OpenRead(built.Path)))
+        {
+            while (reader.ReadNext() is { } entry) formats.Add(entry.Info.Name, SparseMap.Classify(entry.Info)?.Label());
+        }
+        Assert.Equal(built.Entries.Select(e => e.ArchiveName), formats.Keys);
+        foreach (var planned in built.Entries)
+        {
+            var holes = planned.Spec.Kind == TarEntryKind.File && planned.Spec.Content.DataRegions is not null;
+            Assert.True((holes ? TarCorpus.SparseFormatOf(corpusCase.Producer) : null) == formats[planned.ArchiveName],
+                $"{corpusCase}: {planned.ArchiveName} is stored as {formats[planned.ArchiveName] ?? "a regular entry"}");
+        }
+
+        // GNU tar reads every file back with the spec's bytes, the holes as zeros
+        var folder = Path.Combine(corpus.Folder, "extract-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var extracted = ExtractedTree.Extract(built.Path, folder).ToDictionary(f => f.Path);
+            foreach (var planned in built.Entries.Where(e => e.Spec.Kind == TarEntryKind.File))
+                Assert.Equal(Sha256(planned.Spec.Content.GetBytes()), extracted[planned.Spec.Name].Sha256);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     [Fact]
     public void Mixed_producer_writes_ustar_gnu_and_pax_headers_in_one_archive()
     {
@@ -102,7 +135,9 @@ public class TarCorpusTests(TarCorpus corpus)
     {
         var cases = TarCorpus.AllCases().ToList();
         Assert.Equal(TarCorpus.Producers.Count * TarCorpus.Prefixes.Count, cases.Count);
-        Assert.Equal(cases.Count, cases.Select(c => c.Key).Distinct().Count());
+        var sparse = TarCorpus.AllSparseCases().ToList();
+        Assert.Equal(TarCorpus.SparseProducers.Count * TarCorpus.Prefixes.Count, sparse.Count);
+        Assert.Equal(cases.Count + sparse.Count, cases.Concat(sparse).Select(c => c.Key).Distinct().Count());
         Assert.Equal(["dotnet-pax-plain-big", "gnu-posix-plain-big"], cases.Where(c => c.WithBigFiles).Select(c => c.Key).Order());
     }
 

@@ -43,14 +43,7 @@ public class ZstdChunkedWriterTests
         return (output.ToArray(), result);
     }
 
-    private static TocParser.ParsedToc ReadToc(byte[] blob, LayerWriteResult result)
-    {
-        var position = ZstdChunkedPosition.TryParseManifestPosition(result.Annotations[Annotations.ZstdChunkedManifestPosition])!;
-        using var decoder = new ZstdSharp.DecompressionStream(new MemoryStream(blob, (int)position.Offset, (int)position.CompressedLength));
-        var json = new MemoryStream();
-        decoder.CopyTo(json);
-        return TocParser.Parse(json.ToArray());
-    }
+    private static TocParser.ParsedToc ReadToc(byte[] blob, LayerWriteResult result) => ZstdChunkedTocReader.Read(blob, result);
 
     [Fact]
     public void Awkward_layer_round_trips_and_passes_the_validator_and_refcheck()

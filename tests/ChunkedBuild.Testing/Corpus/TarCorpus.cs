@@ -33,6 +33,18 @@ public sealed class TarCorpus : IDisposable
         new BsdTarProducer("pax", sparse: true),
     ];
 
+    /// <summary>
+    /// How a sparse producer stores files with holes, as ChunkedBuild labels sparse encodings: <c>gnu-old</c> for GNU tar's gnu format,
+    /// <c>pax-1.0</c> for bsdtar, else <c>pax-</c> and the <c>--sparse-version</c> GNU tar was given.
+    /// </summary>
+    public static string SparseFormatOf(string producer) => producer switch
+    {
+        "gnu-gnu-sparse" => "gnu-old",
+        "bsdtar-pax-sparse" => "pax-1.0",
+        _ when producer.StartsWith("gnu-posix-sparse-", StringComparison.Ordinal) => "pax-" + producer["gnu-posix-sparse-".Length..],
+        _ => throw new ArgumentException($"'{producer}' is not a sparse producer"),
+    };
+
     /// <summary>The name prefixes: plain, <c>./</c> and absolute.</summary>
     public static IReadOnlyList<string> Prefixes { get; } = ["", "./", "/"];
 
