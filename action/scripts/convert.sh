@@ -3,7 +3,7 @@
 #
 # Environment (the action maps its inputs here; nothing is interpolated into this script):
 #   INPUT_SOURCE, INPUT_DESTINATION          required
-#   INPUT_VARIANTS, INPUT_PUBLISH, INPUT_LEVEL, INPUT_PRIORITIZATION_FILE, INPUT_STARTUP_REPORT, INPUT_EXTRA_ARGS
+#   INPUT_VARIANTS, INPUT_PUBLISH, INPUT_LEVEL, INPUT_SPARSE, INPUT_PRIORITIZATION_FILE, INPUT_STARTUP_REPORT, INPUT_EXTRA_ARGS
 #   INPUT_REGISTRY_USERNAME, INPUT_REGISTRY_PASSWORD
 #                                            the password reaches the tool on stdin (--password-stdin), never on a
 #                                            command line, and is removed from the environment the tool inherits
@@ -46,6 +46,12 @@ fi
 if [ -n "${INPUT_LEVEL:-}" ]; then
   [[ "$INPUT_LEVEL" =~ ^[0-9]+$ ]] || fail "input 'level' must be a whole number (got '$INPUT_LEVEL')"
   args+=(--level "$INPUT_LEVEL")
+fi
+if [ -n "${INPUT_SPARSE:-}" ]; then
+  case "$INPUT_SPARSE" in
+    densify | refuse) args+=(--sparse "$INPUT_SPARSE") ;;
+    *) fail "input 'sparse' must be densify or refuse (got '$INPUT_SPARSE')" ;;
+  esac
 fi
 if [ -n "${INPUT_PRIORITIZATION_FILE:-}" ]; then
   [ -f "$INPUT_PRIORITIZATION_FILE" ] || fail "prioritization-file '$INPUT_PRIORITIZATION_FILE' does not exist"
@@ -109,6 +115,7 @@ fi
 #   variant US <name> US <platforms> US <layerBytes> US <originalLayerBytes> US <converted> US <reused> US <kept> US <digest(s)>
 #   tag US <tag> US <digest> US <mediaType> US <variant or empty>
 #   warning US <text>
+#   densified US <variant> US <layer digest> US <name> US <size>                (a sparse file written as a regular file)
 #   startup US <list source>                                          (with a start-up report)
 #   fxlist US <platform> US <listed files> US <reason when none>
 #   cost US <platform> US <variant> US <startupBytes> US <ranges> US <imageBytes>
@@ -126,6 +133,8 @@ records() {
                         vdigest(.variant)]),
         (.tags[] | ["tag", .tag, .digest, .mediaType, (.variant // "")]),
         (.warnings[] | ["warning", .]),
+        (.variants[] | .variant as $v | [.manifests[].layers[]] | unique_by(.digest)[] | .digest as $d
+          | (.densified // [])[] | ["densified", $v, $d, .name, .size]),
         (.startup // empty | ["startup", .source],
           (.platforms[] as $p | ["fxlist", $p.platform, ($p.paths | length), ($p.reason // "")],
             ($p.manifests[] | ["cost", $p.platform, .variant, .startupBytes, .ranges, .imageBytes])))
@@ -148,6 +157,13 @@ rows += [["variant", v["variant"], len(v["manifests"]), v["layerBytes"], v["orig
           vdigest(v["variant"])] for v in doc["variants"]]
 rows += [["tag", t["tag"], t["digest"], t["mediaType"], t.get("variant") or ""] for t in doc["tags"]]
 rows += [["warning", w] for w in doc["warnings"]]
+for v in doc["variants"]:
+    layers = {}
+    for m in v["manifests"]:
+        for layer in m["layers"]:
+            layers.setdefault(layer["digest"], layer)
+    for digest in sorted(layers):
+        rows += [["densified", v["variant"], digest, d["name"], d["size"]] for d in layers[digest].get("densified", [])]
 startup = doc.get("startup")
 if startup:
     rows.append(["startup", startup["source"]])
@@ -177,6 +193,7 @@ declare -A variant_digest=([estargz]='' [zstd-chunked]='' [original]='')
 variant_rows=()
 tag_rows=()
 warnings=()
+densified_rows=()
 startup_source=
 startup_rows=()
 startup_notes=()
@@ -190,6 +207,7 @@ while IFS=$'\x1f' read -r kind a b c d e f g h; do
       variant_rows+=("| $a | $b | $(human_size "$c") | $(human_size "$d") | $(percent "$c" "$d") | $e | $f | $g | \`$digest_cell\` |") ;;
     tag) tag_rows+=("| \`$a\` | \`$b\` | ${d:-all variants (index)} |") ;;
     warning) warnings+=("$a") ;;
+    densified) densified_rows+=("| $a | \`$b\` | \`$c\` | $(human_size "$d") |") ;;
     startup) startup_source=$a ;;
     fxlist) if [ "$b" = 0 ]; then startup_notes+=("\`$a\`: no startup list ($c)"); fi ;;
     cost) startup_rows+=("| $a | $b | $(human_size "$c") | $d | $(human_size "$e") | $(percent "$c" "$e") |") ;;
@@ -234,6 +252,14 @@ while grep -qxF "$delimiter" "$result"; do delimiter=CHUNKEDBUILD_$(od -An -N16 
       printf -- '- %s\n' "${startup_notes[@]}"
       echo
     fi
+  fi
+  if [ "${#densified_rows[@]}" -gt 0 ]; then
+    echo "**Sparse files densified** (written as regular files, the holes as zeros; their layers have new DiffIDs)"
+    echo
+    echo "| variant | layer | file | size |"
+    echo "| --- | --- | --- | ---: |"
+    printf '%s\n' "${densified_rows[@]}"
+    echo
   fi
   if [ "${#warnings[@]}" -gt 0 ]; then
     echo "**Warnings**"

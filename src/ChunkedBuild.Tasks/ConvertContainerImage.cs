@@ -1,6 +1,7 @@
 using System.Globalization;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -51,6 +52,12 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
     /// <summary><c>$(ChunkedPrioritization)</c>: <c>auto</c> (default; <c>manifest</c> when a file is given), <c>none</c>, <c>manifest</c> or <c>record</c>.</summary>
     public string? Prioritization { get; set; }
 
+    /// <summary>
+    /// <c>$(ChunkedSparse)</c>: <c>densify</c> (default: sparse files become regular files, such a layer gets a new DiffID) or <c>refuse</c>
+    /// (such a layer stays in its original compression with warning CHB1102).
+    /// </summary>
+    public string? Sparse { get; set; }
+
     /// <summary><c>$(ChunkedCacheDirectory)</c>: the converted-layer cache (empty → <c>$XDG_CACHE_HOME/chunkedbuild</c> or <c>~/.cache/chunkedbuild</c>; <c>none</c> → no cache).</summary>
     public string? CacheDirectory { get; set; }
 
@@ -84,6 +91,12 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
             {
                 Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
                     $"ChunkedBuild: {v.Variant.Name()}: {v.Manifests.Count} platform(s), converted {v.Converted}, reused {v.Reused}, kept {v.Kept}; {v.LayerBytes} bytes of layers (original {v.OriginalLayerBytes})"));
+            }
+            foreach (var (variant, layer) in result.Variants.SelectMany(v => v.Manifests.SelectMany(m => m.Layers).DistinctBy(l => l.Descriptor.Digest)
+                         .Where(l => l.DensifiedEntries.Count > 0).Select(l => (v.Variant, l))))
+            {
+                Log.LogMessage(MessageImportance.Normal, string.Create(CultureInfo.InvariantCulture,
+                    $"ChunkedBuild: {variant.Name()} layer {layer.Descriptor.Digest}: sparse files written as regular files (new DiffID): {string.Join(", ", layer.DensifiedEntries.Select(d => d.Name))}"));
             }
             foreach (var image in images)
                 Log.LogMessage(MessageImportance.High, $"ChunkedBuild: {image.Reference} → {image.Digest} ({image.Variant})");
@@ -146,6 +159,7 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
         return new ConversionRequest
         {
             Variants = variants, Publish = publish, Level = level, CacheDirectory = cache, Prioritization = prioritization, PrioritizationFile = file,
+            Sparse = SparseModes.Parse(Sparse, "ChunkedSparse"),
         };
     }
 

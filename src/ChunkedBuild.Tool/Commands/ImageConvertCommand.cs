@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Tool.Output;
 using Microsoft.Extensions.Logging;
 
@@ -42,6 +43,11 @@ public static class ImageConvertCommand
         var noPrioritize = new Option<bool>("--no-prioritize") { Description = "No prioritization: eStargz layers get the no-prefetch landmark. (Default: inferred for .NET apps.)" };
         var zstdOrder = new Option<string?>("--zstd-order") { Description = "zstd:chunked entry order: tar (default: the DiffID is kept) or prioritized (the prioritized files first, as in eStargz; new DiffIDs, config rewritten)." }
             .AcceptOnlyFromAmong("tar", "prioritized");
+        var sparse = new Option<string?>("--sparse")
+        {
+            Description = "Sparse files (GNU tar --sparse): densify (default: written as regular files, the holes as zeros; such a layer gets a new DiffID, " +
+                          "the config is rewritten) or refuse (the layer stays in its original compression with warning CHB1102, an error with --strict).",
+        }.AcceptOnlyFromAmong([.. SparseModes.Names]);
         var config = new Option<string?>("--config") { Description = $"A settings file with defaults for these options (default: ./{ToolSettings.DefaultFileName} when it exists). Flags override it." };
         var startup = new Option<string?>("--startup")
         {
@@ -65,14 +71,14 @@ public static class ImageConvertCommand
               dotnet chunked convert app.tar.gz oci:out/app --startup auto   # plus the bytes a lazy puller fetches before the app starts
 
             Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir,
-            prioritizeFile, zstdOrder).
+            prioritizeFile, zstdOrder, sparse).
             SOURCE_DATE_EPOCH sets every timestamp the tool writes (archive entries); unset, they are 1970-01-01.
             {RegistryCliOptions.Help}
             {ExitCodes.Help}
             """)
         {
             source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
-            prioritizeFile, recordIn, noPrioritize, zstdOrder, config, startup, json,
+            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, config, startup, json,
         };
         registry.AddTo(command);
         command.Validators.Add(r =>
@@ -113,6 +119,7 @@ public static class ImageConvertCommand
                     "prioritized" => true,
                     var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"zstdOrder '{other}' is not tar or prioritized"),
                 },
+                Sparse = SparseModes.Parse(parse.GetValue(sparse) ?? settings.Sparse, "sparse"),
                 PrioritizationFile = parse.GetValue(recordIn) ?? parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile,
                 CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
             };

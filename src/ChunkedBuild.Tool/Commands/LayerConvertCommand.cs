@@ -43,7 +43,17 @@ public static class LayerConvertCommand
             DefaultValueFactory = _ => Environment.ProcessorCount,
             CustomParser = r => (int)(ConvertOptionRules.ParseWholeNumber(r, 1, ConvertOptionRules.MaxJobs) ?? 1),
         };
-        var json = new Option<bool>("--json") { Description = "Print exactly one JSON object on stdout: mediaType, digest, size, diffId, uncompressedSize, tocDigest, annotations." };
+        var sparse = new Option<string>("--sparse")
+        {
+            Description = "Sparse files (GNU tar --sparse): densify (written as regular files, the holes as zeros; the blob then decompresses to a new tar, " +
+                          "whatever the format) or refuse (error CHB1102, exit code 3).",
+            DefaultValueFactory = _ => "densify",
+        }.AcceptOnlyFromAmong([.. SparseModes.Names]);
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print exactly one JSON object on stdout: mediaType, digest, size, diffId, uncompressedSize, tocDigest, annotations " +
+                          "(and densified, when sparse files were densified).",
+        };
 
         var command = new Command("convert", $"""
             Convert one layer blob into a lazily pullable layer and print its descriptor values.
@@ -58,7 +68,7 @@ public static class LayerConvertCommand
             {ExitCodes.Help}
             """)
         {
-            input, format, output, level, chunkSize, prioritize, jobs, json,
+            input, format, output, level, chunkSize, prioritize, jobs, sparse, json,
         };
         // The level range depends on the format, so it is checked on the whole command.
         command.Validators.Add(r =>
@@ -81,6 +91,7 @@ public static class LayerConvertCommand
                 PrioritizedFiles = parse.GetValue(prioritize) ?? [],
                 DegreeOfParallelism = parse.GetValue(jobs),
                 LayerName = inputFile.Name,
+                Sparse = SparseModes.Parse(parse.GetValue(sparse), "--sparse"),
             };
             log.LogDebug("converting {Input} to {Format} (level {Level}, {Jobs} jobs) into {Output}",
                 inputFile.FullName, layerFormat.Name, options.Level?.ToString(CultureInfo.InvariantCulture) ?? "default", options.DegreeOfParallelism, outputFile.FullName);
@@ -97,6 +108,8 @@ public static class LayerConvertCommand
                 progress?.Done();
             }
             foreach (var warning in result.Warnings) log.LogWarning("{Layer}: {Warning}", inputFile.Name, warning);
+            if (result.DensifiedEntries.Count > 0)
+                log.LogInformation("{Layer}: {Count} sparse file(s) written as regular files; the layer's DiffID is that of the densified tar", inputFile.Name, result.DensifiedEntries.Count);
             log.LogInformation("{Layer}: {Format} blob of {Size} bytes written in {Seconds:F2} s", inputFile.Name, layerFormat.Name, result.Size, clock.Elapsed.TotalSeconds);
             Console.Out.WriteLine(parse.GetValue(json) ? ResultJson.Conversion(result) : Describe(result, inputFile, outputFile));
             return ExitCodes.Ok;
@@ -125,6 +138,11 @@ public static class LayerConvertCommand
             "  annotations",
         };
         lines.AddRange(r.Annotations.Select(a => $"    {a.Key}: {a.Value}"));
+        if (r.DensifiedEntries.Count > 0)
+        {
+            lines.Add("  sparse files densified (regular files now, holes as zeros; a new DiffID)");
+            lines.AddRange(r.DensifiedEntries.Select(d => $"    {d.Name} ({d.Format}, {d.Size.ToString("N0", CultureInfo.InvariantCulture)} bytes, {d.StoredBytes.ToString("N0", CultureInfo.InvariantCulture)} stored)"));
+        }
         return string.Join(Environment.NewLine, lines);
     }
 }

@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -20,6 +21,7 @@ namespace ChunkedBuild.Tool.Commands;
 /// cacheDir: ~/.cache/chunkedbuild
 /// prioritizeFile: chunked.prioritize.yaml
 /// zstdOrder: tar                      # tar | prioritized
+/// sparse: densify                     # densify | refuse
 /// </code>
 /// </summary>
 public sealed record ToolSettings
@@ -27,7 +29,7 @@ public sealed record ToolSettings
     /// <summary>The default file name looked for in the current folder.</summary>
     public const string DefaultFileName = "chunked.yaml";
 
-    private static readonly string[] Keys = ["variants", "publish", "level", "zstdLevel", "gzipLevel", "chunkSize", "jobs", "strict", "cache", "cacheDir", "prioritizeFile", "zstdOrder"];
+    private static readonly string[] Keys = ["variants", "publish", "level", "zstdLevel", "gzipLevel", "chunkSize", "jobs", "strict", "cache", "cacheDir", "prioritizeFile", "zstdOrder", "sparse"];
 
     /// <summary>Where the settings came from (null: no file).</summary>
     public string? Source { get; init; }
@@ -64,6 +66,9 @@ public sealed record ToolSettings
 
     /// <summary><c>zstdOrder</c>: tar or prioritized.</summary>
     public string? ZstdOrder { get; init; }
+
+    /// <summary><c>sparse</c>: densify or refuse.</summary>
+    public string? Sparse { get; init; }
 
     /// <summary><c>prioritizeFile</c> (relative paths are relative to the file's folder).</summary>
     public string? PrioritizeFile { get; init; }
@@ -103,6 +108,7 @@ public sealed record ToolSettings
                 "variants" => settings with { Variants = value is YamlSequenceNode seq ? string.Join(',', seq.Children.Select(c => Scalar(source, c, key))) : Scalar(source, value, key) },
                 "publish" => settings with { Publish = Scalar(source, value, key) },
                 "zstdOrder" => settings with { ZstdOrder = Scalar(source, value, key) },
+                "sparse" => settings with { Sparse = OneOf(source, value, key, SparseModes.Names) },
                 "level" => settings with { Level = (int)Number(source, value, key) },
                 "zstdLevel" => settings with { ZstdLevel = (int)Number(source, value, key) },
                 "gzipLevel" => settings with { GzipLevel = (int)Number(source, value, key) },
@@ -123,6 +129,9 @@ public sealed record ToolSettings
 
     private static string Scalar(string source, YamlNode node, string key) =>
         node is YamlScalarNode { Value: { } v } ? v : throw Error(source, node.Start.Line, $"'{key}' must be a single value");
+
+    private static string OneOf(string source, YamlNode node, string key, IReadOnlyList<string> allowed) =>
+        Scalar(source, node, key) is var v && allowed.Contains(v) ? v : throw Error(source, node.Start.Line, $"'{key}' must be one of {string.Join(", ", allowed)}");
 
     private static long Number(string source, YamlNode node, string key) =>
         long.TryParse(Scalar(source, node, key), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= int.MinValue and <= int.MaxValue * 64L

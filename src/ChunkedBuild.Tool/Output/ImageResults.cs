@@ -20,6 +20,7 @@ public static class ImageResults
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"{v.Variant.Name(),-14}{v.Manifests.Count,10}{Sizes.Format(v.LayerBytes),12}{ratio,13}{v.Converted,11}{v.Reused,8}{v.Kept,6}"));
         }
+        AppendDensified(text, result);
         text.AppendLine();
         foreach (var tag in result.Tags)
             text.AppendLine($"{destination} {tag.Tag} → {tag.Descriptor.Digest}{(tag.Variant is { } variant ? $" ({variant.Name()})" : "")}");
@@ -27,8 +28,26 @@ public static class ImageResults
     }
 
     /// <summary>
+    /// Which sparse files were written as regular files, per variant and layer (their layers have new DiffIDs); nothing when none were.
+    /// </summary>
+    private static void AppendDensified(StringBuilder text, ConversionResult result)
+    {
+        var rows = result.Variants
+            .SelectMany(v => v.Manifests.SelectMany(m => m.Layers).DistinctBy(l => l.Descriptor.Digest).Where(l => l.DensifiedEntries.Count > 0).Select(l => (v.Variant, Layer: l)))
+            .ToList();
+        if (rows.Count == 0) return;
+        text.AppendLine();
+        text.AppendLine("sparse files densified (written as regular files, holes as zeros; these layers have new DiffIDs):");
+        foreach (var (variant, layer) in rows)
+        {
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {variant.Name()} layer {layer.Descriptor.Digest}: {layer.DensifiedEntries.Count} file(s)"));
+            foreach (var d in layer.DensifiedEntries) text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"    {d.Name} ({d.Format}, {Sizes.Format(d.Size)})"));
+        }
+    }
+
+    /// <summary>
     /// <c>{"destination","startup":{…} (with <c>--startup</c>, see <see cref="StartupResults.Write"/>),"digest","tags":[{tag,digest,mediaType,variant}],
-    /// "variants":[{variant,layerBytes,originalLayerBytes,converted,reused,kept,manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest}]}]}],
+    /// "variants":[{variant,layerBytes,originalLayerBytes,converted,reused,kept,manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest,densified}]}]}],
     /// "warnings":[…]}</c>.
     /// </summary>
     public static string Json(ConversionResult result, string destination, StartupCostReport? startup = null) => JsonText.Object(w =>
@@ -74,6 +93,7 @@ public static class ImageResults
                     w.WriteString("mediaType", l.Descriptor.MediaType);
                     w.WriteString("outcome", l.Outcome.ToString().ToLowerInvariant());
                     if (l.TocDigest is { } toc) w.WriteString("tocDigest", toc.ToString());
+                    ResultJson.WriteDensified(w, l.DensifiedEntries);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
