@@ -114,6 +114,33 @@ public class ContentDefinedChunkerTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_hole_of_megabytes_is_one_zeros_chunk_and_the_data_after_it_cuts_as_the_reference_does(int seed)
+    {
+        // Densified sparse files have holes of any size; the chunker rolls only the first 64 zeros of a hole (the window is then
+        // all zeros and the rollsum stands still), so the boundaries after it must still equal the byte-by-byte reference.
+        var random = new Random(seed);
+        var file = ChunkTestData.Concat(ChunkTestData.NonZero(random, 100_000), new byte[5 << 20], ChunkTestData.NonZero(random, 300_000), new byte[1024 + 63],
+            ChunkTestData.NonZero(random, 70_000));
+        var expected = Reference(file);
+        Assert.Contains((5L << 20, ChunkType.Zeros), expected);
+        foreach (var slices in new[] { new[] { file.Length }, [.. ChunkTestData.RandomSlices(random, file.Length).Select(s => s.Length)] })
+        {
+            var recorder = new Recorder();
+            var chunker = new ContentDefinedChunker(recorder);
+            var at = 0;
+            foreach (var n in slices)
+            {
+                chunker.Write(file.AsSpan(at, n));
+                at += n;
+            }
+            chunker.Finish();
+            Assert.Equal(expected, recorder.Chunks);
+        }
+    }
+
+    [Theory]
     [InlineData(0, 0)]
     [InlineData(1023, 0)]
     [InlineData(1024, 0)]

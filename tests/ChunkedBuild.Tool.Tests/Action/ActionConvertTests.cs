@@ -3,6 +3,8 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using ChunkedBuild.Testing;
+using ChunkedBuild.Testing.Actions;
+using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 
@@ -218,7 +220,37 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
         Assert.All(result.Scripts, s => Assert.DoesNotContain(password, s));
     }
 
+    [Fact]
+    public void Densified_sparse_files_are_listed_in_the_summary_and_sparse_refuse_keeps_their_layer()
+    {
+        var producer = TarCorpus.Producer("gnu-posix-sparse-1.0");
+        if (producer.UnavailableReason is { } reason) Assert.Skip(reason);
+        var sparse = producer.Build(TarCorpusCatalogue.Sparse(), "", PathOf("sparse.tar"));
+        var source = PathOf("src");
+        TestImageLayout.WriteLayout(source, [new TestPlatformImage("linux", "amd64", [TestImageLayout.SampleLayers(7)[0], File.ReadAllBytes(sparse.Path)])], ["1.0"]);
+        var inputs = new Dictionary<string, string> { ["source"] = "oci:" + source, ["variants"] = "zstd-chunked", ["startup-report"] = "none" };
+
+        var jq = _harness.Run(new Dictionary<string, string>(inputs) { ["destination"] = "oci:" + PathOf("jq") });
+        var python = _harness.Run(new Dictionary<string, string>(inputs) { ["destination"] = "oci:" + PathOf("py") },
+            new Dictionary<string, string> { ["CHUNKEDBUILD_JSON_READER"] = "python3" });
+        Assert.True(jq.Succeeded, jq.Log);
+        Assert.True(python.Succeeded, python.Log);
+        using var json = JsonDocument.Parse(jq.Outputs["result"]);
+        var layer = json.RootElement.GetProperty("variants")[0].GetProperty("manifests")[0].GetProperty("layers")[1].GetProperty("digest").GetString();
+        Assert.Contains("**Sparse files densified**", jq.StepSummary);
+        Assert.Contains($"| zstd-chunked | `{layer}` | `sparse/all-hole.bin` | 3.0 MiB |", jq.StepSummary);
+        string Rows(ActionRunResult run) => string.Join('\n', run.StepSummary.Split('\n').Where(l => l.StartsWith("| zstd-chunked | `sha256:", StringComparison.Ordinal)));
+        Assert.Equal(Rows(jq), Rows(python));
+
+        var refused = _harness.Run(new Dictionary<string, string>(inputs) { ["destination"] = "oci:" + PathOf("refused"), ["sparse"] = "refuse" });
+        Assert.True(refused.Succeeded, refused.Log);
+        Assert.Contains(_harness.CommandLines, l => l.Contains(" --sparse refuse", StringComparison.Ordinal));
+        Assert.DoesNotContain("**Sparse files densified**", refused.StepSummary);
+        Assert.Contains("- CHB1102: ", refused.StepSummary);
+    }
+
     [Theory]
+    [InlineData("sparse", "input 'sparse' must be densify or refuse")]
     [InlineData("registry-password", "needs 'registry-username'")]
     [InlineData("extra-args", "must not carry credentials (--creds)")]
     [InlineData("publish", "must be index or tags")]

@@ -56,7 +56,7 @@ public sealed class ActionFilesTests
     {
         var action = CompositeAction.Load(Path.Combine(Root, "action"));
         Assert.Equal(["source", "destination"], action.Inputs.Where(i => i.Required).Select(i => i.Id));
-        Assert.Equal(["source", "destination", "variants", "publish", "prioritization-file", "startup-report", "level", "registry-username", "registry-password",
+        Assert.Equal(["source", "destination", "variants", "publish", "prioritization-file", "startup-report", "sparse", "level", "registry-username", "registry-password",
             "tool-version", "tool-source", "extra-args"], action.Inputs.Select(i => i.Id));
         var script = File.ReadAllText(Path.Combine(Root, "action", "scripts", "convert.sh"));
         foreach (var output in action.Outputs)

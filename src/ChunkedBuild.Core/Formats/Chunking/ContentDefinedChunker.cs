@@ -127,11 +127,16 @@ public sealed class ContentDefinedChunker
     }
 
     /// <summary>Rolls the zeros from <paramref name="from"/> up to the next non-zero byte (or the end); returns where they end.</summary>
+    /// <remarks>
+    /// Only the first 64 of them need rolling: s1 is 64·31 plus the sum of the window, so once the window holds only zeros s1 is
+    /// 64·31, and rolling another zero adds 0 to s1 and s1 − 64·(0 + 31) = 0 to s2. A hole of any size costs 64 steps.
+    /// </remarks>
     private int SkipHole(ReadOnlySpan<byte> fileBytes, int from, ref uint s1, ref uint s2)
     {
         var rest = fileBytes[from..].IndexOfAnyExcept((byte)0);
         var end = rest < 0 ? fileBytes.Length : from + rest;
-        for (var k = from; k < end; k++)
+        var rolled = Math.Min(end, from + WindowSize);
+        for (var k = from; k < rolled; k++)
         {
             uint drop = k >= WindowSize ? fileBytes[k - WindowSize] : _window[k];
             s1 -= drop;
