@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text;
+using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Formats.EStargz;
 
@@ -38,33 +38,20 @@ internal static class EStargzTarHeader
         if (size is < 0 or > MaxOctalSize) throw new ArgumentOutOfRangeException(nameof(size), size, "does not fit an octal size field");
         var h = new byte[BlockSize];
         Encoding.ASCII.GetBytes(name, h.AsSpan(0, 100));
-        Octal(h.AsSpan(100, 8), FileMode);
-        Octal(h.AsSpan(108, 8), 0);
-        Octal(h.AsSpan(116, 8), 0);
-        Octal(h.AsSpan(124, 12), size);
-        Octal(h.AsSpan(136, 12), 0);
+        TarFieldWriter.Octal(h.AsSpan(100, 8), FileMode);
+        TarFieldWriter.Octal(h.AsSpan(108, 8), 0);
+        TarFieldWriter.Octal(h.AsSpan(116, 8), 0);
+        TarFieldWriter.Octal(h.AsSpan(124, 12), size);
+        TarFieldWriter.Octal(h.AsSpan(136, 12), 0);
         h[156] = (byte)'0';
         "ustar\0"u8.CopyTo(h.AsSpan(257));
         "00"u8.CopyTo(h.AsSpan(263));
-        Octal(h.AsSpan(329, 8), 0);
-        Octal(h.AsSpan(337, 8), 0);
-        // checksum: sum of all bytes with the checksum field counted as eight spaces
-        h.AsSpan(148, 8).Fill((byte)' ');
-        long sum = 0;
-        foreach (var b in h) sum += b;
-        Octal(h.AsSpan(148, 7), sum);
-        h[155] = (byte)' ';
+        TarFieldWriter.Octal(h.AsSpan(329, 8), 0);
+        TarFieldWriter.Octal(h.AsSpan(337, 8), 0);
+        TarFieldWriter.Checksum(h);
         return h;
     }
 
     /// <summary>Number of zero bytes that pad <paramref name="size"/> payload bytes to a block boundary.</summary>
     public static int PaddingFor(long size) => (int)((BlockSize - size % BlockSize) % BlockSize);
-
-    /// <summary>Go's formatOctal: zero-padded octal digits filling all but the last byte, then NUL.</summary>
-    private static void Octal(Span<byte> field, long value)
-    {
-        var digits = Convert.ToString(value, 8).PadLeft(field.Length - 1, '0');
-        Encoding.ASCII.GetBytes(digits, field);
-        field[^1] = 0;
-    }
 }
