@@ -4,8 +4,8 @@ namespace ChunkedBuild.Bench;
 
 /// <summary>
 /// Layer-writer benchmark. In one run, on the same real tar (the installed .NET shared runtime by default), it measures
-/// our zstd:chunked and eStargz writers next to <c>zstd -3 -T2</c>, refcheck's stargz-snapshotter zstd:chunked converter
-/// and refcheck's eStargz converter at gzip 6, and prints throughput, output size, peak RSS and the ratios the targets
+/// our zstd:chunked and eStargz writers next to <c>zstd -3 -T2</c>, the oracle's stargz-snapshotter zstd:chunked converter
+/// and its eStargz converter at gzip 6, and prints throughput, output size, peak RSS and the ratios the targets
 /// are stated in. <c>--rss-gb N</c> measures only our writers' peak RSS on an N GB tar.
 /// </summary>
 public static class BenchProgram

@@ -6,7 +6,7 @@ namespace ChunkedBuild.Bench;
 /// <summary>
 /// The child-process mode: converts one file with one of our writers (level as given, one thread per core), exactly
 /// as the tool does, then prints one JSON line on stdout with the conversion's own <c>elapsed_s</c> and <c>mb_per_s</c>
-/// (refcheck's fields: process start and JIT excluded, as refcheck's figure excludes its own start) and its peak RSS
+/// (the oracle's fields: process start and JIT excluded, as the oracle's figure excludes its own start) and its peak RSS
 /// (<c>VmHWM</c> of /proc/self/status) as <c>peak_rss_kb=N</c> on stderr, so the parent has it even without /usr/bin/time.
 /// </summary>
 internal static class ChildRun

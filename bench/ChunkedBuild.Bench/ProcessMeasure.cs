@@ -8,8 +8,8 @@ namespace ChunkedBuild.Bench;
 /// <param name="Seconds">Wall-clock seconds from process start to exit.</param>
 /// <param name="PeakRssBytes">The process's peak resident set, when it could be measured.</param>
 /// <param name="OutputBytes">Size of the output file.</param>
-/// <param name="ToolSeconds">The conversion time the program reported itself (refcheck's <c>elapsed_s</c>).</param>
-/// <param name="ToolMbPerSecond">The throughput the program reported itself (refcheck's <c>mb_per_s</c>).</param>
+/// <param name="ToolSeconds">The conversion time the program reported itself (the oracle's <c>elapsed_s</c>).</param>
+/// <param name="ToolMbPerSecond">The throughput the program reported itself (the oracle's <c>mb_per_s</c>).</param>
 internal sealed record RunSample(double Seconds, long? PeakRssBytes, long OutputBytes, double? ToolSeconds, double? ToolMbPerSecond);
 
 /// <summary>Runs a program and measures wall time, peak RSS and output size.</summary>
@@ -63,7 +63,7 @@ internal static class ProcessMeasure
         return line is not null && long.TryParse(line.AsSpan(ChildRun.PeakRssPrefix.Length).Trim(), CultureInfo.InvariantCulture, out var kb) ? kb * 1024 : null;
     }
 
-    /// <summary>refcheck's converters print one JSON line with <c>elapsed_s</c> and <c>mb_per_s</c>.</summary>
+    /// <summary>The oracle's converters print one JSON line with <c>elapsed_s</c> and <c>mb_per_s</c>.</summary>
     private static (double?, double?) ToolFigures(string stdout)
     {
         var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.TrimStart().StartsWith('{'));

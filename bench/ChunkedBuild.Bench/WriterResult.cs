@@ -11,13 +11,13 @@ namespace ChunkedBuild.Bench;
 /// <param name="Seconds">Best wall-clock seconds.</param>
 /// <param name="OutputBytes">Output size of the best run.</param>
 /// <param name="PeakRssBytes">Largest peak RSS over the runs.</param>
-/// <param name="ToolSeconds">The program's own conversion time of its best run (refcheck).</param>
-/// <param name="ToolMbPerSecond">The program's own best throughput figure (refcheck), MB/s.</param>
+/// <param name="ToolSeconds">The program's own conversion time of its best run (the oracle).</param>
+/// <param name="ToolMbPerSecond">The program's own best throughput figure (the oracle), MB/s.</param>
 /// <param name="Runs">Timed runs.</param>
 internal sealed record WriterResult(string Name, bool Ours, bool Available, string? Note, long InputBytes, double? Seconds, long? OutputBytes,
     long? PeakRssBytes, double? ToolSeconds, double? ToolMbPerSecond, int Runs)
 {
-    /// <summary>Input MB (10^6 bytes, like refcheck) per wall second.</summary>
+    /// <summary>Input MB (10^6 bytes, like the oracle) per wall second.</summary>
     [JsonInclude]
     public double? MbPerSecond => Seconds is > 0 ? InputBytes / 1e6 / Seconds : null;
 

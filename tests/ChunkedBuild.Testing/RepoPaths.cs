@@ -1,17 +1,13 @@
 namespace ChunkedBuild.Testing;
 
-/// <summary>Locations tests need: the repository root and the <c>shared/</c> folder beside it.</summary>
+/// <summary>Locations tests need inside the repository.</summary>
 public static class RepoPaths
 {
     /// <summary>The repository root (the folder holding ChunkedBuild.sln).</summary>
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The shared material (<c>../shared</c> from the root; override with CHUNKEDBUILD_SHARED).</summary>
-    public static string Shared =>
-        Environment.GetEnvironmentVariable("CHUNKEDBUILD_SHARED") is { Length: > 0 } s ? s : Path.GetFullPath(Path.Combine(Root, "..", "shared"));
-
-    /// <summary>The golden vectors folder.</summary>
-    public static string Vectors => Path.Combine(Shared, "vectors");
+    /// <summary>The golden vectors made by the real tools (<c>tests/vectors</c>, provenance in its README).</summary>
+    public static string Vectors => Path.Combine(Root, "tests", "vectors");
 
     private static string FindRoot()
     {
