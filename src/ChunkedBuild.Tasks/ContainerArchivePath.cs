@@ -1,6 +1,6 @@
 namespace ChunkedBuild.Tasks;
 
-/// <summary>Where the SDK's container step writes its archive for a given <c>ContainerArchiveOutputPath</c> (shared/docs/dotnet.md §1.4).</summary>
+/// <summary>Where the SDK's container step writes its archive for a given <c>ContainerArchiveOutputPath</c> (docs/sdk-containers.md §1.1).</summary>
 public static class ContainerArchivePath
 {
     /// <summary>

@@ -4,7 +4,7 @@ using Xunit;
 
 namespace ChunkedBuild.Tasks.Tests;
 
-/// <summary>The packed ChunkedBuild.Tasks package: task package layout (shared/docs/dotnet.md §4.2) and metadata.</summary>
+/// <summary>The packed ChunkedBuild.Tasks package: task package layout (docs/sdk-containers.md §3) and metadata.</summary>
 public sealed class PackageLayoutTests(TaskPackageFeed feed)
 {
     [Fact]

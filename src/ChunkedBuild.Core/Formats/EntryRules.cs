@@ -4,7 +4,7 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats;
 
 /// <summary>
-/// The entries a chunked layer cannot carry safely (formats.md §6 item 9): the readers would fail the pull or
+/// The entries a chunked layer cannot carry safely (docs/formats.md §6 item 9): the readers would fail the pull or
 /// materialize something other than the tar. One instance per layer: it remembers the paths seen so far.
 /// </summary>
 public sealed class EntryRules

@@ -1,6 +1,6 @@
 namespace ChunkedBuild.Core.Formats;
 
-/// <summary>Applies the checks the real readers apply to a blob of one format (formats.md §2.3 and §3.8).</summary>
+/// <summary>Applies the checks the real readers apply to a blob of one format (docs/formats.md §2.3 and §3.8).</summary>
 public interface ILayerValidator
 {
     /// <summary>The format's name (<c>zstd-chunked</c> or <c>estargz</c>).</summary>

@@ -1,6 +1,6 @@
 namespace ChunkedBuild.Core.Oci;
 
-/// <summary>Annotation keys the lazy-pull readers look for on layer descriptors (formats.md §1.9, §3.6).</summary>
+/// <summary>Annotation keys the lazy-pull readers look for on layer descriptors (docs/formats.md §1.9, §3.6).</summary>
 public static class Annotations
 {
     /// <summary>zstd:chunked: sha256 of the compressed TOC bytes (the TOC digest containers/storage trusts).</summary>

@@ -6,41 +6,40 @@ using Xunit;
 namespace ChunkedBuild.Core.Tests.Architecture;
 
 /// <summary>
-/// The dependency rules of design.md §3, checked on the sources (namespaces used by each Core area) and on the project
-/// files (what each shipped assembly references), like go-containerregistry's depcheck.
+/// The dependency rules of docs/design.md §3, checked on the sources (namespaces used by each Core area) and on the project
+/// files (what each shipped assembly references), like go-containerregistry's depcheck. The Core area table is read from
+/// docs/design.md itself, so the document and the test cannot drift apart.
 /// </summary>
 public partial class DependencyRulesTests
 {
-    /// <summary>Core area → the other Core areas it may use. Errors, Json and IO (BCL-only helpers) are foundations every area may use.</summary>
-    private static readonly Dictionary<string, string[]> AllowedCoreAreas = new()
-    {
-        ["Oci"] = [],
-        ["Tar"] = [],
-        ["Compression"] = [],
-        ["Formats"] = ["Tar", "Compression", "Oci"],
-        ["Registry"] = ["Oci"],
-        ["Prioritization"] = ["Oci", "Tar"],
-        ["Conversion"] = ["Oci", "Tar", "Compression", "Formats", "Registry", "Prioritization"],
-    };
-
-    private static readonly string[] Foundations = ["Errors", "Json", "IO"];
+    private static readonly Lazy<IReadOnlyDictionary<string, AreaRule>> Rules = new(ReadRules);
 
     public static TheoryData<string> CoreAreas() => new(Directory.GetDirectories(Path.Combine(RepoPaths.Root, "src", "ChunkedBuild.Core"))
         .Select(Path.GetFileName).Where(n => n is not ("bin" or "obj")).Select(n => n!));
+
+    [Fact]
+    public void Design_md_has_a_dependency_table()
+    {
+        Assert.Contains(Rules.Value.Values, r => r.IsFoundation);
+        Assert.Contains(Rules.Value.Values, r => !r.IsFoundation && r.MayUse.Count > 0);
+        foreach (var (area, rule) in Rules.Value)
+            Assert.All(rule.MayUse, used => Assert.True(Rules.Value.ContainsKey(used), $"docs/design.md §3: '{area}' may use '{used}', which has no row"));
+    }
 
     [Theory]
     [MemberData(nameof(CoreAreas))]
     public void Core_area_uses_only_the_areas_design_md_allows(string area)
     {
-        if (Foundations.Contains(area)) return;
-        Assert.True(AllowedCoreAreas.TryGetValue(area, out var allowed), $"Core area '{area}' is not in the dependency table of design.md §3; add it there and here");
+        Assert.True(Rules.Value.TryGetValue(area, out var rule), $"Core area '{area}' has no row in the dependency table of docs/design.md §3; add it there");
+        if (rule.IsFoundation) return;
+        var uses = new Regex($@"(?<!System\.)(?:ChunkedBuild\.Core\.|\b)({string.Join('|', Rules.Value.Keys.Select(Regex.Escape))})\.[A-Z]");
         var violations = new List<string>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src", "ChunkedBuild.Core", area), "*.cs", SearchOption.AllDirectories))
         {
-            foreach (Match m in CoreNamespaceUse().Matches(File.ReadAllText(file)))
+            foreach (Match m in uses.Matches(File.ReadAllText(file)))
             {
                 var used = m.Groups[1].Value;
-                if (used != area && !allowed.Contains(used) && !Foundations.Contains(used))
+                if (used != area && !rule.MayUse.Contains(used) && !Rules.Value[used].IsFoundation)
                     violations.Add($"{Path.GetRelativePath(RepoPaths.Root, file)} uses ChunkedBuild.Core.{used}");
             }
         }
@@ -91,6 +90,31 @@ public partial class DependencyRulesTests
     private static List<string> ProjectReferences(XDocument project) =>
         project.Descendants("ProjectReference").Select(p => p.Attribute("Include")!.Value).ToList();
 
-    [GeneratedRegex(@"(?<!System\.)(?:ChunkedBuild\.Core\.|\b)(Oci|Tar|Compression|Formats|Registry|Prioritization|Conversion)\.[A-Z]")]
-    private static partial Regex CoreNamespaceUse();
+    /// <summary>The rows of the table in docs/design.md §3: <c>| `Area` | `Other`, `Areas` or — | area or foundation |</c>.</summary>
+    private static IReadOnlyDictionary<string, AreaRule> ReadRules()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepoPaths.Root, "docs", "design.md"));
+        var start = Array.FindIndex(lines, l => l.StartsWith("## 3. ", StringComparison.Ordinal));
+        Assert.True(start >= 0, "docs/design.md has no section '## 3.' (the dependency rules)");
+        var rules = new Dictionary<string, AreaRule>(StringComparer.Ordinal);
+        foreach (var line in lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("## ", StringComparison.Ordinal)))
+        {
+            var row = TableRow().Match(line);
+            if (!row.Success) continue;
+            var role = row.Groups["role"].Value.Trim();
+            Assert.True(role is "area" or "foundation", $"docs/design.md §3: the role of '{row.Groups["area"].Value}' must be 'area' or 'foundation', not '{role}'");
+            rules.Add(row.Groups["area"].Value,
+                new AreaRule([.. Backticked().Matches(row.Groups["uses"].Value).Select(m => m.Groups[1].Value)], role == "foundation"));
+        }
+        return rules;
+    }
+
+    /// <summary>What one Core area may use, and whether it is a foundation every area may use.</summary>
+    private sealed record AreaRule(IReadOnlyList<string> MayUse, bool IsFoundation);
+
+    [GeneratedRegex(@"^\|\s*`(?<area>\w+)`\s*\|(?<uses>[^|]*)\|(?<role>[^|]*)\|\s*$")]
+    private static partial Regex TableRow();
+
+    [GeneratedRegex(@"`(\w+)`")]
+    private static partial Regex Backticked();
 }

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace ChunkedBuild.Core.Tests.Conformance;
 
-/// <summary>The eStargz suite: the common conformance checks plus the landmark rules (formats.md §3.5).</summary>
+/// <summary>The eStargz suite: the common conformance checks plus the landmark rules (docs/formats.md §3.5).</summary>
 public abstract class EStargzConformanceTestsBase(TarCorpus corpus, FormatOptions? options)
     : LayerFormatConformanceTests(corpus, LayerFormats.Get("estargz"), LayerFormats.GetValidator("estargz"), RefCheckMode.EStargz, options)
 {

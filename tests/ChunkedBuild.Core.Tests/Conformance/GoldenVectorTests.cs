@@ -9,7 +9,7 @@ using Xunit;
 namespace ChunkedBuild.Core.Tests.Conformance;
 
 /// <summary>
-/// The worked example of formats.md §1.11 (/work/shared/vectors): what does not depend on the compressor is pinned as
+/// The worked example of docs/formats.md §1.11 (tests/vectors): what does not depend on the compressor is pinned as
 /// literals; the real reference blobs must pass the Core validators.
 /// </summary>
 public partial class GoldenVectorTests

@@ -8,7 +8,7 @@ using Xunit;
 namespace ChunkedBuild.Core.Tests.Conformance;
 
 /// <summary>
-/// One conformance suite over every layer format (design.md §6.3): each corpus case (producer × name prefix × awkward
+/// One conformance suite over every layer format (docs/design.md §6 item 3): each corpus case (producer × name prefix × awkward
 /// entries) is converted, and the blob must decompress to what the result claims, pass the Core validator and pass
 /// refcheck, the outside reader built from the real Go libraries. Conversions must not depend on run or thread count.
 /// </summary>
@@ -137,7 +137,7 @@ public abstract class LayerFormatConformanceTests
         return all.ToArray();
     }
 
-    /// <summary>Exactly one TOC annotation family, consistent with the result (formats.md §1.9, §3.6, §6 item 10).</summary>
+    /// <summary>Exactly one TOC annotation family, consistent with the result (docs/formats.md §1.9, §3.6, §6 item 10).</summary>
     private void AssertAnnotations(LayerWriteResult result)
     {
         var a = result.Annotations;

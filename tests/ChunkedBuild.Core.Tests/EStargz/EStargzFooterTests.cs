@@ -8,7 +8,7 @@ public class EStargzFooterTests
     [Fact]
     public void Footer_for_offset_0x1234_equals_the_example_of_formats_md()
     {
-        // formats.md §3.4
+        // docs/formats.md §3.4
         const string expected = "1f8b08040000000000ff" + "1a00" + "5347" + "1600" + "30303030303030303030303031323334"
             + "53544152475a" + "010000ffff" + "0000000000000000";
         var footer = EStargzFooter.Create(0x1234);

@@ -6,7 +6,7 @@ using Xunit;
 namespace ChunkedBuild.Core.Tests.Images;
 
 /// <summary>
-/// The SDK's PublishContainer archives made by <see cref="PublishedImages"/> have the shapes shared/docs/dotnet.md §1.4
+/// The SDK's PublishContainer archives made by <see cref="PublishedImages"/> have the shapes of docs/sdk-containers.md §1.2
 /// records, which the image readers must accept; skopeo reads each of them.
 /// </summary>
 public sealed class SdkContainerArchiveTests(PublishedImages images)

@@ -8,7 +8,7 @@ public class FooterAndPositionTests
     [Fact]
     public void Footer_bytes_equal_the_worked_example_of_formats_md()
     {
-        // formats.md §1.11: last 72 bytes of the worked example blob.
+        // docs/formats.md §1.11: last 72 bytes of the worked example blob.
         const string expected = "502a4d1840000000" + "7801000000000000" + "6501000000000000" + "f802000000000000"
             + "0100000000000000" + "e502000000000000" + "3102000000000000" + "bd1c000000000000" + "474e556c496e5578";
         var footer = new ZstdChunkedFooter(new ZstdChunkedPosition(376, 357, 760), new ZstdChunkedPosition(741, 561, 7357));

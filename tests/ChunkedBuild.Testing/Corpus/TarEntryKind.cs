@@ -1,6 +1,6 @@
 namespace ChunkedBuild.Testing.Corpus;
 
-/// <summary>The seven kinds of tar entry the lazy-pull readers support (formats.md §1.5).</summary>
+/// <summary>The seven kinds of tar entry the lazy-pull readers support (docs/formats.md §1.5).</summary>
 public enum TarEntryKind
 {
     /// <summary>A regular file (typeflag <c>0</c>), possibly empty.</summary>

@@ -41,7 +41,7 @@ public sealed record SdkContainerArchive(SdkContainerMode Mode, string ArchivePa
 
 /// <summary>
 /// Publishes the sample console app (<c>tests/ChunkedBuild.Testing/Apps/Hello</c>, net10.0) as a container image archive
-/// with the .NET SDK's built-in container tooling (see shared/docs/dotnet.md §1.3–1.5, §2). The app is copied to a
+/// with the .NET SDK's built-in container tooling (docs/sdk-containers.md §1–2). The app is copied to a
 /// folder outside the repository, beside empty <c>Directory.Build.props/.targets</c> and <c>Directory.Packages.props</c>,
 /// so the repository's MSBuild settings never leak into it. The child gets <c>DOTNET_CONTAINER_INSECURE_REGISTRIES</c>
 /// (127.0.0.1 registries are not insecure by default), no MSBuild server, no node reuse, no telemetry.

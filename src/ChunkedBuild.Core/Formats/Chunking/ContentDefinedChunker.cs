@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace ChunkedBuild.Core.Formats.Chunking;
 
 /// <summary>
-/// containers/storage's chunker (formats.md §1.4): zero runs of ≥ 1024 bytes become "zeros" chunks; data is cut where the
+/// containers/storage's chunker (docs/formats.md §1.4): zero runs of ≥ 1024 bytes become "zeros" chunks; data is cut where the
 /// bup-style rollsum over a 64-byte window has its low 16 bits of s2 all set. No minimum or maximum chunk size. One
 /// rollsum per file, rolled over hole bytes too and never reset between chunks, so boundaries equal c/storage's.
 /// </summary>

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// The entry order of stargz-snapshotter's <c>Build</c> with prioritized files (formats.md §3.5): each prioritized path,
+/// The entry order of stargz-snapshotter's <c>Build</c> with prioritized files (docs/formats.md §3.5): each prioritized path,
 /// in the order given, preceded by its not-yet-emitted parent directories (from the root down) and, for a hard link,
 /// by its target (recursively); then — after the landmark — every other entry in tar order. Paths are compared after
 /// cleaning (<c>/app/x</c>, <c>app/x</c>, <c>./app/x</c> and <c>../app/x</c> are one path).

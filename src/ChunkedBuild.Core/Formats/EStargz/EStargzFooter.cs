@@ -4,7 +4,7 @@ using System.Globalization;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// The 51-byte eStargz footer (formats.md §3.4): an empty gzip member whose Extra field holds the TOC member's offset.
+/// The 51-byte eStargz footer (docs/formats.md §3.4): an empty gzip member whose Extra field holds the TOC member's offset.
 /// <code>
 ///  off len  bytes
 ///    0  10  1F 8B 08 04 00 00 00 00 00 FF   gzip header: ID1 ID2 CM=deflate FLG=FEXTRA MTIME=0 XFL=0 OS=255

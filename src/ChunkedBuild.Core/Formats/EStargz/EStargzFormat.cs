@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Oci;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// Writes eStargz layers (formats.md §3): a gzip member per regular-file payload and per 4 MiB chunk, a landmark file,
+/// Writes eStargz layers (docs/formats.md §3): a gzip member per regular-file payload and per 4 MiB chunk, a landmark file,
 /// the <c>stargz.index.json</c> TOC member and the 51-byte footer. Input headers are kept byte for byte; the DiffID
 /// changes because the landmark and the TOC entry are added. The annotations are the TOC digest and the uncompressed size.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// The landmark files of formats.md §3.5: a 1-byte regular file (content 0x0F) at the layer root. With prioritized files
+/// The landmark files of docs/formats.md §3.5: a 1-byte regular file (content 0x0F) at the layer root. With prioritized files
 /// <c>.prefetch.landmark</c> follows them and lazy pullers prefetch everything before its payload; without,
 /// <c>.no.prefetch.landmark</c> comes first and nothing is prefetched. The payload starts its own gzip member.
 /// </summary>

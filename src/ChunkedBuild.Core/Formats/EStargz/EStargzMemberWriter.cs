@@ -7,7 +7,7 @@ using ChunkedBuild.Core.Oci;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// Cuts the uncompressed eStargz tar stream into gzip members (formats.md §3.1) and sends them through
+/// Cuts the uncompressed eStargz tar stream into gzip members (docs/formats.md §3.1) and sends them through
 /// <see cref="OrderedFramePipeline"/>. A member starts at the blob start, at every payload chunk (non-empty regular file
 /// or 4 MiB piece), and — to bound a member's size when many header-only entries follow each other — at an entry
 /// boundary once a member holds more than <see cref="MaxMetadataPerMember"/> metadata bytes. The tar padding and the

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// One entry of the eStargz TOC (stargz-snapshotter <c>estargz.TOCEntry</c>, formats.md §3.3). Metadata fields are the
+/// One entry of the eStargz TOC (stargz-snapshotter <c>estargz.TOCEntry</c>, docs/formats.md §3.3). Metadata fields are the
 /// tar header's; content fields (<c>offset</c>, <c>digest</c>, <c>chunk*</c>) are filled once the payload is written.
 /// Every field except <see cref="Name"/> and <see cref="Type"/> is omitted from the JSON when it is zero or empty.
 /// </summary>

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// Makes TOC entries from tar headers the way stargz-snapshotter's writer does (formats.md §3.3): Go's modtime rounding,
+/// Makes TOC entries from tar headers the way stargz-snapshotter's writer does (docs/formats.md §3.3): Go's modtime rounding,
 /// link names only on links, device numbers only on devices, and user/group names only when they change for an id.
 /// One instance per layer, fed in stream order.
 /// </summary>

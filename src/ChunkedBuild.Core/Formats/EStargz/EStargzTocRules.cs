@@ -13,7 +13,7 @@ internal sealed record EStargzFileLayout(EStargzTocEntry File, List<EStargzPiece
 
 /// <summary>
 /// The structural TOC checks of stargz-snapshotter (<c>initFields</c>, <c>Verifiers</c>) and containers/storage
-/// (formats.md §3.8 and the eStargz traps of §6): known types, chunk entries following their file and covering it,
+/// (docs/formats.md §3.8 and the eStargz traps of §6): known types, chunk entries following their file and covering it,
 /// a parsable <c>chunkDigest</c> and a unique in-range <c>offset</c> on every payload entry, no <c>innerOffset</c>,
 /// resolvable hard links, well-formed landmarks.
 /// </summary>

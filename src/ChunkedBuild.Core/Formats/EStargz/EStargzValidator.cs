@@ -4,7 +4,7 @@ namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
 /// Applies the checks of stargz-snapshotter (<c>estargz.Open</c>, <c>VerifyTOC</c>, chunk verification) and of a
-/// containers/storage eStargz pull (formats.md §3.4, §3.6, §3.8) to a blob: the 51-byte footer, the TOC member and its
+/// containers/storage eStargz pull (docs/formats.md §3.4, §3.6, §3.8) to a blob: the 51-byte footer, the TOC member and its
 /// digest against <c>toc.digest</c>, the TOC's structure, every chunk decompressed from its own offset, and the whole
 /// blob decompressed as a full puller sees it (entries equal to the TOC, last file the TOC, DiffID, uncompressed size).
 /// </summary>

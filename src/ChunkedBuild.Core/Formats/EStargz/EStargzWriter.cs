@@ -7,7 +7,7 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// One eStargz conversion (formats.md §3). Every input entry keeps its header bytes, payload and padding verbatim
+/// One eStargz conversion (docs/formats.md §3). Every input entry keeps its header bytes, payload and padding verbatim
 /// (lossless, like estargz's <c>AppendTarLossLess</c>); only the landmark and <c>stargz.index.json</c> headers are
 /// generated. Without prioritized files the input streams straight through after <c>.no.prefetch.landmark</c>; with
 /// them the input is spooled to a temporary file once, then emitted in the prioritized order followed by

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
 /// <summary>
-/// containers/storage's <c>ensureTOCMatchesTarSplit</c> (formats.md §2.3): every tar header in the tar-split has a
+/// containers/storage's <c>ensureTOCMatchesTarSplit</c> (docs/formats.md §2.3): every tar header in the tar-split has a
 /// non-chunk TOC entry with the identical name and equal metadata, and vice versa.
 /// </summary>
 internal static class TocTarSplitMatcher

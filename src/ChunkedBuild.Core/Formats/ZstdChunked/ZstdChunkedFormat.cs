@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Oci;
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
 /// <summary>
-/// Writes zstd:chunked layers in the current containers/storage dialect (formats.md §1): every file or content-defined
+/// Writes zstd:chunked layers in the current containers/storage dialect (docs/formats.md §1): every file or content-defined
 /// chunk in its own zstd frame, then the TOC, the tar-split and the 64-byte footer in skippable frames. The blob
 /// decompresses to the input tar byte for byte, so the DiffID is kept.
 /// </summary>

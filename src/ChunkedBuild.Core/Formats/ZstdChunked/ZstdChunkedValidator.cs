@@ -6,7 +6,7 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
 /// <summary>
-/// Applies the checks of a modern containers/storage partial pull (formats.md §2.3) to a zstd:chunked blob: the
+/// Applies the checks of a modern containers/storage partial pull (docs/formats.md §2.3) to a zstd:chunked blob: the
 /// annotations, the TOC and its digest, the tar-split and its digest, TOC ↔ tar-split equality, every file and chunk
 /// decoded from its own offset, and the DiffID rebuilt from tar-split + file contents, as c/storage does.
 /// </summary>

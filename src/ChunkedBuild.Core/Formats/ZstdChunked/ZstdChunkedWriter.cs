@@ -9,10 +9,10 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
 /// <summary>
-/// One zstd:chunked conversion (formats.md §1.10). The calling thread parses the tar, runs the chunker and cuts frames;
+/// One zstd:chunked conversion (docs/formats.md §1.10). The calling thread parses the tar, runs the chunker and cuts frames;
 /// <see cref="OrderedFramePipeline"/> compresses them on all cores and writes them in order; its writer thread hashes
 /// the stream (DiffID), each file and each multi-frame chunk. Frames are independent, so bytes never depend on the
-/// thread count. Every frame starts and ends exactly where formats.md §1.3 says: metadata frames hold header bytes and
+/// thread count. Every frame starts and ends exactly where docs/formats.md §1.3 says: metadata frames hold header bytes and
 /// padding, payload frames hold only file bytes, one or more frames per chunk.
 /// </summary>
 internal sealed class ZstdChunkedWriter : IChunkSink
