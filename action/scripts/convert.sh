@@ -8,6 +8,7 @@
 #                                            the password reaches the tool on stdin (--password-stdin), never on a
 #                                            command line, and is removed from the environment the tool inherits
 #   CHUNKEDBUILD_TOOL_PATH                   the folder holding dotnet-chunked (put first on PATH)
+#   CHUNKEDBUILD_CACHE_DIR                   the converted-layer cache folder (--cache-dir), when the action caches it
 #   CHUNKEDBUILD_JSON_READER                 jq or python3 (default: jq when installed, else python3)
 #   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY       as on GitHub's runners; RUNNER_TEMP for the result file
 #
@@ -69,6 +70,8 @@ case "$startup" in
     ;;
 esac
 if [ -n "$username" ]; then args+=(--username "$username" --password-stdin); fi
+# The converted-layer cache actions/cache keeps between runs (the action's `cache: true`).
+if [ -n "${CHUNKEDBUILD_CACHE_DIR:-}" ]; then args+=(--cache-dir "$CHUNKEDBUILD_CACHE_DIR"); fi
 if [ -n "${INPUT_EXTRA_ARGS:-}" ]; then
   # Split on whitespace (newlines too), without glob expansion.
   read -r -d '' -a extra <<< "$INPUT_EXTRA_ARGS" || true

@@ -18,6 +18,9 @@ public sealed record ActionRunOptions
     /// </summary>
     public bool EnforceRequiredInputs { get; init; } = true;
 
+    /// <summary>The stand-ins for actions that <c>uses:</c> steps call, by name without the <c>@ref</c> (e.g. <c>actions/cache</c>).</summary>
+    public IReadOnlyDictionary<string, IUsedAction> UsedActions { get; init; } = new Dictionary<string, IUsedAction>();
+
     /// <summary>The most one step may take.</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }

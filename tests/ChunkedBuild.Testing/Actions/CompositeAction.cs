@@ -3,13 +3,13 @@ using YamlDotNet.RepresentationModel;
 namespace ChunkedBuild.Testing.Actions;
 
 /// <summary>
-/// A composite GitHub Action read from its <c>action.yml</c>: inputs, outputs and <c>run:</c> steps. Anything the
-/// <see cref="CompositeActionRunner"/> cannot run faithfully (<c>uses:</c>, <c>if:</c>, shells other than bash, other
-/// <c>runs.using</c> values) is refused when loading, so a test never passes by silently skipping part of the action.
+/// A composite GitHub Action read from its <c>action.yml</c>: inputs, outputs and steps (<c>run:</c> scripts, <c>uses:</c> calls,
+/// <c>if:</c> conditions). Anything the <see cref="CompositeActionRunner"/> cannot run faithfully (other step keys, shells other than
+/// bash, other <c>runs.using</c> values) is refused when loading, so a test never passes by silently skipping part of the action.
 /// </summary>
 public sealed class CompositeAction
 {
-    private static readonly HashSet<string> StepKeys = ["id", "name", "shell", "run", "env"];
+    private static readonly HashSet<string> StepKeys = ["id", "name", "if", "shell", "run", "env", "uses", "with"];
 
     private CompositeAction(string folder, IReadOnlyList<ActionInput> inputs, IReadOnlyList<ActionOutput> outputs, IReadOnlyList<ActionStep> steps)
     {
@@ -56,13 +56,19 @@ public sealed class CompositeAction
             var keys = node.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).ToList();
             if (keys.FirstOrDefault(k => !StepKeys.Contains(k)) is { } unsupported)
                 throw Invalid(file, $"step key '{unsupported}' is not supported by this runner (supported: {string.Join(", ", StepKeys)})");
-            var run = Text(node, "run") ?? throw Invalid(file, "a step without run: (uses: steps are not supported)");
+            var env = Pairs(node, "env");
+            var condition = Text(node, "if");
+            if (Text(node, "uses") is { } uses)
+            {
+                if (keys.Any(k => k is "run" or "shell")) throw Invalid(file, $"the uses: step '{uses}' also has run: or shell:");
+                steps.Add(new ActionStep(Text(node, "id"), Text(node, "name") ?? uses, "", "", env) { Condition = condition, Uses = uses, With = Pairs(node, "with") });
+                continue;
+            }
+            if (keys.Contains("with")) throw Invalid(file, "with: belongs to uses: steps");
+            var run = Text(node, "run") ?? throw Invalid(file, "a step with neither run: nor uses:");
             var shell = Text(node, "shell") ?? throw Invalid(file, "a run: step without shell: (GitHub requires it in composite actions)");
             if (shell != "bash") throw Invalid(file, $"shell '{shell}' is not supported by this runner (bash only)");
-            var env = node.Children.TryGetValue("env", out var e)
-                ? ((YamlMappingNode)e).Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, ((YamlScalarNode)kv.Value).Value ?? "")).ToList()
-                : [];
-            steps.Add(new ActionStep(Text(node, "id"), Text(node, "name") ?? run, shell, run, env));
+            steps.Add(new ActionStep(Text(node, "id"), Text(node, "name") ?? run, shell, run, env) { Condition = condition });
         }
         return new CompositeAction(Path.GetFullPath(folder), inputs, outputs, steps);
     }
@@ -70,6 +76,11 @@ public sealed class CompositeAction
     private static IEnumerable<KeyValuePair<string, YamlNode>> Map(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(key, out var value) && value is YamlMappingNode map
             ? map.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, kv.Value))
+            : [];
+
+    private static List<KeyValuePair<string, string>> Pairs(YamlMappingNode node, string key) =>
+        node.Children.TryGetValue(key, out var value)
+            ? ((YamlMappingNode)value).Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, ((YamlScalarNode)kv.Value).Value ?? "")).ToList()
             : [];
 
     private static string? Text(YamlMappingNode node, string key) =>

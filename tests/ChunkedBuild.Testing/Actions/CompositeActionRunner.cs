@@ -4,10 +4,11 @@ namespace ChunkedBuild.Testing.Actions;
 
 /// <summary>
 /// Runs a <see cref="CompositeAction"/> outside GitHub the way GitHub's runner does: input defaults (and, optionally,
-/// required-input checks), <c>${{ … }}</c> expansion in <c>env:</c> and <c>run:</c>, each <c>run:</c> as
-/// <c>bash --noprofile --norc -eo pipefail &lt;script&gt;</c> in the workspace with a fresh <c>GITHUB_OUTPUT</c> and
-/// <c>GITHUB_STEP_SUMMARY</c> per step, <c>GITHUB_ENV</c> and <c>GITHUB_PATH</c> carried to later steps, the first failing
-/// step ending the run, and the action's outputs mapped from <c>outputs.*.value</c>.
+/// required-input checks), <c>if:</c> conditions (<see cref="ActionConditions"/>), <c>${{ … }}</c> expansion in <c>env:</c>,
+/// <c>with:</c> and <c>run:</c>, each <c>run:</c> as <c>bash --noprofile --norc -eo pipefail &lt;script&gt;</c> in the workspace
+/// with a fresh <c>GITHUB_OUTPUT</c> and <c>GITHUB_STEP_SUMMARY</c> per step, <c>GITHUB_ENV</c> and <c>GITHUB_PATH</c> carried to
+/// later steps, <c>uses:</c> steps played by the <see cref="ActionRunOptions.UsedActions"/> (their post work after the last step of
+/// a successful run), the first failing step ending the run, and the action's outputs mapped from <c>outputs.*.value</c>.
 /// </summary>
 public sealed class CompositeActionRunner(CompositeAction action, ActionRunOptions options)
 {
@@ -26,9 +27,27 @@ public sealed class CompositeActionRunner(CompositeAction action, ActionRunOptio
         var log = new StringBuilder();
         var summary = new StringBuilder();
         var scripts = new List<string>();
+        var posts = new List<(string Step, Func<string> Work)>();
         for (var index = 0; index < action.Steps.Count; index++)
         {
             var step = action.Steps[index];
+            if (step.Condition is { } condition && !ActionConditions.IsTrue(condition, context))
+            {
+                log.Append("Skipped ").AppendLine(step.Name);
+                continue;
+            }
+            if (step.Uses is { } uses)
+            {
+                var used = options.UsedActions.TryGetValue(uses.Split('@')[0], out var handler)
+                    ? handler
+                    : throw new NotSupportedException($"uses: {uses} has no stand-in in ActionRunOptions.UsedActions");
+                var with = step.With.ToDictionary(p => p.Key, p => ActionExpressions.Expand(p.Value, context), StringComparer.OrdinalIgnoreCase);
+                var outcome = used.Run(with, options.Workspace);
+                log.Append("Run ").AppendLine(step.Name).Append(outcome.Log);
+                if (step.Id is { } usedId) context.StepOutputs[usedId] = new Dictionary<string, string>(outcome.Outputs, StringComparer.OrdinalIgnoreCase);
+                if (outcome.Post is { } post) posts.Add((step.Name, post));
+                continue;
+            }
             var outputFile = Path.Combine(runnerFiles, $"output-{index}");
             var summaryFile = Path.Combine(runnerFiles, $"step-summary-{index}");
             var scriptFile = Path.Combine(runnerFiles, $"step-{index}.sh");
@@ -69,6 +88,7 @@ public sealed class CompositeActionRunner(CompositeAction action, ActionRunOptio
             if (result.ExitCode != 0)
                 return new ActionRunResult(false, step.Name, result.ExitCode, new Dictionary<string, string>(), context.StepOutputs, summary.ToString(), log.ToString(), scripts, warnings);
         }
+        for (var i = posts.Count - 1; i >= 0; i--) log.Append("Post ").AppendLine(posts[i].Step).Append(posts[i].Work());
         var actionOutputs = action.Outputs.ToDictionary(o => o.Id, o => ActionExpressions.Expand(o.Value, context), StringComparer.OrdinalIgnoreCase);
         return new ActionRunResult(true, null, 0, actionOutputs, context.StepOutputs, summary.ToString(), log.ToString(), scripts, warnings);
     }

@@ -23,7 +23,7 @@ public sealed class ActionFilesTests
     {
         if (!ProcessRunner.IsOnPath("shellcheck")) Assert.Skip("shellcheck is not installed (apt-get install shellcheck)");
         var scripts = Directory.GetFiles(Path.Combine(Root, "action", "scripts"), "*.sh").Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["convert.sh", "install.sh"], scripts.Select(Path.GetFileName));
+        Assert.Equal(["cache-key.sh", "convert.sh", "install.sh"], scripts.Select(Path.GetFileName));
         var result = ProcessRunner.Run("shellcheck", ["--shell=bash", "--severity=style", .. scripts]);
         Assert.True(result.ExitCode == 0, result.StdOut + result.StdErr);
     }
@@ -41,9 +41,13 @@ public sealed class ActionFilesTests
     {
         var action = CompositeAction.Load(Path.Combine(Root, "action"));
         Assert.All(action.Steps, s => Assert.False(ActionExpressions.ReadsInputs(s.Run), $"step '{s.Name}' pastes an input into its script"));
-        // The password is only ever mapped to the one variable the script reads (and unsets) before running anything.
-        var passwordUses = action.Steps.SelectMany(s => s.Environment).Where(e => e.Value.Contains("inputs.registry-password", StringComparison.Ordinal)).ToList();
-        Assert.Equal([KeyValuePair.Create("INPUT_REGISTRY_PASSWORD", "${{ inputs.registry-password }}")], passwordUses);
+        // The password is only ever mapped to the one variable the scripts that talk to a registry read (and unset) before
+        // running anything, and never handed to another action.
+        var passwordUses = action.Steps.SelectMany(s => s.Environment.Select(e => (s.Id, e.Key, e.Value)))
+            .Where(e => e.Value.Contains("inputs.registry-password", StringComparison.Ordinal)).ToList();
+        Assert.Equal([("cache-key", "INPUT_REGISTRY_PASSWORD", "${{ inputs.registry-password }}"), ("convert", "INPUT_REGISTRY_PASSWORD", "${{ inputs.registry-password }}")],
+            passwordUses);
+        Assert.All(action.Steps.SelectMany(s => s.With), w => Assert.False(ActionExpressions.ReadsInputs(w.Value), $"with: {w.Key} passes an input to another action"));
         if (!OperatingSystem.IsWindows())
         {
             foreach (var script in Directory.GetFiles(Path.Combine(Root, "action", "scripts"), "*.sh"))
@@ -57,7 +61,7 @@ public sealed class ActionFilesTests
         var action = CompositeAction.Load(Path.Combine(Root, "action"));
         Assert.Equal(["source", "destination"], action.Inputs.Where(i => i.Required).Select(i => i.Id));
         Assert.Equal(["source", "destination", "variants", "publish", "prioritization-file", "startup-report", "sparse", "level", "registry-username", "registry-password",
-            "tool-version", "tool-source", "extra-args"], action.Inputs.Select(i => i.Id));
+            "tool-version", "tool-source", "cache", "extra-args"], action.Inputs.Select(i => i.Id));
         var script = File.ReadAllText(Path.Combine(Root, "action", "scripts", "convert.sh"));
         foreach (var output in action.Outputs)
         {

@@ -5,9 +5,11 @@ namespace ChunkedBuild.Tool.Tests.Action;
 
 /// <summary>
 /// One run environment for <c>action/action.yml</c>: a workspace whose nuget.config clears every remote source (the
-/// tool comes from the local feed only, so no network), an isolated NuGet package folder and converted-layer cache, and
-/// a <c>dotnet</c> shim first on PATH that records every invocation's arguments, environment and (for
-/// <c>--password-stdin</c>) stdin before handing over to the real <c>dotnet</c>.
+/// tool comes from the local feed only, so no network), an isolated NuGet package folder (the user's folder serves only
+/// as a read-only fallback, so a pack of the tool from the checkout finds its dependencies without writing there) and
+/// converted-layer cache, an <c>actions/cache</c> stand-in (<see cref="FakeActionsCache"/>; pass one to share it
+/// between runs, as between a workflow's runs), and a <c>dotnet</c> shim first on PATH that records every invocation's
+/// arguments, environment and (for <c>--password-stdin</c>) stdin before handing over to the real <c>dotnet</c>.
 /// </summary>
 internal sealed class ActionHarness : IDisposable
 {
@@ -26,10 +28,11 @@ internal sealed class ActionHarness : IDisposable
         exec "$SHIM_REAL_DOTNET" "$@"
         """;
 
-    public ActionHarness(ActionToolFeed feed)
+    public ActionHarness(ActionToolFeed feed, FakeActionsCache? cache = null)
     {
         Feed = feed;
         Root = Directory.CreateTempSubdirectory("chb-action-").FullName;
+        Cache = cache ?? new FakeActionsCache(Path.Combine(Root, "actions-cache"));
         foreach (var folder in new[] { Workspace, RunnerTemp, ShimFolder, Records }) Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(Workspace, "nuget.config"), """
             <?xml version="1.0" encoding="utf-8"?>
@@ -45,6 +48,9 @@ internal sealed class ActionHarness : IDisposable
     }
 
     public ActionToolFeed Feed { get; }
+
+    /// <summary>The <c>actions/cache</c> stand-in the action's cache step talks to.</summary>
+    public FakeActionsCache Cache { get; }
 
     public string Root { get; }
 
@@ -80,14 +86,25 @@ internal sealed class ActionHarness : IDisposable
             ["SHIM_RECORDS"] = Records,
             ["SHIM_REAL_DOTNET"] = RealDotnet,
             ["NUGET_PACKAGES"] = Path.Combine(Root, "nuget-packages"),
+            ["NUGET_FALLBACK_PACKAGES"] = UserPackages,
             ["XDG_CACHE_HOME"] = Path.Combine(Root, "cache"),
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_NOLOGO"] = "1",
         };
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
-        var options = new ActionRunOptions { Workspace = Workspace, RunnerTemp = RunnerTemp, Environment = env, EnforceRequiredInputs = enforceRequired };
+        var options = new ActionRunOptions
+        {
+            Workspace = Workspace, RunnerTemp = RunnerTemp, Environment = env, EnforceRequiredInputs = enforceRequired,
+            UsedActions = new Dictionary<string, IUsedAction> { ["actions/cache"] = Cache },
+        };
         return new CompositeActionRunner(CompositeAction.Load(ActionFolder), options).Run(all);
     }
+
+    /// <summary>The user's NuGet package folder (NUGET_PACKAGES of the test process, else ~/.nuget/packages), used read-only.</summary>
+    private static string UserPackages =>
+        Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } custom
+            ? custom
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     /// <summary>The real <c>dotnet</c> the shim hands over to (DOTNET_HOST_PATH when the test host sets it, else PATH).</summary>
     private static string RealDotnet =>

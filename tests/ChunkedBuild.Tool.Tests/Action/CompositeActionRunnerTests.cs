@@ -114,14 +114,97 @@ public sealed class CompositeActionRunnerTests : ToolTestBase
     }
 
     [Theory]
-    [InlineData("- uses: actions/checkout@v4", "uses")]
-    [InlineData("- {shell: bash, run: echo, if: always()}", "step key 'if'")]
+    [InlineData("- {uses: actions/checkout@v4, run: echo}", "also has run:")]
+    [InlineData("- {shell: bash, run: echo, timeout-minutes: 1}", "step key 'timeout-minutes'")]
+    [InlineData("- {shell: bash, run: echo, with: {a: b}}", "with: belongs to uses: steps")]
     [InlineData("- {shell: pwsh, run: echo}", "shell 'pwsh'")]
     [InlineData("- {run: echo}", "without shell")]
     public void Steps_the_runner_cannot_run_faithfully_are_refused_when_loading(string step, string message)
     {
         var error = Assert.Throws<InvalidDataException>(() => Write($"runs:\n  using: composite\n  steps:\n    {step}\n"));
         Assert.Contains(message, error.Message);
+    }
+
+    /// <summary>A stand-in that upper-cases its <c>value</c> input and records its post work.</summary>
+    private sealed class Shouting(List<string> journal) : IUsedAction
+    {
+        public UsedActionResult Run(IReadOnlyDictionary<string, string> inputs, string workspace)
+        {
+            journal.Add("run " + inputs["value"]);
+            return new UsedActionResult(new Dictionary<string, string> { ["loud"] = inputs["value"].ToUpperInvariant() }, "shouted\n",
+                () => { journal.Add("post"); return "posted\n"; });
+        }
+    }
+
+    [Fact]
+    public void Conditions_skip_steps_and_uses_steps_run_their_stand_in_whose_post_work_follows_the_last_step()
+    {
+        var action = Write("""
+            inputs:
+              word: {default: hello}
+              skip: {default: 'false'}
+            outputs:
+              result: {value: "${{ steps.check.outputs.result }}"}
+              skipped: {value: "${{ steps.never.outputs.result }}"}
+            runs:
+              using: composite
+              steps:
+                - id: shout
+                  uses: example/shout@v1
+                  with:
+                    value: ${{ inputs.word }}
+                - id: check
+                  if: steps.shout.outputs.loud == 'hello' && !(inputs.skip == 'TRUE')
+                  shell: bash
+                  run: echo "result=case-insensitive" >> "$GITHUB_OUTPUT"
+                - id: never
+                  if: ${{ inputs.skip == 'true' || false }}
+                  shell: bash
+                  run: echo "result=ran" >> "$GITHUB_OUTPUT"
+            """);
+        var journal = new List<string>();
+        var result = new CompositeActionRunner(action, new ActionRunOptions
+        {
+            Workspace = Directory.CreateDirectory(PathOf("ws")).FullName,
+            RunnerTemp = Directory.CreateDirectory(PathOf("tmp")).FullName,
+            UsedActions = new Dictionary<string, IUsedAction> { ["example/shout"] = new Shouting(journal) },
+        }).Run(new Dictionary<string, string>());
+
+        Assert.True(result.Succeeded, result.Log);
+        Assert.Equal("case-insensitive", result.Outputs["result"]);
+        Assert.Equal("", result.Outputs["skipped"]);
+        Assert.Equal(["run hello", "post"], journal);
+        Assert.Equal(["Run example/shout@v1", "Run echo \"result=case-insensitive\" >> \"$GITHUB_OUTPUT\"", "Skipped echo \"result=ran\" >> \"$GITHUB_OUTPUT\"",
+            "Post example/shout@v1"], result.Log.Split('\n').Where(l => l.StartsWith("Run ", StringComparison.Ordinal) || l.StartsWith("Skipped ", StringComparison.Ordinal)
+                || l.StartsWith("Post ", StringComparison.Ordinal)).Select(l => l.Trim()));
+        Assert.Single(result.Scripts);
+
+        var unknown = Write("runs:\n  using: composite\n  steps:\n    - uses: actions/checkout@v4\n");
+        Assert.Throws<NotSupportedException>(() => Run(unknown, []));
+    }
+
+    [Theory]
+    [InlineData("inputs.a == '1'", true)]
+    [InlineData("inputs.a != '1'", false)]
+    [InlineData("${{ inputs.b }}", false)]
+    [InlineData("inputs.a", true)]
+    [InlineData("!inputs.b && (inputs.a == 'x' || true)", true)]
+    [InlineData("'it''s' == 'IT''S'", true)]
+    public void Conditions_evaluate_as_on_github(string condition, bool expected)
+    {
+        var context = new ExpressionContext { Inputs = { ["a"] = "1", ["b"] = "" } };
+        Assert.Equal(expected, ActionConditions.IsTrue(condition, context));
+    }
+
+    [Theory]
+    [InlineData("success()")]
+    [InlineData("inputs.a == true")]
+    [InlineData("inputs.a ==")]
+    [InlineData("inputs.a > '1'")]
+    public void Conditions_the_runner_does_not_know_throw(string condition)
+    {
+        var context = new ExpressionContext { Inputs = { ["a"] = "1" } };
+        Assert.Throws<NotSupportedException>(() => ActionConditions.IsTrue(condition, context));
     }
 
     [Theory]
