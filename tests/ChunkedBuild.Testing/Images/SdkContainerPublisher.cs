@@ -59,15 +59,23 @@ public static class SdkContainerPublisher
         ["MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly", "DOTNET_HOST_PATH"];
 
     /// <summary>
-    /// Copies the sample app into <paramref name="destination"/> (created) with the empty Directory.* files that stop
-    /// MSBuild from importing anything above it; returns the project file path.
+    /// Copies the sample app into <paramref name="destination"/> (created) with the Directory.* files that stop MSBuild from
+    /// importing anything above it; returns the project file path. The props turn off the SDK's download of runtime packs for
+    /// frameworks the app does not reference (a RID-specific restore otherwise fetches ASP.NET Core's too, about 40 MB per RID).
     /// </summary>
     public static string CopyApp(string destination)
     {
         Directory.CreateDirectory(destination);
         foreach (var name in new[] { "Hello.csproj", "Program.cs" })
             File.Copy(Path.Combine(AppSource, name), Path.Combine(destination, name), overwrite: true);
-        File.WriteAllText(Path.Combine(destination, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(destination, "Directory.Build.props"), """
+            <Project>
+              <PropertyGroup>
+                <DisableTransitiveFrameworkReferenceDownloads>true</DisableTransitiveFrameworkReferenceDownloads>
+              </PropertyGroup>
+            </Project>
+
+            """);
         File.WriteAllText(Path.Combine(destination, "Directory.Build.targets"), "<Project />\n");
         File.WriteAllText(Path.Combine(destination, "Directory.Packages.props"), "<Project />\n");
         return Path.Combine(destination, "Hello.csproj");
