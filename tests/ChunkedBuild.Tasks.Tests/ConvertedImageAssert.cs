@@ -7,12 +7,12 @@ using Xunit;
 
 namespace ChunkedBuild.Tasks.Tests;
 
-/// <summary>Checks of a converted image with outside and inside readers: skopeo, refcheck + DiffIDs, and the Core verifier.</summary>
+/// <summary>Checks of a converted image with outside and inside readers: skopeo, the oracle + DiffIDs, and the Core verifier.</summary>
 public static class ConvertedImageAssert
 {
     /// <summary>
     /// Asserts that the OCI layout (folder or tar) at <paramref name="layout"/> holds every tag in <paramref name="tags"/>, each an OCI
-    /// index of <paramref name="manifests"/> manifests that skopeo reads, whose eStargz / zstd:chunked layers pass refcheck and decompress
+    /// index of <paramref name="manifests"/> manifests that skopeo reads, whose eStargz / zstd:chunked layers pass the oracle and decompress
     /// to their DiffIDs, and that <c>dotnet chunked verify</c>'s verifier accepts; returns the root descriptor per tag.
     /// </summary>
     public static Task<IReadOnlyDictionary<string, Descriptor>> LayoutAsync(string layout, string transport, IReadOnlyList<string> tags,

@@ -8,7 +8,7 @@ namespace ChunkedBuild.Testing;
 /// <param name="StdErr">Everything written to stderr.</param>
 public sealed record ProcessResult(int ExitCode, string StdOut, string StdErr);
 
-/// <summary>Runs external programs (tar, bsdtar, zstd, refcheck, dotnet) with arguments passed as a list, never through a shell.</summary>
+/// <summary>Runs external programs (tar, bsdtar, zstd, the oracle, dotnet) with arguments passed as a list, never through a shell.</summary>
 public static class ProcessRunner
 {
     /// <summary>Runs <paramref name="fileName"/> and waits (default timeout 10 minutes).</summary>

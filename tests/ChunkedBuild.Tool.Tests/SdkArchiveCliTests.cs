@@ -7,7 +7,7 @@ namespace ChunkedBuild.Tool.Tests;
 
 /// <summary>
 /// The README's path end to end, as users run it: archives from <c>dotnet publish -t:PublishContainer</c> (OCI, Docker, multi-RID)
-/// through <c>dotnet chunked convert</c>, then <c>dotnet chunked verify</c>, skopeo and refcheck on the output.
+/// through <c>dotnet chunked convert</c>, then <c>dotnet chunked verify</c>, skopeo and the oracle on the output.
 /// </summary>
 public sealed class SdkArchiveCliTests(PublishedImages images) : ToolTestBase
 {

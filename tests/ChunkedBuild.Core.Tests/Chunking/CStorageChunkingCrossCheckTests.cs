@@ -8,7 +8,7 @@ namespace ChunkedBuild.Core.Tests.Chunking;
 
 /// <summary>
 /// Compares our chunk boundaries with those of the real containers/storage 1.43 chunker (through
-/// <c>refcheck convert-cstorage</c>). Its TOC lists chunks like the current format: the <c>reg</c> entry carries chunk 0
+/// <c>chunkedoracle convert-cstorage</c>). Its TOC lists chunks like the current format: the <c>reg</c> entry carries chunk 0
 /// (<c>chunkSize</c>, <c>chunkType</c>, no <c>chunkOffset</c>), <c>chunk</c> entries follow, and a file with a single chunk
 /// has no chunk fields at all.
 /// </summary>

@@ -57,14 +57,14 @@ public abstract class EStargzConformanceTestsBase(TarCorpus corpus, FormatOption
         }
     }
 
-    /// <summary>The TOC entry names (chunk entries left out) as refcheck reads them from the blob.</summary>
+    /// <summary>The TOC entry names (chunk entries left out) as the oracle reads them from the blob.</summary>
     private List<string> TocNames(ConvertedLayer layer, string key)
     {
         var blobPath = layer.SaveTo(BlobFolder, key + "-toc");
         try
         {
             var dump = ProcessRunner.Run(RefCheck.PathToBinary, ["info", blobPath, "--dump-toc"]);
-            Assert.True(dump.ExitCode == 0, $"refcheck info --dump-toc failed: {dump.StdErr}");
+            Assert.True(dump.ExitCode == 0, $"chunkedoracle info --dump-toc failed: {dump.StdErr}");
             using var toc = JsonDocument.Parse(dump.StdOut);
             return toc.RootElement.GetProperty("entries").EnumerateArray()
                 .Where(e => e.GetProperty("type").GetString() != "chunk")

@@ -10,7 +10,7 @@ namespace ChunkedBuild.Core.Tests.Conformance;
 /// <summary>
 /// One conformance suite over every layer format (docs/design.md §6 item 3): each corpus case (producer × name prefix × awkward
 /// entries) is converted, and the blob must decompress to what the result claims, pass the Core validator and pass
-/// refcheck, the outside reader built from the real Go libraries. Conversions must not depend on run or thread count.
+/// the oracle (tests/oracle), the outside reader built from the real Go libraries. Conversions must not depend on run or thread count.
 /// </summary>
 public abstract class LayerFormatConformanceTests
 {
@@ -31,12 +31,12 @@ public abstract class LayerFormatConformanceTests
     protected ILayerFormat Format { get; }
     /// <summary>The Core validator of that format.</summary>
     protected ILayerValidator Validator { get; }
-    /// <summary>How refcheck is asked.</summary>
+    /// <summary>How the oracle is asked.</summary>
     protected RefCheckMode RefCheckMode { get; }
     /// <summary>The options every conversion of this class starts from.</summary>
     protected FormatOptions Options { get; }
 
-    /// <summary>Where this class keeps blobs while refcheck reads them.</summary>
+    /// <summary>Where this class keeps blobs while the oracle reads them.</summary>
     protected string BlobFolder => Path.Combine(Corpus.Folder, "blobs");
 
     [Theory]
@@ -104,7 +104,7 @@ public abstract class LayerFormatConformanceTests
         Assert.Equal(single.Result.DiffId, again.Result.DiffId);
     }
 
-    /// <summary>The refcheck command line that checks <paramref name="blobPath"/> against its input tar.</summary>
+    /// <summary>The oracle command line that checks <paramref name="blobPath"/> against its input tar.</summary>
     protected string[] RefCheckArguments(string blobPath, string tarPath, LayerWriteResult result) => RefCheckMode switch
     {
         RefCheckMode.ZstdChunked =>

@@ -13,7 +13,7 @@ namespace ChunkedBuild.Core.Tests.Conformance;
 /// Sparse files through every layer format (issue 16): each sparse corpus case (GNU tar --sparse in the old GNU format and in
 /// PAX 0.0, 0.1 and 1.0, bsdtar's PAX 1.0, × name prefix) is converted with the default <see cref="SparseMode.Densify"/>. The
 /// blob must decompress to a new tar whose sha256 is the DiffID the result claims, hold no sparse entry, pass the Core validator
-/// and refcheck (which, for PAX sparse input, also compares every entry with Go's reading of the original), and give under GNU
+/// and the oracle (which, for PAX sparse input, also compares every entry with Go's reading of the original), and give under GNU
 /// tar exactly the files GNU tar extracts from the original.
 /// </summary>
 public abstract class SparseConformanceTests(TarCorpus corpus, ILayerFormat format, ILayerValidator validator, RefCheckMode refCheckMode)
@@ -57,8 +57,8 @@ public abstract class SparseConformanceTests(TarCorpus corpus, ILayerFormat form
             new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
         Assert.True(verdict.IsValid, $"{corpusCase}: validator failures:\n{string.Join('\n', verdict.Failures)}");
 
-        // Go's archive/tar reads PAX sparse entries as regular files, so refcheck compares the original with the blob entry by
-        // entry; old GNU 'S' entries keep their typeflag there (refcheck skips them), so only the blob itself is checked.
+        // Go's archive/tar reads PAX sparse entries as regular files, so the oracle compares the original with the blob entry by
+        // entry; old GNU 'S' entries keep their typeflag there (the oracle skips them), so only the blob itself is checked.
         var blobPath = layer.SaveTo(Path.Combine(Corpus.Folder, "blobs"), corpusCase.Key);
         try
         {

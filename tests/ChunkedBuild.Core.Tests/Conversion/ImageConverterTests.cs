@@ -6,7 +6,7 @@ using Xunit;
 
 namespace ChunkedBuild.Core.Tests.Conversion;
 
-/// <summary>Whole-image conversion from OCI layouts and archives to OCI layouts, checked by refcheck and by DiffIDs.</summary>
+/// <summary>Whole-image conversion from OCI layouts and archives to OCI layouts, checked by the oracle and by DiffIDs.</summary>
 public sealed class ImageConverterTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("chunkedbuild-convert-").FullName;

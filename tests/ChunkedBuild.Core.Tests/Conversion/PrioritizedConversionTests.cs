@@ -105,7 +105,7 @@ public sealed class PrioritizedConversionTests : IDisposable
         Assert.Equal(PrioritizationRecord.MediaType, referrer.ArtifactType);
         Assert.Equal(result.Tags.Single().Descriptor.Digest, Assert.Single(images).Root.Digest);
 
-        // Read back by an outside client: skopeo copies the pushed index to a layout, and every layer passes refcheck.
+        // Read back by an outside client: skopeo copies the pushed index to a layout, and every layer passes the oracle.
         if (!Skopeo.IsAvailable) return;
         var copy = Path.Combine(_root, "copy");
         Skopeo.Copy($"docker://{registry.Host}/apps/prio:1", "oci:" + copy + ":1", new SkopeoCopyOptions { All = true });

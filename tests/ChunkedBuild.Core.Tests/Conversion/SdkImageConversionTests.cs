@@ -10,7 +10,7 @@ namespace ChunkedBuild.Core.Tests.Conversion;
 /// <summary>
 /// End to end on real inputs: archives written by <c>dotnet publish -t:PublishContainer</c> (OCI, Docker, multi-RID) on a base image
 /// served by Debian's docker-registry, and a layout and docker archive written by skopeo. Every output is read back by skopeo (inspect,
-/// copy to a fresh layout, push to the registry), every layer passes refcheck with the manifest's annotation values, every DiffID equals
+/// copy to a fresh layout, push to the registry), every layer passes the oracle with the manifest's annotation values, every DiffID equals
 /// the sha256 of the decompressed layer, and the Core verifier (what <c>dotnet chunked verify</c> runs) passes.
 /// </summary>
 public sealed class SdkImageConversionTests(PublishedImages images) : IDisposable
@@ -55,7 +55,7 @@ public sealed class SdkImageConversionTests(PublishedImages images) : IDisposabl
         Skopeo.Copy("oci-archive:" + output + ":t", "oci:" + copy + ":t", new SkopeoCopyOptions { All = true });
         Assert.Equal(index.Digest, new OciLayoutReader(copy).Resolve("t").Digest);
 
-        // Every layer: refcheck with the manifest's annotations, DiffID = sha256 of the decompressed layer.
+        // Every layer: the oracle with the manifest's annotations, DiffID = sha256 of the decompressed layer.
         var layers = ConvertedImageVerifier.Verify(output, "t");
         Assert.Contains(layers, l => l.Kind == "estargz");
         Assert.Contains(layers, l => l.Kind == "zstd:chunked");

@@ -53,7 +53,7 @@ public sealed class SparseImageConversionTests(TarCorpus corpus) : IDisposable
         Assert.All(result.Variants, v => Assert.Equal(sparseNames, v.Manifests[0].Layers[1].DensifiedEntries.Select(d => d.Name)));
         Assert.DoesNotContain(result.Warnings, w => w.Contains(ErrorCodes.SparseFile, StringComparison.Ordinal));
 
-        // every DiffID in every config is the sha256 of its decompressed layer, and refcheck accepts every layer
+        // every DiffID in every config is the sha256 of its decompressed layer, and the oracle accepts every layer
         var layers = ConvertedImageVerifier.Verify(output, "1");
         Assert.Equal(["estargz", "estargz", "zstd:chunked", "zstd:chunked"], layers.Select(l => l.Kind));
         var zstd = layers.Where(l => l.Kind == "zstd:chunked").ToList();

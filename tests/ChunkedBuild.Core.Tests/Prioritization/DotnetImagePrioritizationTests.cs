@@ -44,7 +44,7 @@ public sealed class DotnetImagePrioritizationTests(PublishedImages images) : IDi
         Assert.True(order.IndexOf("/app/hello.runtimeconfig.json") < order.IndexOf($"{framework}/System.Private.CoreLib.dll"));
         Assert.True(order.IndexOf($"{framework}/libcoreclr.so") < order.IndexOf("/app/hello.dll"));
 
-        // Every layer passes refcheck and decompresses to its DiffID.
+        // Every layer passes the oracle and decompresses to its DiffID.
         var verified = ConvertedImageVerifier.Verify(output, "t");
         var estargz = verified.Where(l => l.Kind == "estargz").ToList();
         Assert.Equal(plan.Layers.Count, estargz.Count);

@@ -10,7 +10,7 @@ public sealed record VerifiedLayer(Digest Manifest, Descriptor Layer, Digest Dif
 
 /// <summary>
 /// Checks a converted OCI layout (folder or tar) with outside eyes: every layer of every manifest under a tag is decompressed and
-/// its sha256 compared with the config's DiffID, and every eStargz / zstd:chunked layer goes through <c>refcheck</c> (stargz-snapshotter,
+/// its sha256 compared with the config's DiffID, and every eStargz / zstd:chunked layer goes through the oracle (<c>tests/oracle</c>: stargz-snapshotter,
 /// tar-split and containers/storage code) with the annotation values from the manifest.
 /// </summary>
 public static class ConvertedImageVerifier
@@ -58,7 +58,7 @@ public static class ConvertedImageVerifier
                             "--tarsplit-position", layer.Annotation(Annotations.ZstdChunkedTarSplitPosition)!, "--lenient-chunk-digests"),
                         _ => null,
                     };
-                    if (check is { Ok: false }) failures.Add($"{manifestDescriptor.Digest} layer {i} ({kind}): refcheck failed: {check}");
+                    if (check is { Ok: false }) failures.Add($"{manifestDescriptor.Digest} layer {i} ({kind}): the oracle failed: {check}");
                     seen.Add(new VerifiedLayer(manifestDescriptor.Digest, layer, diffId, kind));
                 }
             }
