@@ -117,7 +117,7 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Log.LogError(subcategory: null, errorCode: ErrorCodes.IoError, helpKeyword: null, file: archive, lineNumber: 0, columnNumber: 0,
-                endLineNumber: 0, endColumnNumber: 0, message: $"ChunkedBuild: {e.Message}");
+                endLineNumber: 0, endColumnNumber: 0, message: $"ChunkedBuild: {Redaction.Text(e.Message)}");
             return false;
         }
     }

@@ -3,18 +3,19 @@ namespace ChunkedBuild.Core.Errors;
 /// <summary>
 /// The one exception family of ChunkedBuild. Every failure that a user can cause (bad input, a refused entry,
 /// a validation failure) is reported through it with a stable <see cref="Code"/> (see <see cref="ErrorCodes"/>),
-/// the operation, and where known the layer and the tar entry involved.
+/// the operation, and where known the layer and the tar entry involved. Messages pass through <see cref="Redaction"/>, so
+/// whatever user input or helper output they quote never carries a password, token or signed URL.
 /// </summary>
 public class ChunkedBuildException : Exception
 {
     /// <summary>Creates an exception with a stable code and a message that names the operation and the rule.</summary>
     /// <param name="code">A stable code from <see cref="ErrorCodes"/>, e.g. <c>CHB1102</c>.</param>
-    /// <param name="message">What went wrong, naming the rule that was broken.</param>
+    /// <param name="message">What went wrong, naming the rule that was broken (secret-looking parts are redacted).</param>
     /// <param name="entry">The tar entry involved, if any.</param>
     /// <param name="layer">The layer involved (digest or file name), if any.</param>
     /// <param name="innerException">The underlying cause, if any.</param>
     public ChunkedBuildException(string code, string message, string? entry = null, string? layer = null, Exception? innerException = null)
-        : base(message, innerException)
+        : base(Redaction.Text(message), innerException)
     {
         Code = code;
         Entry = entry;

@@ -53,7 +53,7 @@ public sealed partial record ImageReference
     /// <exception cref="ChunkedBuildException">CHB4001 when the text is not a valid reference.</exception>
     public static ImageReference Parse(string text) =>
         TryParse(text, out var reference, out var error) ? reference
-        : throw new ChunkedBuildException(ErrorCodes.InvalidImageReference, $"'{text}' is not a valid image reference: {error}");
+        : throw new ChunkedBuildException(ErrorCodes.InvalidImageReference, $"'{Redaction.Reference(text)}' is not a valid image reference: {error}");
 
     /// <summary>Parses and normalizes a reference; <paramref name="error"/> says why it is not one.</summary>
     public static bool TryParse(string? text, out ImageReference reference, out string error)
@@ -64,6 +64,13 @@ public sealed partial record ImageReference
         var name = text;
         Digest? digest = null;
         var at = name.IndexOf('@');
+        // name@algorithm:hex is a digest; anything else after an '@' that comes before the first '/' is user-info (user:password@host/…).
+        if (at >= 0 && !name[..at].Contains('/') && (name[(at + 1)..].Contains('/') || !name[(at + 1)..].Contains(':')))
+        {
+            error = "it holds user-info before the registry ('…@'); credentials never belong in a reference: give them with --creds, " +
+                    "--username and --password-stdin, DOTNET_CONTAINER_REGISTRY_UNAME/PWORD or docker login";
+            return false;
+        }
         if (at >= 0)
         {
             if (!Oci.Digest.TryParse(name[(at + 1)..], out var d)) { error = "the part after '@' is not a digest sha256:<64 lowercase hex digits>"; return false; }

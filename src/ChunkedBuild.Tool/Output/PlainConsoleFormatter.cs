@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -6,7 +7,7 @@ namespace ChunkedBuild.Tool.Output;
 
 /// <summary>
 /// One plain line per log message, <c>info: text</c>, without the category and event id the simple formatter adds:
-/// the tool's logs are read by people and CI logs, not by log processors.
+/// the tool's logs are read by people and CI logs, not by log processors. Every line passes through <see cref="Redaction"/>.
 /// </summary>
 public sealed class PlainConsoleFormatter() : ConsoleFormatter(FormatterName)
 {
@@ -19,8 +20,8 @@ public sealed class PlainConsoleFormatter() : ConsoleFormatter(FormatterName)
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
         if (string.IsNullOrEmpty(message) && logEntry.Exception is null) return;
         textWriter.Write(Prefix(logEntry.LogLevel));
-        textWriter.WriteLine(message);
-        if (logEntry.Exception is not null) textWriter.WriteLine(logEntry.Exception.ToString());
+        textWriter.WriteLine(Redaction.Text(message));
+        if (logEntry.Exception is not null) textWriter.WriteLine(Redaction.Text(logEntry.Exception.ToString()));
     }
 
     private static string Prefix(LogLevel level) => level switch

@@ -58,6 +58,19 @@ public sealed class ImageReferenceTests
         Assert.Equal(ErrorCodes.InvalidImageReference, error.Code);
     }
 
+    [Theory]
+    [InlineData("ci:Pw-s3cret-42@ghcr.io/org/app:1", "Pw-s3cret-42")]
+    [InlineData("ghp_Tok3n42@ghcr.io/org/app", "ghp_Tok3n42")]
+    [InlineData("ci:p@ss-42:w@127.0.0.1:5000/app", "ss-42")]
+    public void A_reference_with_credentials_is_refused_without_echoing_them(string text, string secret)
+    {
+        var error = Assert.Throws<ChunkedBuildException>(() => ImageReference.Parse(text));
+        Assert.Equal(ErrorCodes.InvalidImageReference, error.Code);
+        Assert.Contains("user-info", error.Message);
+        Assert.Contains("<redacted>@", error.Message);
+        Assert.DoesNotContain(secret, error.ToString());
+    }
+
     [Fact]
     public void Loopback_and_listed_hosts_are_insecure()
     {

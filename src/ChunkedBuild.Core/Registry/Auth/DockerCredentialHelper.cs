@@ -70,8 +70,9 @@ internal static class DockerCredentialHelper
             {
                 if (output.Contains(NotFoundMessage, StringComparison.OrdinalIgnoreCase) || error.Contains(NotFoundMessage, StringComparison.OrdinalIgnoreCase))
                     return null;
+                // Its output is not shown: a failing helper may well print the secret it was about to answer with.
                 throw new ChunkedBuildException(ErrorCodes.CredentialHelperFailed,
-                    $"credential helper {program} ({origin}) exited with {process.ExitCode} for {serverUrl}: {FirstLine(output.Length > 0 ? output : error)}");
+                    $"credential helper {program} ({origin}) exited with code {process.ExitCode} for {serverUrl} (its output is not shown: it may hold a secret; run '{program} get' by hand to see it)");
             }
             return Parse(output, program, serverUrl, origin);
         }
@@ -117,11 +118,5 @@ internal static class DockerCredentialHelper
             }
         }
         return null;
-    }
-
-    private static string FirstLine(string text)
-    {
-        var line = text.Trim().Split('\n')[0].Trim();
-        return line.Length > 200 ? line[..200] + "…" : line.Length == 0 ? "(no output)" : line;
     }
 }
