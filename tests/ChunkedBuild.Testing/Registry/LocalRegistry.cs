@@ -16,16 +16,24 @@ public sealed record LocalRegistryOptions
 
     /// <summary>Raw YAML placed under the config's <c>auth:</c> key (already indented by two spaces per level), e.g. an htpasswd or token section.</summary>
     public string? AuthYaml { get; init; }
+
+    /// <summary>The port to try first (tests of the start-up itself); null picks a free one.</summary>
+    public int? Port { get; init; }
 }
 
 /// <summary>
 /// Debian's real <c>docker-registry</c> (distribution 2.8) serving on 127.0.0.1 at a free port, with its storage in a
-/// temporary folder. Started by tests, stopped (and its folder removed) on dispose.
+/// temporary folder. Started by tests, stopped (and its folder removed) on dispose. A free port can be taken by another
+/// process between being chosen and being bound: the registry is ready only once it logs that it listens on its port, and a
+/// start that lost its port to someone else is retried on another one (connecting to the port would not tell a thief apart).
 /// </summary>
 public sealed class LocalRegistry : IDisposable
 {
+    private const int PortAttempts = 5;
+
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly ManualResetEventSlim _listening = new();
 
     private LocalRegistry(Process process, string root, int port, bool tls)
     {
@@ -59,13 +67,26 @@ public sealed class LocalRegistry : IDisposable
     /// <summary>What the registry printed so far (for failure messages).</summary>
     public string Log { get { lock (_log) return _log.ToString(); } }
 
-    /// <summary>Starts a registry and waits until <c>/v2/</c> answers.</summary>
+    /// <summary>Starts a registry and waits until it listens on its port (retrying on another port when the chosen one was taken).</summary>
     public static LocalRegistry Start(LocalRegistryOptions? options = null)
     {
         options ??= new LocalRegistryOptions();
         if (!IsAvailable) throw new InvalidOperationException($"{ProgramPath} is missing: apt-get install docker-registry (the CI script does)");
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = attempt == 1 && options.Port is { } first ? first : FreePort();
+            var registry = Launch(options, port);
+            if (registry.WaitUntilListening()) return registry;
+            var log = registry.Log;
+            registry.Dispose();
+            if (!log.Contains("address already in use", StringComparison.Ordinal) || attempt == PortAttempts)
+                throw new InvalidOperationException($"docker-registry did not start on 127.0.0.1:{port}:\n{log}");
+        }
+    }
+
+    private static LocalRegistry Launch(LocalRegistryOptions options, int port)
+    {
         var root = Directory.CreateTempSubdirectory("chunkedbuild-registry-").FullName;
-        var port = FreePort();
         var tls = options.TlsCertificateFile is not null;
         var config = new StringBuilder()
             .AppendLine("version: 0.1")
@@ -89,7 +110,6 @@ public sealed class LocalRegistry : IDisposable
         process.ErrorDataReceived += (_, e) => registry.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        registry.WaitUntilListening();
         return registry;
     }
 
@@ -97,27 +117,24 @@ public sealed class LocalRegistry : IDisposable
     {
         if (line is null) return;
         lock (_log) _log.AppendLine(line);
+        // distribution logs this once the socket is bound ("listening on 127.0.0.1:5000" or "…, tls").
+        if (line.Contains($"listening on {Host}", StringComparison.Ordinal)) _listening.Set();
     }
 
-    private void WaitUntilListening()
+    /// <summary>True once the registry says it listens on its port; false when it exits first (or stays silent for 20 s).</summary>
+    private bool WaitUntilListening()
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(20))
         {
+            if (_listening.Wait(50)) return true;
             if (_process.HasExited)
-                throw new InvalidOperationException($"docker-registry exited with {_process.ExitCode}:\n{Log}");
-            try
             {
-                using var client = new TcpClient();
-                client.Connect(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                Thread.Sleep(50);
+                _process.WaitForExit(); // drains the output handlers
+                return _listening.IsSet;
             }
         }
-        throw new TimeoutException($"docker-registry did not listen on {Host}:\n{Log}");
+        return false;
     }
 
     private static int FreePort()
@@ -141,6 +158,7 @@ public sealed class LocalRegistry : IDisposable
         finally
         {
             _process.Dispose();
+            _listening.Dispose();
             try { Directory.Delete(Root, recursive: true); } catch (IOException) { }
         }
     }

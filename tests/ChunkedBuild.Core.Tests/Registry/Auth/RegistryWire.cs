@@ -45,15 +45,11 @@ internal static class RegistryWire
     /// <summary>An htpasswd file with one bcrypt line made by <c>htpasswd -nbB</c> (apache2-utils); skips the test when it is missing.</summary>
     public static string WriteHtpasswd(string folder, string user, string password)
     {
-        if (!ProcessRunner.IsOnPath("htpasswd")) Assert.Skip("htpasswd is not installed (apt-get install apache2-utils)");
-        var result = ProcessRunner.Run("htpasswd", ["-nbB", user, password]);
-        Assert.Equal(0, result.ExitCode);
-        var path = Path.Combine(folder, "htpasswd");
-        File.WriteAllText(path, result.StdOut.Trim() + "\n");
-        return path;
+        if (!Htpasswd.IsAvailable) Assert.Skip("htpasswd is not installed (apt-get install apache2-utils)");
+        return Htpasswd.Write(folder, user, password);
     }
 
-    public static string HtpasswdYaml(string file) => $"  htpasswd:\n    realm: chunkedbuild-test\n    path: {file}\n";
+    public static string HtpasswdYaml(string file) => Htpasswd.AuthYaml(file);
 
     public static void RequireRegistry()
     {

@@ -1,10 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Security.Cryptography.X509Certificates;
+using ChunkedBuild.Testing.Http;
 
 namespace ChunkedBuild.Core.Tests.Registry.Auth;
 
@@ -12,15 +10,14 @@ namespace ChunkedBuild.Core.Tests.Registry.Auth;
 /// A distribution token server for tests on 127.0.0.1: <c>GET /token?service=&amp;scope=</c> with Basic credentials (and the
 /// OAuth2 form POST), issuing RS256 JWTs signed by a test certificate sent in the <c>x5c</c> header, with the claims the
 /// distribution registry checks (iss, sub, aud, exp, nbf, iat, jti, access[]). Known users get every requested action;
-/// anonymous requests are refused.
+/// anonymous requests are refused. It serves on a <see cref="LoopbackHttpServer"/>, which holds its port from start to dispose.
 /// </summary>
 internal sealed class TestTokenServer : IDisposable
 {
-    private readonly HttpListener _listener = new();
+    private readonly LoopbackHttpServer _server;
     private readonly X509Certificate2 _signer;
     private readonly string _user;
     private readonly string _password;
-    private readonly Task _loop;
     private readonly Lock _lock = new();
     private readonly List<string> _requests = [];
     private readonly List<string> _issued = [];
@@ -32,13 +29,10 @@ internal sealed class TestTokenServer : IDisposable
         _password = password;
         Issuer = issuer;
         Service = service;
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        _server = new LoopbackHttpServer(HandleAsync);
     }
 
-    public int Port { get; }
+    public int Port => _server.Port;
     public string Issuer { get; }
     public string Service { get; }
     public string Realm => $"http://127.0.0.1:{Port}/token";
@@ -53,34 +47,22 @@ internal sealed class TestTokenServer : IDisposable
     public string RegistryAuthYaml(string rootCertBundle) =>
         $"  token:\n    realm: {Realm}\n    service: {Service}\n    issuer: {Issuer}\n    rootcertbundle: {rootCertBundle}\n";
 
-    private async Task ServeAsync()
+    private async Task HandleAsync(LoopbackRequest request, Stream connection, CancellationToken cancellationToken)
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try { context = await _listener.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
-            try { await HandleAsync(context); }
-            catch (Exception e) when (e is HttpListenerException or IOException) { }
-        }
-    }
-
-    private async Task HandleAsync(HttpListenerContext context)
-    {
-        var request = context.Request;
         string? user = null, password = null;
         List<string> scopes;
-        if (request.HttpMethod == "POST")
+        if (request.Method == "POST")
         {
-            var form = await new StreamReader(request.InputStream).ReadToEndAsync();
-            var fields = form.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p.Length > 1 ? p[1].Replace('+', ' ') : ""));
+            var fields = request.BodyText.Split('&').Select(p => p.Split('=', 2))
+                .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => Uri.UnescapeDataString(p.Length > 1 ? p[1].Replace('+', ' ') : ""));
             if (fields.GetValueOrDefault("grant_type") == "password") { user = fields.GetValueOrDefault("username"); password = fields.GetValueOrDefault("password"); }
             scopes = fields.GetValueOrDefault("scope")?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList() ?? [];
         }
         else
         {
-            scopes = (request.QueryString.GetValues("scope") ?? []).ToList();
-            var header = request.Headers["Authorization"];
+            scopes = request.Query.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
+                .Where(p => p[0] == "scope" && p.Length > 1).Select(p => Uri.UnescapeDataString(p[1].Replace('+', ' '))).ToList();
+            var header = request.Header("Authorization");
             if (header is not null && header.StartsWith("Basic ", StringComparison.Ordinal))
             {
                 var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..]));
@@ -89,18 +71,16 @@ internal sealed class TestTokenServer : IDisposable
                 password = decoded[(colon + 1)..];
             }
         }
-        lock (_lock) _requests.Add($"{request.HttpMethod} {string.Join(' ', scopes)}".TrimEnd());
+        lock (_lock) _requests.Add($"{request.Method} {string.Join(' ', scopes)}".TrimEnd());
 
-        var response = context.Response;
         if (user != _user || password != _password)
         {
-            response.StatusCode = 401;
-            await WriteAsync(response, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"bad credentials\"}]}");
+            await LoopbackHttpServer.RespondAsync(connection, 401, "{\"errors\":[{\"code\":\"UNAUTHORIZED\",\"message\":\"bad credentials\"}]}", cancellationToken: cancellationToken);
             return;
         }
         var token = Issue(user!, scopes);
         lock (_lock) _issued.Add(token);
-        await WriteAsync(response, new JsonObject { ["token"] = token, ["expires_in"] = 300 }.ToJsonString());
+        await LoopbackHttpServer.RespondAsync(connection, 200, new JsonObject { ["token"] = token, ["expires_in"] = 300 }.ToJsonString(), cancellationToken: cancellationToken);
     }
 
     private string Issue(string subject, IEnumerable<string> scopes)
@@ -133,26 +113,5 @@ internal sealed class TestTokenServer : IDisposable
 
     private static string B64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static async Task WriteAsync(HttpListenerResponse response, string json)
-    {
-        var bytes = Encoding.UTF8.GetBytes(json);
-        response.ContentType = "application/json";
-        response.ContentLength64 = bytes.Length;
-        await response.OutputStream.WriteAsync(bytes);
-        response.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        try { _loop.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
-    }
+    public void Dispose() => _server.Dispose();
 }
