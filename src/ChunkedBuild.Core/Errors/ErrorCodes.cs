@@ -116,6 +116,12 @@ public static class ErrorCodes
     public const string MalformedAuthFile = "CHB4507";
     /// <summary>A credential option (<c>--creds user:pass</c>, <c>--username</c> with <c>--password-stdin</c>) is malformed.</summary>
     public const string InvalidCredentialOption = "CHB4508";
+    /// <summary>
+    /// Credentials were not sent because the URL that asked for them (a registry, or a Bearer challenge's token realm) is plain HTTP
+    /// to a host that is not loopback, not in <c>DOTNET_CONTAINER_INSECURE_REGISTRIES</c> and not allowed by <c>--insecure</c>, and
+    /// the request failed without them.
+    /// </summary>
+    public const string RegistryCredentialsWithheld = "CHB4509";
 
     // ---- MSBuild integration (50xx) ----
     /// <summary>Warning: a container published to the local daemon (neither <c>ContainerRegistry</c> nor <c>ContainerArchiveOutputPath</c> set) is not converted.</summary>

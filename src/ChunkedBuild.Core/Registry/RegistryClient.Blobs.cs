@@ -52,14 +52,14 @@ public sealed partial class RegistryClient
                 var request = new HttpRequestMessage(HttpMethod.Get, url);
                 request.Headers.Range = new RangeHeaderValue(offset, offset + length - 1);
                 return request;
-            }, ct).ConfigureAwait(false);
+            }, ct, RegistryExchange.BlobDownload).ConfigureAwait(false);
             if (response.StatusCode == HttpStatusCode.NotFound)
                 throw new ChunkedBuildException(ErrorCodes.BlobMissing, $"blob {descriptor.Digest} is missing ({operation})", layer: descriptor.Digest.ToString());
             await EnsureAsync(response, operation, ct, [HttpStatusCode.PartialContent, HttpStatusCode.OK]).ConfigureAwait(false);
             await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
             // A registry that ignores the range answers 200 with the whole blob: skip to the range.
-            if (response.StatusCode == HttpStatusCode.OK) await body.SkipAsync(offset, ct).ConfigureAwait(false);
-            return await body.ReadUpToAsync(length, ct).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.OK) await IdleReads.SkipAsync(body, offset, Options.IdleTimeout, operation, ct).ConfigureAwait(false);
+            return await IdleReads.ReadUpToAsync(body, length, Options.IdleTimeout, operation, ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -81,7 +81,7 @@ public sealed partial class RegistryClient
             var request = new HttpRequestMessage(HttpMethod.Get, url);
             if (offset > 0) request.Headers.Range = new RangeHeaderValue(offset, null);
             return request;
-        }, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken, RegistryExchange.BlobDownload).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             var error = await RegistryErrors.FromResponseAsync(response, operation, ErrorCodes.BlobMissing, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -98,7 +98,7 @@ public sealed partial class RegistryClient
         }
         var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         // The registry ignored the range: read past what was already consumed.
-        if (offset > 0 && response.StatusCode == HttpStatusCode.OK) await body.SkipAsync(offset, cancellationToken).ConfigureAwait(false);
+        if (offset > 0 && response.StatusCode == HttpStatusCode.OK) await IdleReads.SkipAsync(body, offset, Options.IdleTimeout, operation, cancellationToken).ConfigureAwait(false);
         return new ResponseOwningStream(body, response);
     }
 }

@@ -95,7 +95,7 @@ public sealed partial class RegistryClient
         }), 1 << 16);
         body.Headers.ContentLength = descriptor.Size;
         body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var response = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Put, url) { Content = body }, cancellationToken).ConfigureAwait(false);
+        using var response = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Put, url) { Content = body }, cancellationToken, RegistryExchange.BlobUpload).ConfigureAwait(false);
         await EnsureAsync(response, RegistryErrors.Describe(HttpMethod.Put, url), cancellationToken, HttpStatusCode.Created).ConfigureAwait(false);
     }
 
@@ -118,7 +118,7 @@ public sealed partial class RegistryClient
                 chunk.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
                 // distribution's form: "<first>-<last>", no unit.
                 chunk.Headers.TryAddWithoutValidation("Content-Range", $"{session.Offset}-{session.Offset + length - 1}");
-                using var response = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Patch, url) { Content = chunk }, cancellationToken).ConfigureAwait(false);
+                using var response = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Patch, url) { Content = chunk }, cancellationToken, RegistryExchange.BlobUpload).ConfigureAwait(false);
                 var operation = RegistryErrors.Describe(HttpMethod.Patch, url);
                 await RestartWhenSessionLostAsync(response, session, operation, cancellationToken).ConfigureAwait(false);
                 await EnsureAsync(response, operation, cancellationToken, HttpStatusCode.Accepted, HttpStatusCode.NoContent).ConfigureAwait(false);
@@ -130,7 +130,8 @@ public sealed partial class RegistryClient
             }
         }
         var close = WithDigest(session.Location!, descriptor.Digest);
-        using var closed = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Put, close) { Content = new ByteArrayContent([]) }, cancellationToken).ConfigureAwait(false);
+        // The closing PUT makes the registry verify and commit the whole blob, which takes long for a large one: the upload's deadline.
+        using var closed = await SendOnceAsync(new HttpRequestMessage(HttpMethod.Put, close) { Content = new ByteArrayContent([]) }, cancellationToken, RegistryExchange.BlobUpload).ConfigureAwait(false);
         await RestartWhenSessionLostAsync(closed, session, RegistryErrors.Describe(HttpMethod.Put, close), cancellationToken).ConfigureAwait(false);
         await EnsureAsync(closed, RegistryErrors.Describe(HttpMethod.Put, close), cancellationToken, HttpStatusCode.Created).ConfigureAwait(false);
         session.Location = null;
@@ -161,11 +162,11 @@ public sealed partial class RegistryClient
             throw new ChunkedBuildException(ErrorCodes.IoError, $"the content of blob {descriptor.Digest} ended before the resume offset {offset}", layer: descriptor.Digest.ToString());
     }
 
-    private Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken) => SendOwnedAsync(request, cancellationToken);
-
-    private async Task<HttpResponseMessage> SendOwnedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>Sends <paramref name="request"/> once and disposes it.</summary>
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken,
+        RegistryExchange exchange = RegistryExchange.Document)
     {
-        using (request) return await _http.SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        using (request) return await _http.SendOnceAsync(request, cancellationToken, exchange).ConfigureAwait(false);
     }
 
     private void Report(Descriptor descriptor, long transferred, BlobTransferKind kind) =>

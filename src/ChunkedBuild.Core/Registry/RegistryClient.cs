@@ -18,8 +18,7 @@ public sealed partial class RegistryClient : IDisposable
     public static IReadOnlyList<string> ManifestMediaTypes { get; } =
         [MediaTypes.OciIndex, MediaTypes.OciManifest, MediaTypes.DockerManifestList, MediaTypes.DockerManifest];
 
-    // distribution refuses manifests over 4 MiB; this leaves room for registries that allow more, and bounds memory.
-    private const int MaxManifestBytes = 32 << 20;
+    private const int MaxManifestBytes = RegistryHttp.MaxDocumentBytes;
 
     private readonly RegistryHttp _http;
 

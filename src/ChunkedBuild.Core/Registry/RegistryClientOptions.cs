@@ -37,17 +37,32 @@ public sealed record RegistryClientOptions
     /// <summary>When and how often failed requests are retried.</summary>
     public RegistryRetryOptions Retry { get; init; } = new();
 
-    /// <summary>How long a TCP (and TLS) connection may take to open. Default 30 s.</summary>
+    /// <summary>How long a TCP (and TLS) connection may take to open. Default 30 s (never more than <see cref="RequestTimeout"/>).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long one attempt may take until the response headers arrive (an upload's body is sent within it). Default 10 min.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long one attempt of a request may take, connecting included, until its whole answer is in: the headers and, for documents
+    /// (manifests, indexes, tag lists, tokens, error bodies), the body too, so a body trickled byte by byte cannot hold a request
+    /// open. Blob downloads get this long for their headers; their bodies are governed by <see cref="IdleTimeout"/>. Requests that
+    /// carry blob bytes get <see cref="UploadTimeout"/> instead. Default 60 s.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long one attempt of a request carrying blob bytes (an upload's <c>PUT</c> or <c>PATCH</c>, the closing <c>PUT</c>) may take, its answer included. Default 10 min.</summary>
+    public TimeSpan UploadTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// How long a blob download may go without receiving a byte before the connection is dropped and the download resumed from where it
     /// stopped (a stalled body). Default 60 s.
     /// </summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The client serves a push: its reads (<c>HEAD</c>/<c>GET</c> of blobs and manifests the push checks) are authorized like its
+    /// writes, with the push credentials (<c>DOTNET_CONTAINER_PUSH_REGISTRY_UNAME/PWORD</c> first) and a <c>pull,push</c> token, so a
+    /// registry that allows nothing anonymously accepts the whole push. <see cref="RegistryImageSink"/>s made from options set it.
+    /// </summary>
+    public bool ForPush { get; init; }
 
     /// <summary>Reports bytes transferred per blob (uploads by sinks, downloads by sources).</summary>
     public IProgress<BlobTransferProgress>? Progress { get; init; }
@@ -68,6 +83,9 @@ public sealed record RegistryClientOptions
 
     /// <summary>True when <paramref name="registry"/> may use plain HTTP and unverified TLS.</summary>
     public bool IsInsecure(string registry) => Insecure || IsLoopback(registry) || InsecureRegistries.Contains(registry);
+
+    /// <summary>Where credentials may go: HTTPS anywhere, plain HTTP only to the hosts <see cref="IsInsecure"/> allows (token realms included).</summary>
+    public CredentialPolicy CredentialPolicy => new(IsInsecure);
 
     /// <summary>True for <c>localhost</c>, <c>127.0.0.1</c> and <c>[::1]</c>, with or without a port.</summary>
     public static bool IsLoopback(string registry)
@@ -92,6 +110,16 @@ public sealed record RegistryRetryOptions
 
     /// <summary>The longest delay, <c>Retry-After</c> included. Default 30 s.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The retry budget of one operation: no further attempt starts once this much time has passed since its first attempt (or since
+    /// its last progress, such as an uploaded chunk), so a registry that never answers costs about this plus one request timeout,
+    /// not <see cref="MaxAttempts"/> timeouts. Default 2 min.
+    /// </summary>
+    public TimeSpan MaxElapsed { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The clock the retry budget is measured with (tests pass a manual one).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Seed of the jitter; null for an unseeded generator. Tests set it to make delays reproducible.</summary>
     public int? JitterSeed { get; init; }

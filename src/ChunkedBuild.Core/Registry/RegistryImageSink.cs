@@ -22,8 +22,17 @@ public sealed class RegistryImageSink : IImageSink
     private readonly Lock _tagsLock = new();
     private long _uploaded, _skipped, _mounted, _bytes;
 
+    /// <summary>
+    /// Creates a sink for the repository of <paramref name="reference"/> with its own client, made with
+    /// <see cref="RegistryClientOptions.ForPush"/> so every request of the push (its HEAD and GET checks too) uses the push credentials.
+    /// </summary>
+    public RegistryImageSink(RegistryClientOptions options, ImageReference reference)
+        : this(new RegistryClient(options with { ForPush = true }), reference, ownsClient: true)
+    {
+    }
+
     /// <summary>Creates a sink for the repository of <paramref name="reference"/>.</summary>
-    /// <param name="client">The client to use.</param>
+    /// <param name="client">The client to use (made with <see cref="RegistryClientOptions.ForPush"/> when the registry needs credentials for reads too).</param>
     /// <param name="reference">The destination (its tag, if any, is what callers usually pass to <see cref="TagAsync"/>).</param>
     /// <param name="ownsClient">Whether disposing the sink disposes the client.</param>
     public RegistryImageSink(RegistryClient client, ImageReference reference, bool ownsClient = false)

@@ -10,9 +10,8 @@ public static class RegistryTransport
     public static RegistryImageSource CreateSource(ImageLocation location, RegistryClientOptions options) =>
         new(new RegistryClient(options), ReferenceOf(location), ownsClient: true);
 
-    /// <summary>A sink for <paramref name="location"/> (kind <see cref="TransportKind.Registry"/>), with its own client.</summary>
-    public static RegistryImageSink CreateSink(ImageLocation location, RegistryClientOptions options) =>
-        new(new RegistryClient(options), ReferenceOf(location), ownsClient: true);
+    /// <summary>A sink for <paramref name="location"/> (kind <see cref="TransportKind.Registry"/>), with its own client made for pushing.</summary>
+    public static RegistryImageSink CreateSink(ImageLocation location, RegistryClientOptions options) => new(options, ReferenceOf(location));
 
     /// <summary>The image reference of a <c>docker://</c> location.</summary>
     /// <exception cref="ChunkedBuildException">CHB9001 for another kind of location, CHB4001 for a malformed reference.</exception>

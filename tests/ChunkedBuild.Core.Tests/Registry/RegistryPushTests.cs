@@ -214,6 +214,7 @@ public sealed class RegistryPushTests(RegistryFixture fixture) : IClassFixture<R
         var options = RegistryFixture.FastOptions() with
         {
             RequestTimeout = TimeSpan.FromSeconds(1),
+            UploadTimeout = TimeSpan.FromSeconds(1),
             MaxParallelUploads = 3,
             ChunkSize = chunkSize == 0 ? 16 << 20 : chunkSize,
         };

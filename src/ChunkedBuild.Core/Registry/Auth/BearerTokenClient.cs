@@ -3,16 +3,19 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Registry.Http;
 
 namespace ChunkedBuild.Core.Registry.Auth;
 
-/// <summary>A token from a realm and how long it may be used.</summary>
-internal readonly record struct IssuedToken(string Token, TimeSpan Lifetime);
+/// <summary>A token from a realm, how long it may be used, and whether credentials were withheld from the realm (an anonymous token).</summary>
+internal readonly record struct IssuedToken(string Token, TimeSpan Lifetime, bool CredentialsWithheld = false);
 
 /// <summary>
 /// Asks a Bearer challenge's realm for a token (the distribution token protocol): <c>GET realm?service=&amp;scope=</c> with Basic
 /// credentials (or anonymously), or an OAuth2 form POST (<c>grant_type=refresh_token</c> with an identity token, or
-/// <c>grant_type=password</c> when the GET is refused).
+/// <c>grant_type=password</c> when the GET is refused). Credentials go to the realm only where <see cref="RegistryAuthOptions.CredentialPolicy"/>
+/// allows: a realm on plain HTTP to a host that may not receive them is asked for an anonymous token instead, and when that is
+/// refused the error (<see cref="ErrorCodes.RegistryCredentialsWithheld"/>) says why and how to allow it.
 /// </summary>
 internal sealed class BearerTokenClient(Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> send, RegistryAuthOptions options)
 {
@@ -26,7 +29,17 @@ internal sealed class BearerTokenClient(Func<HttpRequestMessage, CancellationTok
         var service = challenge["service"];
         var scopeText = string.Join(' ', scopes);
         var origin = credential?.Origin is { Length: > 0 } o ? o : "anonymous";
-        var realmName = realm.GetLeftPart(UriPartial.Path);
+        var realmName = Redaction.Url(realm);
+
+        if (credential is not null && !options.CredentialPolicy.Allows(realm))
+        {
+            options.Log?.Invoke($"auth {registry}: credentials from {origin} are not sent to the token endpoint {realmName} (plain HTTP to a host that may not receive them); asking for an anonymous token");
+            var (anonymousStatus, anonymous) = await GetAsync(realm, service, scopes, null, cancellationToken);
+            if (anonymous is { } issued) return issued with { CredentialsWithheld = true };
+            throw new ChunkedBuildException(ErrorCodes.RegistryCredentialsWithheld,
+                $"registry {registry} sends clients for tokens to {CredentialPolicy.Refusal(realm)}; the credentials from {origin} were withheld " +
+                $"and an anonymous token for scope '{scopeText}' was refused ({Describe(anonymousStatus)})");
+        }
 
         if (credential?.IdentityToken is { Length: > 0 } identityToken)
         {
@@ -77,8 +90,8 @@ internal sealed class BearerTokenClient(Func<HttpRequestMessage, CancellationTok
     {
         using var response = await send(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) return (response.StatusCode, null);
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return (response.StatusCode, ParseToken(body));
+        var (body, truncated) = await ResponseBodies.ReadAtMostAsync(response.Content, ResponseBodies.MaxTokenBytes, cancellationToken).ConfigureAwait(false);
+        return (response.StatusCode, truncated ? null : ParseToken(body));
     }
 
     /// <summary>Reads <c>token</c> (or <c>access_token</c>) and <c>expires_in</c>; null when the body holds neither token.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Registry.Http;
 
 namespace ChunkedBuild.Core.Registry.Auth;
 
@@ -16,7 +17,10 @@ namespace ChunkedBuild.Core.Registry.Auth;
 /// <see cref="ReplayableContentOption"/>). A stream body that met a 401 fails with <see cref="ErrorCodes.RegistryRequestNotReplayable"/>
 /// (the new authorization stays cached, so sending it again works). A final 401/403 throws <see cref="ErrorCodes.RegistryAuthenticationFailed"/>
 /// / <see cref="ErrorCodes.RegistryAccessDenied"/> naming the registry, scope and credential origin, never the secret.
-/// Requests that already carry an <c>Authorization</c> header pass through untouched.
+/// Requests that already carry an <c>Authorization</c> header pass through untouched. No credentials go where
+/// <see cref="RegistryAuthOptions.CredentialPolicy"/> forbids (plain HTTP to a host that may not receive them): such a request is
+/// sent without authorization and a challenge fails with <see cref="ErrorCodes.RegistryCredentialsWithheld"/>; a token realm there
+/// is asked for an anonymous token.
 /// </remarks>
 public sealed class RegistryAuthHandler : DelegatingHandler
 {
@@ -66,6 +70,12 @@ public sealed class RegistryAuthHandler : DelegatingHandler
 
         var pushIntent = request.Options.TryGetValue(PushIntentOption, out var p) && p;
         var target = RegistryRequestTarget.From(request, pushIntent);
+        if (!_options.CredentialPolicy.Allows(request.RequestUri))
+        {
+            // No credentials of any kind go to this URL: send the request as it is and explain a challenge.
+            var unauthenticated = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return unauthenticated.StatusCode == HttpStatusCode.Unauthorized ? Withheld(unauthenticated, request, target) : unauthenticated;
+        }
         var attached = _cache.Find(target);
         if (attached is not null) request.Headers.Authorization = attached.Header;
 
@@ -80,7 +90,7 @@ public sealed class RegistryAuthHandler : DelegatingHandler
             var challenges = AuthChallenge.ParseAll(RawChallenges(response));
             var authorization = await AuthorizeAsync(target, challenges, attached, cancellationToken).ConfigureAwait(false);
             if (authorization is null || (attached is not null && authorization.Header.Equals(attached.Header)))
-                return await FailAsync(response, request, target, authorization ?? attached, challenges).ConfigureAwait(false);
+                return await FailAsync(response, request, target, authorization ?? attached, challenges, cancellationToken).ConfigureAwait(false);
             if (!CanResend(request))
             {
                 response.Dispose();
@@ -95,12 +105,12 @@ public sealed class RegistryAuthHandler : DelegatingHandler
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
                 _cache.Remove(target.Registry, authorization);
-                return await FailAsync(response, request, target, authorization, challenges).ConfigureAwait(false);
+                return await FailAsync(response, request, target, authorization, challenges, cancellationToken).ConfigureAwait(false);
             }
             attached = authorization;
         }
         if (response.StatusCode == HttpStatusCode.Forbidden)
-            return await FailAsync(response, request, target, attached, []).ConfigureAwait(false);
+            return await FailAsync(response, request, target, attached, [], cancellationToken).ConfigureAwait(false);
         return response;
     }
 
@@ -144,8 +154,11 @@ public sealed class RegistryAuthHandler : DelegatingHandler
             Log($"auth {target.Registry}: Bearer challenge (realm {RealmName(bearer)}, service {bearer["service"] ?? "-"}); requesting scope {scopeText} with credentials from {origin}");
             var issued = await _tokens.FetchAsync(target.Registry, bearer, scopes, credential, cancellationToken).ConfigureAwait(false);
             var lifetime = issued.Lifetime > TimeSpan.FromSeconds(20) ? issued.Lifetime - TimeSpan.FromSeconds(10) : issued.Lifetime / 2;
+            var tokenOrigin = issued.CredentialsWithheld
+                ? $"anonymous (the credentials from {origin} were withheld from the plain-HTTP token endpoint {RealmName(bearer)})"
+                : origin;
             var entry = new CachedAuthorization(new AuthenticationHeaderValue("Bearer", issued.Token), scopes,
-                _options.TimeProvider.GetUtcNow() + lifetime, origin);
+                _options.TimeProvider.GetUtcNow() + lifetime, tokenOrigin);
             _cache.StoreToken(target.Registry, entry);
             Log($"auth {target.Registry}: got a token for {scopeText} valid for {(int)issued.Lifetime.TotalSeconds} s");
             return entry;
@@ -187,8 +200,18 @@ public sealed class RegistryAuthHandler : DelegatingHandler
     private static IEnumerable<string> RawChallenges(HttpResponseMessage response) =>
         response.Headers.NonValidated.TryGetValues("WWW-Authenticate", out var values) ? values : [];
 
+    /// <summary>A 401 from a URL that may not receive credentials: the response when failures are returned, else CHB4509.</summary>
+    private HttpResponseMessage Withheld(HttpResponseMessage response, HttpRequestMessage request, RegistryRequestTarget target)
+    {
+        Log($"auth {target.Registry}: {request.Method} {request.RequestUri!.AbsolutePath} asks to authenticate, but credentials are not sent over plain HTTP to this host");
+        if (!_options.ThrowOnAuthFailure) return response;
+        response.Dispose();
+        throw new ChunkedBuildException(ErrorCodes.RegistryCredentialsWithheld,
+            $"registry {target.Registry} asked to authenticate {request.Method}, but {CredentialPolicy.Refusal(request.RequestUri)}");
+    }
+
     private async Task<HttpResponseMessage> FailAsync(HttpResponseMessage response, HttpRequestMessage request, RegistryRequestTarget target,
-        CachedAuthorization? used, IReadOnlyList<AuthChallenge> challenges)
+        CachedAuthorization? used, IReadOnlyList<AuthChallenge> challenges, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         var scope = used is { Scopes.Count: > 0 } ? used.ScopeText : target.Scope?.ToString() ?? "(registry)";
@@ -196,10 +219,10 @@ public sealed class RegistryAuthHandler : DelegatingHandler
         Log($"auth {target.Registry}: {request.Method} {request.RequestUri!.AbsolutePath} refused with HTTP {status} (scope {scope}, credentials from {origin})");
         if (!_options.ThrowOnAuthFailure) return response;
 
-        var detail = await RegistryErrorSummaryAsync(response).ConfigureAwait(false);
+        var detail = await RegistryErrorSummaryAsync(response, cancellationToken).ConfigureAwait(false);
         response.Dispose();
         // The URL without its query: upload locations carry opaque state tokens that do not belong in messages.
-        var url = request.RequestUri.GetLeftPart(UriPartial.Path);
+        var url = Redaction.Url(request.RequestUri);
         var what = $"registry {target.Registry} refused {request.Method} {url} with HTTP {status} " +
                    $"for scope {scope} using credentials from {origin}{detail}";
         if (status == 403)
@@ -211,12 +234,12 @@ public sealed class RegistryAuthHandler : DelegatingHandler
     }
 
     /// <summary>The registry's own error codes and messages (<c>{"errors":[{"code","message"}]}</c>), short; empty when absent.</summary>
-    private static async Task<string> RegistryErrorSummaryAsync(HttpResponseMessage response)
+    private static async Task<string> RegistryErrorSummaryAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
-            if (body.Length is 0 or > 64 * 1024) return "";
+            var (body, truncated) = await ResponseBodies.ReadAtMostAsync(response.Content, ResponseBodies.MaxErrorBytes, cancellationToken).ConfigureAwait(false);
+            if (body.Length == 0 || truncated) return "";
             using var doc = JsonDocument.Parse(body);
             if (!doc.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array) return "";
             var parts = errors.EnumerateArray()
@@ -236,7 +259,7 @@ public sealed class RegistryAuthHandler : DelegatingHandler
     }
 
     private static string RealmName(AuthChallenge bearer) =>
-        Uri.TryCreate(bearer["realm"], UriKind.Absolute, out var realm) ? realm.GetLeftPart(UriPartial.Path) : bearer["realm"] ?? "-";
+        Uri.TryCreate(bearer["realm"], UriKind.Absolute, out var realm) ? Redaction.Url(realm) : Redaction.Text(bearer["realm"] ?? "-");
 
     private void Log(string line) => _options.Log?.Invoke(line);
 

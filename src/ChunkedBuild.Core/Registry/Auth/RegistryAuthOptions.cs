@@ -23,4 +23,10 @@ public sealed record RegistryAuthOptions
     /// False: the response is returned to the caller (e.g. to fall back from a refused cross-repository mount).
     /// </summary>
     public bool ThrowOnAuthFailure { get; init; } = true;
+
+    /// <summary>
+    /// Where credentials may go (registry requests and token realms alike). Default: HTTPS anywhere, plain HTTP to loopback hosts
+    /// only; a <see cref="RegistryClient"/> passes its own (<see cref="RegistryClientOptions.CredentialPolicy"/>).
+    /// </summary>
+    public CredentialPolicy CredentialPolicy { get; init; } = CredentialPolicy.LoopbackOnly;
 }

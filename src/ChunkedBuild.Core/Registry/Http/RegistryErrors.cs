@@ -8,11 +8,8 @@ namespace ChunkedBuild.Core.Registry.Http;
 /// <summary>Turns failed registry responses into coded <see cref="ChunkedBuildException"/>s naming the method, the URL and the registry's <c>errors[]</c>.</summary>
 internal static class RegistryErrors
 {
-    // A registry error body is small JSON; anything longer is not worth reading into a message.
-    private const int MaxBodyBytes = 64 << 10;
-
-    /// <summary><c>METHOD scheme://host/path</c>: the query is left out (upload URLs carry state tokens, some registries signed URLs).</summary>
-    public static string Describe(HttpMethod method, Uri uri) => $"{method} {uri.GetLeftPart(UriPartial.Path)}";
+    /// <summary><c>METHOD scheme://host/path</c>: user-info and query are left out (upload URLs carry state tokens, some registries signed URLs).</summary>
+    public static string Describe(HttpMethod method, Uri uri) => $"{method} {Redaction.Url(uri)}";
 
     /// <summary>The coded error for a non-success response (disposing it); <paramref name="notFoundCode"/> is the code for a 404.</summary>
     public static async Task<ChunkedBuildException> FromResponseAsync(HttpResponseMessage response, string operation, string? notFoundCode = null,
@@ -41,13 +38,13 @@ internal static class RegistryErrors
     }
 
     /// <summary>The error for a request that never got a response.</summary>
-    public static ChunkedBuildException Unreachable(string operation, Exception cause, int attempts)
+    public static ChunkedBuildException Unreachable(string operation, Exception cause, int attempts, string why = "")
     {
         var hint = cause is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }
             ? " (TLS failed: for a registry serving plain HTTP or a self-signed certificate, list it in DOTNET_CONTAINER_INSECURE_REGISTRIES or pass --insecure; for a private CA pass --ca-file)"
             : "";
         var tries = attempts > 1 ? $" after {attempts} attempts" : "";
-        return new ChunkedBuildException(ErrorCodes.RegistryUnreachable, $"{operation} failed{tries}: {Flatten(cause)}{hint}", innerException: cause);
+        return new ChunkedBuildException(ErrorCodes.RegistryUnreachable, $"{operation} failed{tries}: {Flatten(cause)}{hint}{why}", innerException: cause);
     }
 
     private static string Flatten(Exception e)
@@ -63,10 +60,7 @@ internal static class RegistryErrors
         byte[] body;
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var buffer = new byte[MaxBodyBytes];
-            var length = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            body = buffer[..length];
+            (body, _) = await ResponseBodies.ReadAtMostAsync(response.Content, ResponseBodies.MaxErrorBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {

@@ -6,7 +6,8 @@ namespace ChunkedBuild.Core.Registry.Http;
 /// <summary>
 /// Runs an operation with retries: on 429 (waiting for <c>Retry-After</c> when given), on 5xx except 501/505, on connection
 /// failures (<see cref="HttpRequestException"/> other than DNS and TLS failures, <see cref="IOException"/>) and on timeouts.
-/// Waits grow exponentially with jitter from a seedable generator. When attempts run out the last failure becomes a coded
+/// Waits grow exponentially with jitter from a seedable generator. No attempt starts past <see cref="RegistryRetryOptions.MaxElapsed"/>
+/// (measured from the first attempt or the last progress). When attempts or time run out the last failure becomes a coded
 /// <see cref="ChunkedBuildException"/>.
 /// </summary>
 internal sealed class RetryPolicy
@@ -30,7 +31,7 @@ internal sealed class RetryPolicy
     /// </summary>
     public async Task<T> RunAsync<T>(string operation, Func<RetryBudget, CancellationToken, Task<T>> attempt, CancellationToken cancellationToken)
     {
-        var budget = new RetryBudget();
+        var budget = new RetryBudget(_options.TimeProvider);
         while (true)
         {
             budget.Attempt++;
@@ -41,20 +42,30 @@ internal sealed class RetryPolicy
             }
             catch (RetryableStatusException e)
             {
-                if (budget.Attempt >= MaxAttempts) throw e.ToFinal(budget.Total);
                 var wait = e.RetryAfter is { } after ? Min(after, _options.MaxDelay) : Backoff(budget.Attempt);
+                if (GiveUp(budget, wait) is { } why) throw e.ToFinal(budget.Total, why);
                 await _options.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsTransient(e, cancellationToken))
             {
-                if (budget.Attempt >= MaxAttempts) throw RegistryErrors.Unreachable(operation, e, budget.Total);
-                await _options.DelayAsync(Backoff(budget.Attempt), cancellationToken).ConfigureAwait(false);
+                var wait = Backoff(budget.Attempt);
+                if (GiveUp(budget, wait) is { } why) throw RegistryErrors.Unreachable(operation, e, budget.Total, why);
+                await _options.DelayAsync(wait, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException e)
             {
                 throw RegistryErrors.Unreachable(operation, e, budget.Total);
             }
         }
+    }
+
+    /// <summary>Null to retry after <paramref name="wait"/>; else why not (empty when the attempts ran out, a note when the time budget did).</summary>
+    private string? GiveUp(RetryBudget budget, TimeSpan wait)
+    {
+        if (budget.Attempt >= MaxAttempts) return "";
+        if (budget.Elapsed + wait >= _options.MaxElapsed)
+            return $"; no further attempt: the retry budget of {_options.MaxElapsed.TotalSeconds:0.###} s is spent";
+        return null;
     }
 
     /// <summary>True for status codes worth retrying.</summary>
@@ -97,8 +108,13 @@ internal sealed class RetryPolicy
 }
 
 /// <summary>Attempts made so far by one <see cref="RetryPolicy.RunAsync{T}"/> call.</summary>
-internal sealed class RetryBudget
+internal sealed class RetryBudget(TimeProvider time)
 {
+    private long _since = time.GetTimestamp();
+
+    /// <summary>Time since the first attempt or the last <see cref="Reset"/>.</summary>
+    public TimeSpan Elapsed => time.GetElapsedTime(_since);
+
     /// <summary>The current attempt since the last progress (1-based).</summary>
     public int Attempt { get; set; }
 
@@ -109,7 +125,11 @@ internal sealed class RetryBudget
     public bool IsRetry => Total > 1;
 
     /// <summary>Progress was made: the next failure starts a fresh series of attempts.</summary>
-    public void Reset() => Attempt = 0;
+    public void Reset()
+    {
+        Attempt = 0;
+        _since = time.GetTimestamp();
+    }
 }
 
 /// <summary>
@@ -143,5 +163,5 @@ internal sealed class RetryableStatusException : Exception
     }
 
     /// <summary>The coded error to throw once attempts run out.</summary>
-    public ChunkedBuildException ToFinal(int attempts) => new(Code, attempts > 1 ? $"{Text} (after {attempts} attempts)" : Text);
+    public ChunkedBuildException ToFinal(int attempts, string why = "") => new(Code, (attempts > 1 ? $"{Text} (after {attempts} attempts)" : Text) + why);
 }

@@ -54,19 +54,10 @@ internal sealed class VerifyingBlobStream : ReadOnlyStream
         var n = await _retry.RunAsync(_operation, async (_, ct) =>
         {
             _body ??= await _openAt(_position, ct).ConfigureAwait(false);
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            idle.CancelAfter(_idleTimeout);
             try
             {
-                try
-                {
-                    return await _body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    // A stalled body: drop the connection and let the retry resume from _position with a Range request.
-                    throw new IOException($"{_operation}: no data for {_idleTimeout.TotalSeconds:0.###} s");
-                }
+                // A stalled body fails the read: the connection is dropped and the retry resumes from _position with a Range request.
+                return await IdleReads.ReadAsync(_body, buffer, _idleTimeout, _operation, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or HttpRequestException)
             {

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Registry.Auth;
 using ChunkedBuild.Testing.Registry;
 using Xunit;
@@ -55,6 +57,39 @@ public class LocalRegistryAuthTests
         {
             // The test CA is what makes TLS work: without it the handshake fails.
             await Assert.ThrowsAsync<HttpRequestException>(() => untrusting.GetAsync(new Uri(registry.BaseUri, "/v2/"), ct));
+        }
+    }
+
+    [Fact]
+    public async Task A_push_with_only_the_push_variables_works_against_a_registry_that_allows_nothing_anonymously()
+    {
+        RegistryWire.RequireRegistry();
+        var ct = TestContext.Current.CancellationToken;
+        var folder = Directory.CreateTempSubdirectory("chb-push-env-").FullName;
+        try
+        {
+            using var registry = LocalRegistry.Start(new LocalRegistryOptions { AuthYaml = RegistryWire.HtpasswdYaml(RegistryWire.WriteHtpasswd(folder, "ci", "push-pw")) });
+            var image = TestImage.Create(folder, 31, "v1", 3000, 40_000);
+            var pushOnly = new Dictionary<string, string> { ["DOTNET_CONTAINER_PUSH_REGISTRY_UNAME"] = "ci", ["DOTNET_CONTAINER_PUSH_REGISTRY_PWORD"] = "push-pw" };
+            var options = RegistryFixture.FastOptions() with { Credentials = new SdkEnvironmentCredentialProvider(pushOnly.GetValueOrDefault) };
+            var destination = ImageReference.Parse($"{registry.Host}/auth/push-env:v1");
+
+            // The sink's HEAD checks (blobs, manifests) are authorized with the push variables like its uploads.
+            await using (var sink = new RegistryImageSink(options, destination))
+                await LayoutPush.PushAsync(image.Open(), image.Root, sink, ["v1"], ct);
+
+            var pull = new Dictionary<string, string> { ["DOTNET_CONTAINER_PULL_REGISTRY_UNAME"] = "ci", ["DOTNET_CONTAINER_PULL_REGISTRY_PWORD"] = "push-pw" };
+            using var reader = new RegistryClient(RegistryFixture.FastOptions() with { Credentials = new SdkEnvironmentCredentialProvider(pull.GetValueOrDefault) });
+            Assert.Equal(image.Root.Digest, (await reader.GetManifestAsync(destination, cancellationToken: ct)).Digest);
+
+            // A client not made for a push asks for pull credentials, and the push variables are not those.
+            using var notForPush = new RegistryClient(options);
+            var e = await Assert.ThrowsAsync<ChunkedBuildException>(() => notForPush.HeadBlobAsync(destination, image.Config.Digest, ct));
+            Assert.Equal(ErrorCodes.RegistryAuthenticationFailed, e.Code);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 

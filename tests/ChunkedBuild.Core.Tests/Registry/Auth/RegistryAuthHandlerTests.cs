@@ -9,8 +9,8 @@ namespace ChunkedBuild.Core.Tests.Registry.Auth;
 /// <summary>The handler against an in-memory registry and token endpoint: which requests it sends, with which headers and forms.</summary>
 public class RegistryAuthHandlerTests
 {
-    private const string Registry = "http://reg.test:5000";
-    private const string Realm = "http://auth.test/token";
+    private const string Registry = "https://reg.test:5000";
+    private const string Realm = "https://auth.test/token";
     private static readonly string BearerChallenge = $"Bearer realm=\"{Realm}\",service=\"reg\"";
 
     private static RegistryCredential UserPass(string origin = "test creds") => new() { Username = "ci", Password = "pw", Origin = origin };
