@@ -10,9 +10,7 @@ public static class ChunkedCli
     /// <summary>Builds the root command.</summary>
     public static RootCommand Build()
     {
-        var layer = new Command("layer", $"""
-            Convert and verify single layer blobs.
-
+        var layer = new CliCommand("layer", "Convert and verify single layer blobs.", $"""
             Examples:
               dotnet chunked layer convert layer.tar.gz -o layer.zst --json > layer.json
               dotnet chunked layer verify layer.zst --annotations layer.json
@@ -20,22 +18,21 @@ public static class ChunkedCli
         {
             LayerConvertCommand.Create(), LayerVerifyCommand.Create(),
         };
-        return new RootCommand($"""
+        var root = new RootCommand("""
             ChunkedBuild: turn container images into lazily pullable zstd:chunked and eStargz images.
 
             Examples:
               dotnet chunked convert app.tar.gz oci:out/app            # the SDK's PublishContainer archive → OCI layout
               dotnet chunked inspect oci:out/app
               dotnet chunked verify oci:out/app
-
-            Run 'dotnet chunked <command> --help' for the options of each command.
-
-            {ExitCodes.Help}
+              dotnet chunked push oci:out/app docker://ghcr.io/org/app:1.0
             """)
         {
             CommonOptions.Verbose, CommonOptions.Quiet,
             ImageConvertCommand.Create(), InspectCommand.Create(), VerifyCommand.Create(), layer, PushCommand.Create(),
         };
+        CliHelp.Configure(root);
+        return root;
     }
 
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
@@ -46,26 +43,28 @@ public static class ChunkedCli
         ParseResult? parse = null;
         try
         {
-            parse = Build().Parse(args);
-            if (parse.Errors.Count > 0)
+            var root = Build();
+            parse = root.Parse(args);
+            if (UsageErrors.IsBareGroup(parse))
             {
-                foreach (var error in parse.Errors) await Console.Error.WriteLineAsync($"error {ErrorCodes.InvalidOption}: {error.Message}");
-                await Console.Error.WriteLineAsync("Run 'dotnet chunked --help' (or '<command> --help') for usage.");
+                // No command (no arguments at all, or a group such as 'layer' alone): its help, on stderr, as a usage error.
+                CliHelp.Write(parse, Console.Error);
                 return ExitCodes.Usage;
             }
+            if (parse.Errors.Count > 0) return await UsageErrors.ReportAsync(parse, Console.Error);
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancel.Token);
         }
         catch (ChunkedBuildException e)
         {
-            // Message already starts with the code: "CHB1106: …".
+            // Message already starts with the code: "CHB1106: …" (and is redacted).
             await Console.Error.WriteLineAsync($"error {e.Message}");
-            if (IsVerbose(parse) && e.InnerException is { } inner) await Console.Error.WriteLineAsync(inner.ToString());
+            if (IsVerbose(parse) && e.InnerException is { } inner) await Console.Error.WriteLineAsync(Redaction.Text(inner.ToString()));
             return ExitCodes.For(e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A file system failure the Core did not wrap: an I/O error, not a bug.
-            await Console.Error.WriteLineAsync($"error {ErrorCodes.IoError}: {e.Message}");
+            await Console.Error.WriteLineAsync($"error {ErrorCodes.IoError}: {Redaction.Text(e.Message)}");
             return ExitCodes.IoError;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -75,9 +74,9 @@ public static class ChunkedCli
         }
         catch (Exception e)
         {
-            await Console.Error.WriteLineAsync($"internal error: {e.GetType().Name}: {e.Message}");
+            await Console.Error.WriteLineAsync($"internal error: {e.GetType().Name}: {Redaction.Text(e.Message)}");
             await Console.Error.WriteLineAsync(IsVerbose(parse)
-                ? e.ToString()
+                ? Redaction.Text(e.ToString())
                 : "This is a bug in ChunkedBuild. Please report it with the output of the same command run with --verbose (or CHUNKEDBUILD_DEBUG=1).");
             return ExitCodes.InternalError;
         }

@@ -24,7 +24,7 @@ public static class ExitCodes
 
     /// <summary>Help text listing the codes.</summary>
     public const string Help = """
-        Exit codes: 0 ok; 1 verification failed; 2 usage error (bad or missing options, CHB9001);
+        Exit codes: 0 ok; 1 verification failed; 2 usage error (bad or missing command or options, CHB9001);
           3 input refused or invalid (CHB1xxx tar/layer, CHB2xxx image, CHB3xxx prioritization file); 4 I/O error (CHB9002);
           5 registry error (CHB4xxx: unreachable, access denied, protocol error); 70 internal error (a bug; please report it).
         Errors are printed on stderr as 'error CHBxxxx: message'.

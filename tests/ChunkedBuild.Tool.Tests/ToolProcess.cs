@@ -12,6 +12,13 @@ internal static class ToolProcess
     public static string SampleTar { get; } = Path.Combine(RepoPaths.Root, "samples", "layers", "sample.tar");
 
     /// <summary>Runs <c>dotnet dotnet-chunked.dll args…</c> with CI set (no terminal progress line).</summary>
-    public static ProcessResult Run(params string[] args) => ProcessRunner.Run("dotnet", [Dll, .. args],
-        environment: new Dictionary<string, string> { ["CI"] = "true", ["CHUNKEDBUILD_DEBUG"] = "" });
+    public static ProcessResult Run(params string[] args) => RunWith(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs the tool with extra environment variables (on top of <c>CI</c> set and <c>CHUNKEDBUILD_DEBUG</c> cleared).</summary>
+    public static ProcessResult RunWith(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var all = new Dictionary<string, string> { ["CI"] = "true", ["CHUNKEDBUILD_DEBUG"] = "" };
+        foreach (var (name, value) in environment) all[name] = value;
+        return ProcessRunner.Run("dotnet", [Dll, .. args], environment: all);
+    }
 }

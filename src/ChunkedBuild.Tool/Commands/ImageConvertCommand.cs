@@ -57,8 +57,8 @@ public static class ImageConvertCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tags, digests, per-variant totals, warnings); logs go to stderr." };
 
         var registry = new RegistryCliOptions();
-        var command = new Command("convert", $"""
-            Convert every platform and layer of an image into lazily pullable variants and write them to an OCI layout, an OCI archive or a registry.
+        var command = new CliCommand("convert", "Convert every platform and layer of an image into lazily pullable variants (eStargz, zstd:chunked).", $"""
+            The variants go to an OCI layout, an OCI archive or a registry.
 
             eStargz layers put the files an app reads at start first (prefetched by the snapshotter): inferred from the .NET app by default
             (entry assembly, deps/runtimeconfig, the runtime the host loads), or from --prioritize-file / --record-in.
@@ -74,7 +74,6 @@ public static class ImageConvertCommand
             prioritizeFile, zstdOrder, sparse).
             SOURCE_DATE_EPOCH sets every timestamp the tool writes (archive entries); unset, they are 1970-01-01.
             {RegistryCliOptions.Help}
-            {ExitCodes.Help}
             """)
         {
             source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
@@ -124,7 +123,7 @@ public static class ImageConvertCommand
                 CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
             };
             using var progress = new ImageProgress(log, ConsoleMode.IsInteractive);
-            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(destination)!, progress), SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
+            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(source)!, parse.GetValue(destination)!, progress), SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
             var destinationText = parse.GetValue(destination)!;
             await using var from = transports.OpenSource(parse.GetValue(source)!);
             ConversionResult result;

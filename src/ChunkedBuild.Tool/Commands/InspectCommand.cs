@@ -18,8 +18,8 @@ public static class InspectCommand
             Description = "Also estimate the bytes a lazy puller fetches before the app starts, per variant: 'auto' (.NET inference) or a prioritization manifest / access record file.",
         };
         var registry = new RegistryCliOptions();
-        var command = new Command("inspect", $"""
-            Show what an image holds: for each platform manifest its variant and, per layer, the format (estargz, zstd:chunked, gzip, zstd, tar),
+        var command = new CliCommand("inspect", "Show what an image holds: platforms, variants and, per layer, format, size and TOC.", $"""
+            For each platform manifest its variant and, per layer, the format (estargz, zstd:chunked, gzip, zstd, tar),
             size, TOC digest and TOC entry count. With --startup, also the lazy-pull cost: per variant, the compressed bytes fetched before the
             app starts (eStargz: prefetch range + listed files outside it + TOCs; zstd:chunked: listed files' frames + TOC/tar-split frames;
             original: the whole image) against the image's compressed size.
@@ -29,7 +29,6 @@ public static class InspectCommand
               dotnet chunked inspect oci-archive:app-lazy.tar --json | jq '.images[0].manifests[].variant'
               dotnet chunked inspect oci:out/app:latest --startup auto
             {RegistryCliOptions.Help}
-            {ExitCodes.Help}
             """)
         {
             image, json, noEntries, startup,
@@ -37,7 +36,7 @@ public static class InspectCommand
         registry.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
-            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!), null);
+            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!, destination: null), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
             var images = await ImageInspector.InspectAsync(source, !parse.GetValue(noEntries), null, ct);
             var report = parse.GetValue(startup) is { } list ? await StartupCostEstimator.EstimateAsync(source, StartupList.Parse(list), null, ct) : null;

@@ -55,9 +55,7 @@ public static class LayerConvertCommand
                           "(and densified, when sparse files were densified).",
         };
 
-        var command = new Command("convert", $"""
-            Convert one layer blob into a lazily pullable layer and print its descriptor values.
-
+        var command = new CliCommand("convert", "Convert one layer blob into a lazily pullable layer and print its descriptor values.", $"""
             Examples:
               dotnet chunked layer convert layer.tar.gz --format zstd-chunked -o layer.zst
               dotnet chunked layer convert layer.tar -f estargz -o layer.esgz -p /app/app.dll -p /app/app.deps.json
@@ -65,7 +63,6 @@ public static class LayerConvertCommand
               dotnet chunked layer verify layer.zst --annotations layer.json
 
             With --json, stdout carries exactly one JSON object and logs go to stderr.
-            {ExitCodes.Help}
             """)
         {
             input, format, output, level, chunkSize, prioritize, jobs, sparse, json,

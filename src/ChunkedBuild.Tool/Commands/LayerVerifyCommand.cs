@@ -26,16 +26,14 @@ public static class LayerVerifyCommand
         var diffId = new Option<string?>("--diff-id") { Description = "The expected DiffID (the image config's rootfs.diff_ids entry)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"ok\", \"failures\": [...], \"diffId\", \"entries\"} on stdout instead of text." };
 
-        var command = new Command("verify", $"""
-            Check a layer blob the way containers/storage and stargz-snapshotter do: TOC digest, TOC and tar-split,
-            every file and chunk from its own offset, and the DiffID. Prints one line per failure; exit code 1 if any.
+        var command = new CliCommand("verify", "Check a layer blob the way containers/storage and stargz-snapshotter do.", $"""
+            Checks the TOC digest, TOC and tar-split, every file and chunk from its own offset, and the DiffID. Prints one line per failure; exit code 1 if any.
 
             Examples:
               dotnet chunked layer verify layer.zst --annotations layer.json
               dotnet chunked layer verify layer.esgz --toc-digest sha256:… --diff-id sha256:…
               dotnet chunked layer convert layer.tar -o layer.zst --json > layer.json && dotnet chunked layer verify layer.zst -a layer.json
 
-            {ExitCodes.Help}
             """)
         {
             blob, format, annotations, tocDigest, diffId, json,

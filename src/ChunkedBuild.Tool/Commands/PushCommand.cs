@@ -18,8 +18,8 @@ public static class PushCommand
         var registry = new RegistryCliOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"reference\",\"digest\",\"mediaType\",\"size\",\"blobsUploaded\",\"blobsSkipped\",\"blobsMounted\",\"bytesUploaded\"} on stdout." };
 
-        var command = new Command("push", $"""
-            Push an image from an OCI layout to a registry: blobs the repository has are skipped, blobs are uploaded in
+        var command = new CliCommand("push", "Push an image from an OCI layout to a registry.", $"""
+            Blobs the repository has are skipped, blobs are uploaded in
             parallel (chunked and resumable when large), manifests after their blobs, the tag last. Prints the pushed
             manifest digest on stdout.
 
@@ -29,7 +29,6 @@ public static class PushCommand
               dotnet chunked push oci:out/app docker://127.0.0.1:5000/app:latest --json
 
             {RegistryCliOptions.Help}
-            {ExitCodes.Help}
             """)
         {
             source, destination, json,
@@ -51,7 +50,7 @@ public static class PushCommand
             var options = registry.ClientOptions(parse, target.Registry, progress);
 
             RegistryPushStatistics stats;
-            await using (var sink = new RegistryImageSink(new RegistryClient(options), target, ownsClient: true))
+            await using (var sink = new RegistryImageSink(options, target))
             {
                 await LayoutPush.PushAsync(layout, root, sink, target.Tag is { } tag && target.Digest is null ? [tag] : [], cancellationToken);
                 stats = sink.Statistics;

@@ -22,12 +22,17 @@ public sealed class RegistryCliOptions
     private readonly Option<bool> _insecure = new("--insecure") { Description = "Allow plain HTTP and unverified TLS for every registry (127.0.0.1/localhost always are; others via DOTNET_CONTAINER_INSECURE_REGISTRIES)." };
     private readonly Option<FileInfo?> _caFile = new("--ca-file") { Description = "A PEM file of extra CA certificates to trust for registries' TLS certificates." };
     private readonly Option<DirectoryInfo?> _certDir = new("--cert-dir") { Description = "A folder of extra CA certificates (*.crt, *.pem), like docker's certs.d/<registry>/." };
+    private readonly Option<int?> _timeout = new("--timeout")
+    {
+        Description = "Seconds one registry request may take, connecting and its whole answer included (default 60); blob bodies may take longer while data flows, uploads up to 10 min.",
+    };
 
-    /// <summary>Help text on where credentials come from.</summary>
+    /// <summary>Help text on where credentials come from and where they may go.</summary>
     public const string Help = """
         Registry credentials, first found wins: --creds / --username + --password-stdin (for the registry of the image the command writes,
         or reads when it writes none); DOTNET_CONTAINER_PUSH_REGISTRY_UNAME/PWORD, DOTNET_CONTAINER_REGISTRY_UNAME/PWORD (as the .NET SDK);
-        REGISTRY_AUTH_FILE, else containers auth.json, else docker config.json (auths, credHelpers, credsStore).
+        REGISTRY_AUTH_FILE, else containers auth.json, else docker config.json (auths, credHelpers, credsStore). Credentials go over HTTPS,
+        or plain HTTP only to loopback hosts, hosts in DOTNET_CONTAINER_INSECURE_REGISTRIES or with --insecure (token endpoints included).
         """;
 
     /// <summary>Adds the options and their consistency checks to <paramref name="command"/>.</summary>
@@ -39,8 +44,10 @@ public sealed class RegistryCliOptions
         command.Options.Add(_insecure);
         command.Options.Add(_caFile);
         command.Options.Add(_certDir);
+        command.Options.Add(_timeout);
         command.Validators.Add(r =>
         {
+            if (r.GetValue(_timeout) is <= 0) r.AddError("--timeout must be at least 1 second");
             if (r.GetResult(_creds) is not null && r.GetResult(_username) is not null) r.AddError("give --creds or --username, not both");
             if ((r.GetResult(_username) is not null) != r.GetValue(_passwordStdin)) r.AddError("--username and --password-stdin go together");
         });
@@ -52,18 +59,34 @@ public sealed class RegistryCliOptions
         ICredentialProvider? flags = null;
         if (parse.GetValue(_creds) is { } creds) flags = StaticCredentialProvider.FromCredsOption(creds, flagRegistry ?? "");
         else if (parse.GetValue(_username) is { } user && parse.GetValue(_passwordStdin)) flags = StaticCredentialProvider.FromPasswordStdin(user, Console.In, flagRegistry ?? "");
-        return new RegistryClientOptions
+        var options = new RegistryClientOptions
         {
             Credentials = CompositeCredentialProvider.CreateDefault(Environment.GetEnvironmentVariable, flags),
             Insecure = parse.GetValue(_insecure),
             TrustedRoots = TrustedRoots(parse.GetValue(_caFile), parse.GetValue(_certDir)),
             Progress = progress,
         }.FromEnvironment(Environment.GetEnvironmentVariable);
+        if (parse.GetValue(_timeout) is { } seconds)
+        {
+            var limit = TimeSpan.FromSeconds(seconds);
+            options = options with { RequestTimeout = limit, ConnectTimeout = limit < options.ConnectTimeout ? limit : options.ConnectTimeout };
+        }
+        return options;
     }
 
-    /// <summary>The registry transport for image commands; flag credentials go to the registry of <paramref name="primaryLocation"/> (when it is one).</summary>
-    public IRegistryTransport Transport(ParseResult parse, string primaryLocation, IProgress<BlobTransferProgress>? progress = null) =>
-        new RegistryImageTransport(ClientOptions(parse, RegistryOf(primaryLocation), progress));
+    /// <summary>
+    /// The registry transport for an image command that reads <paramref name="source"/> and writes <paramref name="destination"/>
+    /// (null when it writes nothing); flag credentials go to the registry <see cref="FlagRegistry"/> names.
+    /// </summary>
+    public IRegistryTransport Transport(ParseResult parse, string source, string? destination, IProgress<BlobTransferProgress>? progress = null) =>
+        new RegistryImageTransport(ClientOptions(parse, FlagRegistry(source, destination), progress));
+
+    /// <summary>
+    /// The registry the credential flags are for: the one the command writes to, or the one it reads from when it writes to none
+    /// (<c>convert docker://SRC oci:OUT</c> reads SRC with them); null when neither location is a registry.
+    /// </summary>
+    public static string? FlagRegistry(string? source, string? destination) =>
+        (destination is null ? null : RegistryOf(destination)) ?? (source is null ? null : RegistryOf(source));
 
     /// <summary>The registry host of a <c>docker://</c> location, else null.</summary>
     public static string? RegistryOf(string location) =>

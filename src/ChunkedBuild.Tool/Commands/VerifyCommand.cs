@@ -14,8 +14,8 @@ public static class VerifyCommand
         var image = new Argument<string>("image") { Description = "The image: oci:<dir>[:<ref>], oci-archive:<file>[:<ref>], docker-archive:<file>, docker://…, or a path." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout: ok and the verdict of every layer." };
         var registry = new RegistryCliOptions();
-        var command = new Command("verify", $"""
-            Check an image as a careful lazy puller would: each layer blob against its digest, its decompressed bytes against the config's
+        var command = new CliCommand("verify", "Check an image as a careful lazy puller would: digests, DiffIDs and the lazy layers' formats.", $"""
+            Checks each layer blob against its digest, its decompressed bytes against the config's
             DiffID, and each eStargz / zstd:chunked layer (TOC, chunks, tar-split, footer, annotations) with the format validators.
             Exit code 0 when every check passes, 1 when one fails (each failure is printed).
 
@@ -23,7 +23,6 @@ public static class VerifyCommand
               dotnet chunked verify oci:out/app:latest
               dotnet chunked verify oci-archive:app-lazy.tar --json
             {RegistryCliOptions.Help}
-            {ExitCodes.Help}
             """)
         {
             image, json,
@@ -33,7 +32,7 @@ public static class VerifyCommand
         {
             using var logs = CliLogging.Create(CommonOptions.LogLevelOf(parse));
             var log = logs.CreateLogger("verify");
-            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!), null);
+            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!, destination: null), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
             var verdicts = await ImageVerifier.VerifyAsync(source, null, v =>
             {
