@@ -44,8 +44,18 @@ public sealed partial class RegistryClient
                     return new BlobUploadResult(true, false, 0);
                 }
             }
-            if (session.Offset == 0 && descriptor.Size <= Options.ChunkSize) await PutWholeAsync(session, content, ct).ConfigureAwait(false);
-            else await PatchChunksAsync(session, content, budget, ct).ConfigureAwait(false);
+            var sentBefore = session.BytesSent;
+            try
+            {
+                if (session.Offset == 0 && descriptor.Size <= Options.ChunkSize) await PutWholeAsync(session, content, ct).ConfigureAwait(false);
+                else await PatchChunksAsync(session, content, budget, ct).ConfigureAwait(false);
+            }
+            catch (Exception) when (session.BytesSent > sentBefore)
+            {
+                // Bytes moved before the failure: a slow upload is not a dead registry, so its retry gets a fresh time budget.
+                budget.RestartClock();
+                throw;
+            }
             return new BlobUploadResult(false, false, session.BytesSent);
         }, cancellationToken).ConfigureAwait(false);
     }

@@ -124,6 +124,35 @@ public sealed class RegistryClientProtocolTests
     }
 
     [Fact]
+    public async Task Retries_stop_when_the_time_budget_is_spent_even_with_attempts_left()
+    {
+        // Every wait moves a manual clock: 5 s waits against a 12 s budget allow three attempts of the ten.
+        var clock = new Auth.ManualTimeProvider();
+        var handler = new ScriptedHandler((_, _) => Json(HttpStatusCode.ServiceUnavailable, """{"errors":[{"code":"UNAVAILABLE","message":"busy"}]}"""));
+        var options = new RegistryClientOptions
+        {
+            Transport = handler,
+            Retry = new RegistryRetryOptions
+            {
+                MaxAttempts = 10,
+                BaseDelay = TimeSpan.FromSeconds(10),
+                MaxDelay = TimeSpan.FromSeconds(10),
+                MaxElapsed = TimeSpan.FromSeconds(12),
+                JitterSeed = 1,
+                TimeProvider = clock,
+                DelayAsync = (_, _) => { clock.Advance(TimeSpan.FromSeconds(5)); return Task.CompletedTask; },
+            },
+        };
+        using var client = new RegistryClient(options);
+
+        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => client.GetManifestAsync(App, cancellationToken: Ct));
+
+        Assert.Equal(ErrorCodes.RegistryRequestFailed, error.Code);
+        Assert.True(error.Message.Contains("the retry budget of 12 s is spent", StringComparison.Ordinal), error.Message);
+        Assert.InRange(handler.Seen.Count, 2, 3);
+    }
+
+    [Fact]
     public async Task Final_error_names_method_url_and_registry_errors_and_is_coded()
     {
         var handler = new ScriptedHandler((_, _) => Json(HttpStatusCode.ServiceUnavailable, """{"errors":[{"code":"UNAVAILABLE","message":"down for maintenance"}]}"""));

@@ -128,8 +128,11 @@ internal sealed class RetryBudget(TimeProvider time)
     public void Reset()
     {
         Attempt = 0;
-        _since = time.GetTimestamp();
+        RestartClock();
     }
+
+    /// <summary>An attempt moved data before failing: the time budget starts again (the attempts keep counting).</summary>
+    public void RestartClock() => _since = time.GetTimestamp();
 }
 
 /// <summary>
