@@ -84,7 +84,7 @@ public sealed partial record ImageReference
         {
             tag = name[(lastColon + 1)..];
             name = name[..lastColon];
-            if (!TagPattern().IsMatch(tag)) { error = $"the tag '{tag}' is not [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}"; return false; }
+            if (!ImageTag.IsValid(tag)) { error = $"the tag '{tag}' is not [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}"; return false; }
         }
 
         string registry;
@@ -122,7 +122,7 @@ public sealed partial record ImageReference
 
     /// <summary>The same repository with another tag and no digest.</summary>
     public ImageReference WithTag(string tag) =>
-        TagPattern().IsMatch(tag) ? new ImageReference(Registry, Repository, tag, null)
+        ImageTag.IsValid(tag) ? new ImageReference(Registry, Repository, tag, null)
         : throw new ChunkedBuildException(ErrorCodes.InvalidImageReference, $"the tag '{tag}' is not [A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}}");
 
     /// <summary>The same repository pinned to <paramref name="digest"/> (the tag is kept for display).</summary>
@@ -140,9 +140,6 @@ public sealed partial record ImageReference
     // The distribution grammar: path components of lowercase alphanumerics separated by '.', '_', '__' or runs of '-'.
     [GeneratedRegex(@"^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$")]
     private static partial Regex RepositoryPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
-    private static partial Regex TagPattern();
 
     // A DNS name, an IPv4 address or a bracketed IPv6 address, with an optional port.
     [GeneratedRegex(@"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")]

@@ -60,8 +60,9 @@ public sealed record ImageLocation(TransportKind Kind, string Path, string? Refe
     {
         var colon = rest.IndexOf(':');
         var path = colon < 0 ? rest : rest[..colon];
-        var reference = colon < 0 || colon == rest.Length - 1 ? null : rest[(colon + 1)..];
+        var reference = colon < 0 ? null : rest[(colon + 1)..];
         if (path.Length == 0) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"the location '{kind}' has no path");
+        if (reference is { Length: 0 }) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"the reference after ':' in '{path}:' is empty (leave out the ':' for none)");
         return new ImageLocation(kind, path, reference);
     }
 
