@@ -103,15 +103,16 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
             ChunkedImage = [.. images.Select(ToItem)];
             return !Log.HasLoggedErrors;
         }
+        catch (Exception) when (_cancel.IsCancellationRequested)
+        {
+            // Whatever the conversion threw while unwinding from the cancellation: the archive is as it was, nothing partial is left.
+            Log.LogError("ChunkedBuild: the conversion was cancelled");
+            return false;
+        }
         catch (ChunkedBuildException e)
         {
             Log.LogError(subcategory: null, errorCode: e.Code, helpKeyword: null, file: archive, lineNumber: 0, columnNumber: 0,
                 endLineNumber: 0, endColumnNumber: 0, message: "ChunkedBuild: " + e.Message);
-            return false;
-        }
-        catch (OperationCanceledException) when (_cancel.IsCancellationRequested)
-        {
-            Log.LogError("ChunkedBuild: the conversion was cancelled");
             return false;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -38,8 +38,7 @@ public static class ChunkedCli
     /// <summary>Parses <paramref name="args"/>, runs the command and returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+        using var cancellation = new ProcessCancellation();
         ParseResult? parse = null;
         try
         {
@@ -52,7 +51,14 @@ public static class ChunkedCli
                 return ExitCodes.Usage;
             }
             if (parse.Errors.Count > 0) return await UsageErrors.ReportAsync(parse, Console.Error);
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancel.Token);
+            // ProcessTerminationTimeout = null: signals are ProcessCancellation's, not System.CommandLine's (which would end the process after 2 s).
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null }, cancellation.Token);
+        }
+        catch (Exception) when (cancellation.ExitCode is { } code)
+        {
+            // Whatever the command threw while unwinding from the signal is the cancellation, not an error of its own.
+            await Console.Error.WriteLineAsync($"cancelled ({cancellation.SignalName})");
+            return code;
         }
         catch (ChunkedBuildException e)
         {
@@ -66,11 +72,6 @@ public static class ChunkedCli
             // A file system failure the Core did not wrap: an I/O error, not a bug.
             await Console.Error.WriteLineAsync($"error {ErrorCodes.IoError}: {Redaction.Text(e.Message)}");
             return ExitCodes.IoError;
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            await Console.Error.WriteLineAsync("cancelled");
-            return ExitCodes.Cancelled;
         }
         catch (Exception e)
         {

@@ -21,12 +21,15 @@ public static class ExitCodes
     public const int InternalError = 70;
     /// <summary>Interrupted with Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
+    /// <summary>Stopped with SIGTERM (128 + 15), e.g. by a CI runner or <c>docker stop</c>.</summary>
+    public const int Terminated = 143;
 
     /// <summary>Help text listing the codes.</summary>
     public const string Help = """
         Exit codes: 0 ok; 1 verification failed; 2 usage error (bad or missing command or options, CHB9001);
           3 input refused or invalid (CHB1xxx tar/layer, CHB2xxx image, CHB3xxx prioritization file); 4 I/O error (CHB9002);
-          5 registry error (CHB4xxx: unreachable, access denied, protocol error); 70 internal error (a bug; please report it).
+          5 registry error (CHB4xxx: unreachable, access denied, protocol error); 70 internal error (a bug; please report it);
+          130 interrupted (SIGINT, Ctrl+C), 143 terminated (SIGTERM): nothing partial is left behind.
         Errors are printed on stderr as 'error CHBxxxx: message'.
         """;
 
