@@ -1,5 +1,6 @@
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats.EStargz;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Formats;
@@ -18,8 +19,17 @@ public static class PrioritizedTar
     public static Stream Reorder(Stream tar, IReadOnlyList<string> prioritized, string? tempDirectory, string? layerName, CancellationToken cancellationToken)
     {
         var folder = tempDirectory ?? Path.GetTempPath();
-        var spool = Open(Path.Combine(folder, $"chunkedbuild-spool-{Guid.NewGuid():N}.tar"));
-        var output = Open(Path.Combine(folder, $"chunkedbuild-order-{Guid.NewGuid():N}.tar"));
+        var spool = SpoolFile.Create(folder, "reordering entries");
+        FileStream output;
+        try
+        {
+            output = SpoolFile.Create(folder, "the reordered tar");
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
         try
         {
             var entries = new List<(TarEntryInfo Info, long HeaderOffset, long DataOffset)>();
@@ -68,17 +78,5 @@ public static class PrioritizedTar
         }
         var padding = (int)((Block - size % Block) % Block);
         if (padding > 0) output.Write(new byte[padding]);
-    }
-
-    private static FileStream Open(string path)
-    {
-        try
-        {
-            return new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ChunkedBuildException(ErrorCodes.IoError, $"cannot create the temporary file '{path}' for reordering entries: {e.Message}", innerException: e);
-        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
 
@@ -29,6 +30,7 @@ internal sealed class EStargzWriter
     private readonly EStargzTocEntryFactory _factory = new();
     private readonly List<string> _warnings = [];
     private EStargzMemberWriter? _members;
+    private CancellationToken _cancellation;
 
     public EStargzWriter(FormatOptions options)
     {
@@ -58,6 +60,7 @@ internal sealed class EStargzWriter
 
     private LayerWriteResult RunCore(Stream tar, Stream destination, CancellationToken cancellationToken)
     {
+        _cancellation = cancellationToken;
         using var blob = new HashingWriteStream(destination);
         using var members = _members = new EStargzMemberWriter(blob, _level, _options.DegreeOfParallelism, _options.ChunkSize);
         using (var reader = new RawTarReader(tar, leaveOpen: true))
@@ -129,18 +132,7 @@ internal sealed class EStargzWriter
 
     private void ReorderEntries(RawTarReader reader, CancellationToken cancellationToken)
     {
-        var folder = _options.TempDirectory ?? Path.GetTempPath();
-        var path = Path.Combine(folder, $"chunkedbuild-estargz-{Guid.NewGuid():N}.tar");
-        FileStream spool;
-        try
-        {
-            spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ChunkedBuildException(ErrorCodes.IoError, $"cannot create the spool file '{path}' for reordering entries: {e.Message}", innerException: e);
-        }
-        using (spool)
+        using (var spool = SpoolFile.Create(_options.TempDirectory ?? Path.GetTempPath(), "reordering entries"))
         {
             var entries = Spool(reader, spool, cancellationToken);
             var order = EStargzEntryOrder.Arrange(entries.Select(e => e.Info).ToList(), _options.PrioritizedFiles);
@@ -231,6 +223,7 @@ internal sealed class EStargzWriter
         var chunkSize = _options.ChunkSize;
         for (long done = 0; done < info.Size;)
         {
+            _cancellation.ThrowIfCancellationRequested(); // per chunk: a big file must not delay a cancellation until its end
             var length = (int)Math.Min(chunkSize, info.Size - done);
             var target = done == 0 ? entry : new EStargzTocEntry { Name = info.Name, Type = EStargzEntryTypes.Chunk, ChunkOffset = done };
             if (length == chunkSize) target.ChunkSize = chunkSize; // the last partial piece leaves it out; readers compute it

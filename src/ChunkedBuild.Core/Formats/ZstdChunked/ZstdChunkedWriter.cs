@@ -139,6 +139,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
                 long remaining = entry.Info.Size;
                 while (remaining > 0)
                 {
+                    cancellationToken.ThrowIfCancellationRequested(); // a big file must not delay a cancellation until its end
                     var n = reader.ReadData(block.AsSpan(0, (int)Math.Min(block.Length, remaining)));
                     if (n == 0)
                         throw new ChunkedBuildException(ErrorCodes.TarTruncated,
