@@ -8,10 +8,13 @@ namespace ChunkedBuild.Tasks;
 
 /// <summary>
 /// Converts one layer blob (tar, gzip or zstd) into zstd:chunked or eStargz. The building block of the container-step
-/// integration; errors surface as MSBuild errors carrying their CHB code.
+/// integration; errors surface as MSBuild errors carrying their CHB code. Like any build output, an existing <see cref="Output"/> is replaced;
+/// a cancelled build (Ctrl+C) stops the conversion and leaves the earlier output as it was.
 /// </summary>
-public sealed class ConvertChunkedLayer : Microsoft.Build.Utilities.Task
+public sealed class ConvertChunkedLayer : Microsoft.Build.Utilities.Task, ICancelableTask
 {
+    private readonly CancellationTokenSource _cancel = new();
+
     /// <summary>The layer blob to convert.</summary>
     [Required] public string Input { get; set; } = "";
 
@@ -31,17 +34,25 @@ public sealed class ConvertChunkedLayer : Microsoft.Build.Utilities.Task
     [Output] public string TocDigest { get; private set; } = "";
 
     /// <inheritdoc />
+    public void Cancel() => _cancel.Cancel();
+
+    /// <inheritdoc />
     public override bool Execute()
     {
         try
         {
             var format = LayerFormats.Get(Format);
             var options = new FormatOptions { Level = string.IsNullOrEmpty(Level) ? null : int.Parse(Level, System.Globalization.CultureInfo.InvariantCulture), LayerName = Input };
-            var result = LayerFileConverter.ConvertAsync(Input, Output, format, options).GetAwaiter().GetResult();
+            var result = LayerFileConverter.ConvertAsync(Input, Output, format, options, _cancel.Token, overwrite: true).GetAwaiter().GetResult();
             Digest = result.Digest.ToString();
             TocDigest = result.TocDigest.ToString();
             Log.LogMessage(MessageImportance.Normal, $"{Input}: {format.Name} {result.Digest} ({result.Size} bytes, TOC {result.TocDigest})");
             return true;
+        }
+        catch (Exception) when (_cancel.IsCancellationRequested)
+        {
+            Log.LogError($"ChunkedBuild: the conversion of {Input} was cancelled");
+            return false;
         }
         catch (ChunkedBuildException e)
         {

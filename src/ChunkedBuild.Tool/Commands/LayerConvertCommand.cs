@@ -54,6 +54,7 @@ public static class LayerConvertCommand
             Description = "Print exactly one JSON object on stdout: mediaType, digest, size, diffId, uncompressedSize, tocDigest, annotations " +
                           "(and densified, when sparse files were densified).",
         };
+        var force = new Option<bool>("--force") { Description = "Replace the output file when it exists (without it, an existing output is an error and stays untouched)." };
 
         var command = new CliCommand("convert", "Convert one layer blob into a lazily pullable layer and print its descriptor values.", $"""
             Examples:
@@ -65,7 +66,7 @@ public static class LayerConvertCommand
             With --json, stdout carries exactly one JSON object and logs go to stderr.
             """)
         {
-            input, format, output, level, chunkSize, prioritize, jobs, sparse, json,
+            input, format, output, level, chunkSize, prioritize, jobs, sparse, json, force,
         };
         // The level range depends on the format, so it is checked on the whole command.
         command.Validators.Add(r =>
@@ -98,7 +99,7 @@ public static class LayerConvertCommand
             try
             {
                 result = await LayerFileConverter.ConvertAsync(inputFile.FullName, outputFile.FullName, layerFormat, options, ct,
-                    s => progress = new ProgressStream(s, inputFile.Exists ? inputFile.Length : null, $"converting {inputFile.Name}", log));
+                    s => progress = new ProgressStream(s, inputFile.Exists ? inputFile.Length : null, $"converting {inputFile.Name}", log), parse.GetValue(force));
             }
             finally
             {
