@@ -61,21 +61,12 @@ public static class ContainerConversion
             return (pushed, Describe(pushed, tag => $"{host}/{settings.Repository}:{tag}"));
         }
 
-        var folder = Path.GetDirectoryName(settings.ArchivePath)!;
-        var temp = Path.Combine(folder, $".{Path.GetFileName(settings.ArchivePath)}.chunked-{Guid.NewGuid():N}.tmp");
-        try
-        {
-            ConversionResult converted;
-            await using (var source = transports.OpenSource(settings.ArchivePath))
-            await using (var sink = new OciArchiveSink(temp, "oci-archive:" + settings.ArchivePath, archiveTime ?? DateTimeOffset.UnixEpoch))
-                converted = await new ImageConverter(request, observer).ConvertAsync(source, sink, cancellationToken).ConfigureAwait(false);
-            File.Move(temp, settings.ArchivePath, overwrite: true);
-            return (converted, Describe(converted, tag => $"oci-archive:{settings.ArchivePath}:{tag}"));
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        // In place: the sink stages beside the archive and renames onto it only once the conversion succeeded.
+        ConversionResult converted;
+        await using (var source = transports.OpenSource(settings.ArchivePath))
+        await using (var sink = new OciArchiveSink(settings.ArchivePath, "oci-archive:" + settings.ArchivePath, archiveTime ?? DateTimeOffset.UnixEpoch, overwrite: true))
+            converted = await new ImageConverter(request, observer).ConvertAsync(source, sink, cancellationToken).ConfigureAwait(false);
+        return (converted, Describe(converted, tag => $"oci-archive:{settings.ArchivePath}:{tag}"));
     }
 
     private static List<PublishedChunkedImage> Describe(ConversionResult result, Func<string, string> reference)

@@ -27,7 +27,7 @@ public sealed class PushCommandTests : ToolTestBase
         writer.WriteBlob(config);
         writer.WriteBlob(manifest.Raw.Span);
         writer.AddToIndex(root, "1.0");
-        writer.Commit();
+        writer.Commit(TestContext.Current.CancellationToken);
         return root;
     }
 

@@ -17,6 +17,9 @@ public sealed record ConvertedLayer
     /// <summary>The file holding the converted bytes; null when the bytes are the source blob itself.</summary>
     public string? BlobFile { get; init; }
 
+    /// <summary>The <see cref="IO.FileFingerprint"/> of <see cref="BlobFile"/> when its content was last checked (null: copies are hashed).</summary>
+    public string? BlobFingerprint { get; init; }
+
     /// <summary>The TOC digest, for converted formats.</summary>
     public Digest? TocDigest { get; init; }
 

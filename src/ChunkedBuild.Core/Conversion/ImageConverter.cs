@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 
@@ -27,6 +28,7 @@ public sealed class ImageConverter
                 throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"compression level {level} is out of range for {variant.Name()} ({min}-{max}); set --zstd-level / --gzip-level separately");
         }
         _request = request with { Variants = [.. request.Variants.Distinct().Order()] };
+        foreach (var tag in request.Tags) ImageTag.Validate(tag);
         _observer = observer ?? new SilentConversionObserver();
     }
 
@@ -35,40 +37,49 @@ public sealed class ImageConverter
     {
         var warnings = new ConcurrentQueue<string>();
         var observer = new WarningCollector(_observer, warnings);
-        using var store = _request.CacheDirectory is null ? LayerStore.Temporary(_request.TempDirectory) : LayerStore.Persistent(_request.CacheDirectory);
+        // Every temporary file of the run lives in one scratch folder: removed at the end, or by the next run when this one is killed.
+        using var scratch = ScratchFolder.Create(_request.TempDirectory ?? Path.GetTempPath());
+        var request = _request with { TempDirectory = scratch.Path };
+        using var store = request.CacheDirectory is null ? LayerStore.Temporary(scratch.Path) : LayerStore.Persistent(request.CacheDirectory);
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = failFast.Token;
 
         var images = await source.ResolveAsync(token).ConfigureAwait(false);
-        var roots = new List<(SourceImage Image, IReadOnlyList<PlatformImage> Platforms)>();
+        var roots = new List<(SourceImage Image, IReadOnlyList<string> Tags, IReadOnlyList<SourcePlatform> Platforms)>();
         foreach (var image in images)
-            roots.Add((image, await ImageWalker.CollectAsync(source, image.Descriptor, observer, token).ConfigureAwait(false)));
+        {
+            var manifests = new List<PlatformImage>();
+            foreach (var root in image.Roots) manifests.AddRange(await ImageWalker.CollectAsync(source, root, observer, token).ConfigureAwait(false));
+            roots.Add((image, TagsFor(image), SourcePlatform.Group(manifests)));
+        }
 
-        var planner = _request.Variants.Any(NeedsPlan) ? new PrioritizationPlanner(_request, store, observer) : null;
-        var allPlatforms = roots.SelectMany(r => r.Platforms).ToList();
+        // What each variant of each platform is made from: the variant the source already holds, else the platform's base manifest.
+        var work = roots.SelectMany(r => r.Platforms).SelectMany(p => request.Variants.Select(v => (Variant: v, Source: p.SourceFor(v)))).ToList();
+        var plannedPlatforms = work.Where(w => NeedsPlan(w.Variant) && !w.Source.Manifest.Value.Layers.All(l => IsAlreadyIn(w.Variant, l)))
+            .Select(w => w.Source).DistinctBy(p => p.Manifest.Digest).ToList();
+        var planner = plannedPlatforms.Count > 0 ? new PrioritizationPlanner(request, store, observer) : null;
         // When zstd:chunked keeps tar order it reads every layer anyway: its conversions list the layers for the planner.
-        var shareListings = planner is not null && _request.Variants.Contains(LayerVariant.ZstdChunked) && !NeedsPlan(LayerVariant.ZstdChunked);
+        var shareListings = planner is not null && request.Variants.Contains(LayerVariant.ZstdChunked) && !NeedsPlan(LayerVariant.ZstdChunked);
         var listings = shareListings ? new ListingExchange() : null;
-        var listingFolder = Path.Combine(_request.TempDirectory ?? Path.GetTempPath(), $"chunkedbuild-listings-{Guid.NewGuid():N}");
+        var listingFolder = scratch.NewPath("listings");
         if (listings is not null)
         {
-            foreach (var layer in allPlatforms.SelectMany(p => p.Manifest.Value.Layers).DistinctBy(l => l.Digest))
-                if (!LayerTranscoder.IsAlreadyIn(LayerVariant.ZstdChunked, layer with { MediaType = LayerTranscoder.OciLayerMediaType(layer.MediaType) })) listings.Expect(layer.Digest);
+            foreach (var layer in work.Where(w => w.Variant == LayerVariant.ZstdChunked).SelectMany(w => w.Source.Manifest.Value.Layers).DistinctBy(l => l.Digest))
+                if (!IsAlreadyIn(LayerVariant.ZstdChunked, layer)) listings.Expect(layer.Digest);
         }
-        using var listingCleanup = new FolderCleanup(listingFolder);
-        var transcoder = new LayerTranscoder(source, store, _request, observer, listings, listingFolder);
+        var transcoder = new LayerTranscoder(source, store, request, observer, listings, listingFolder);
         // eStargz layers wait for the prioritization plans (a pass over every layer's listing); zstd:chunked layers keep tar order and start at once.
-        var plans = new Lazy<Task<Dictionary<Digest, PrioritizationPlan>>>(() => Task.Run(() => PlanAsync(planner!, source, allPlatforms, listings, token), token));
-        async Task<IReadOnlyList<string>> PrioritizedAsync(Digest layer, LayerVariant variant)
+        var plans = new Lazy<Task<Dictionary<Digest, PrioritizationPlan>>>(() => Task.Run(() => PlanAsync(planner!, source, plannedPlatforms, listings, token), token));
+        async Task<IReadOnlyList<string>> PrioritizedAsync(Descriptor layer, LayerVariant variant)
         {
-            if (!NeedsPlan(variant)) return [];
-            if (_request.PrioritizedFiles.TryGetValue(layer, out var explicitList)) return explicitList;
+            if (!NeedsPlan(variant) || IsAlreadyIn(variant, layer)) return [];
+            if (request.PrioritizedFiles.TryGetValue(layer.Digest, out var explicitList)) return explicitList;
             var byManifest = await plans.Value.ConfigureAwait(false);
             // A layer shared by several platforms gets the union of their lists, in platform order: independent of timing.
-            return allPlatforms.SelectMany(p => p.Manifest.Value.Layers.Select((l, i) => (p, l, i)).Where(x => x.l.Digest == layer))
+            return plannedPlatforms.SelectMany(p => p.Manifest.Value.Layers.Select((l, i) => (p, l, i)).Where(x => x.l.Digest == layer.Digest))
                 .SelectMany(x => byManifest[x.p.Manifest.Digest].Layers[x.i]).Distinct(StringComparer.Ordinal).ToList();
         }
-        using var jobs = new SemaphoreSlim(_request.Jobs);
+        using var jobs = new SemaphoreSlim(request.Jobs);
         var layerTasks = new ConcurrentDictionary<(Digest, LayerVariant), Lazy<Task<ConvertedLayer>>>();
         var blobTasks = new ConcurrentDictionary<Digest, Lazy<Task>>();
 
@@ -76,7 +87,7 @@ public sealed class ImageConverter
             layerTasks.GetOrAdd((layer.Digest, variant), _ => new Lazy<Task<ConvertedLayer>>(async () =>
             {
                 ConvertedLayer converted;
-                var prioritized = await PrioritizedAsync(layer.Digest, variant).ConfigureAwait(false);
+                var prioritized = await PrioritizedAsync(layer, variant).ConfigureAwait(false);
                 await jobs.WaitAsync(token).ConfigureAwait(false);
                 try
                 {
@@ -86,7 +97,7 @@ public sealed class ImageConverter
                 {
                     jobs.Release();
                 }
-                var content = converted.BlobFile is { } file ? BlobContent.FromVerifiedFile(file) : new BlobContent(ct => source.OpenBlobAsync(layer, ct), source);
+                var content = converted.BlobFile is { } file ? BlobContent.FromVerifiedFile(file, converted.BlobFingerprint) : new BlobContent(ct => source.OpenBlobAsync(layer, ct), source);
                 await Blob(converted.Descriptor, content).ConfigureAwait(false);
                 return converted;
             })).Value;
@@ -94,19 +105,20 @@ public sealed class ImageConverter
         Task Blob(Descriptor descriptor, BlobContent content) =>
             blobTasks.GetOrAdd(descriptor.Digest, _ => new Lazy<Task>(() => sink.WriteBlobAsync(descriptor, content, token))).Value;
 
-        var perImage = new List<(SourceImage Image, Task<VariantManifest[]> Manifests)>();
-        foreach (var (image, platforms) in roots)
+        var perImage = new List<(SourceImage Image, IReadOnlyList<string> Tags, Task<VariantManifest[]> Manifests)>();
+        foreach (var (image, imageTags, platforms) in roots)
         {
             var manifests = new List<Task<VariantManifest>>();
             foreach (var platform in platforms)
             {
-                foreach (var variant in _request.Variants)
+                foreach (var variant in request.Variants)
                 {
-                    var layers = platform.Manifest.Value.Layers.Select((l, i) => Layer(l, platform.Config.DiffIds[i], variant)).ToList();
-                    manifests.Add(BuildAsync(platform, variant, layers));
+                    var from = platform.SourceFor(variant);
+                    var layers = from.Manifest.Value.Layers.Select((l, i) => Layer(l, from.Config.DiffIds[i], variant)).ToList();
+                    manifests.Add(BuildAsync(from, variant, layers));
                 }
             }
-            perImage.Add((image, Task.WhenAll(manifests)));
+            perImage.Add((image, imageTags, Task.WhenAll(manifests)));
         }
 
         async Task<VariantManifest> BuildAsync(PlatformImage platform, LayerVariant variant, List<Task<ConvertedLayer>> layers)
@@ -116,10 +128,10 @@ public sealed class ImageConverter
             return built;
         }
 
-        var results = new List<(SourceImage Image, VariantManifest[] Manifests)>();
+        var results = new List<(SourceImage Image, IReadOnlyList<string> Tags, VariantManifest[] Manifests)>();
         try
         {
-            foreach (var (image, manifests) in perImage) results.Add((image, await manifests.ConfigureAwait(false)));
+            foreach (var (image, imageTags, manifests) in perImage) results.Add((image, imageTags, await manifests.ConfigureAwait(false)));
             await Task.WhenAll(blobTasks.Values.Select(b => b.Value)).ConfigureAwait(false);
         }
         catch
@@ -134,32 +146,47 @@ public sealed class ImageConverter
         }
 
         var tags = new List<PublishedTag>();
-        foreach (var (image, manifests) in results)
+        foreach (var (image, imageTags, manifests) in results)
         {
             foreach (var manifest in manifests.DistinctBy(m => m.Descriptor.Digest))
                 await sink.WriteManifestAsync(manifest.Descriptor, manifest.ManifestRaw, token).ConfigureAwait(false);
-            if (plans.IsValueCreated)
+            var byManifest = plans.IsValueCreated ? await plans.Value.ConfigureAwait(false) : [];
+            foreach (var manifest in manifests.Where(m => m.Variant != LayerVariant.Original).DistinctBy(m => m.Descriptor.Digest))
             {
-                var byManifest = await plans.Value.ConfigureAwait(false);
-                foreach (var manifest in manifests.Where(m => m.Variant != LayerVariant.Original).DistinctBy(m => m.Descriptor.Digest))
-                {
-                    if (byManifest.TryGetValue(manifest.SourceManifest, out var plan) && plan.Paths.Count > 0)
-                        await PrioritizationRecord.WriteAsync(sink, source, manifest, plan, _request.TempDirectory, token).ConfigureAwait(false);
-                }
+                if (byManifest.TryGetValue(manifest.SourceManifest, out var plan) && plan.Paths.Count > 0)
+                    await PrioritizationRecord.WriteAsync(sink, source, manifest, plan, request.TempDirectory, token).ConfigureAwait(false);
+                else if (manifest.Descriptor.Digest == manifest.SourceManifest)
+                    await PrioritizationRecord.CopyAsync(sink, source, manifest.Descriptor.Digest, token).ConfigureAwait(false); // passed through: its record too
             }
-            var imageTags = _request.Tags.Count > 0 ? _request.Tags : image.Tags.Count > 0 ? image.Tags : ["latest"];
             tags.AddRange(await PublishAsync(sink, image, manifests, imageTags, token).ConfigureAwait(false));
         }
+        token.ThrowIfCancellationRequested();
         await sink.CommitAsync(token).ConfigureAwait(false);
 
         return new ConversionResult
         {
             Tags = tags,
             Plans = plans.IsValueCreated ? await plans.Value.ConfigureAwait(false) : new Dictionary<Digest, PrioritizationPlan>(),
-            Variants = Summaries(results.SelectMany(r => r.Manifests).ToList(), roots.SelectMany(r => r.Platforms).ToList()),
+            Variants = Summaries(results.SelectMany(r => r.Manifests).ToList(), roots.SelectMany(r => r.Platforms).Select(p => p.Base).ToList()),
             Warnings = [.. warnings],
         };
     }
+
+    /// <summary>The tags an image is published under (the request's, else the source's, else <c>latest</c>), each checked with its variant suffixes.</summary>
+    private IReadOnlyList<string> TagsFor(SourceImage image)
+    {
+        var fromSource = _request.Tags.Count == 0 && image.Tags.Count > 0;
+        IReadOnlyList<string> tags = _request.Tags.Count > 0 ? _request.Tags : fromSource ? image.Tags : ["latest"];
+        foreach (var tag in tags)
+        {
+            foreach (var written in _request.Publish == PublishMode.Tags ? _request.Variants.Select(v => tag + v.TagSuffix()) : [tag])
+                ImageTag.Validate(written, fromSource ? $"the source's tag {ImageTag.Quote(tag)} gives" : null);
+        }
+        return tags;
+    }
+
+    private static bool IsAlreadyIn(LayerVariant variant, Descriptor layer) =>
+        MediaTypes.OciLayerOf(layer.MediaType) is { } oci && LayerTranscoder.IsAlreadyIn(variant, layer with { MediaType = oci });
 
     /// <summary>eStargz always orders by the plan; zstd:chunked only when asked (it keeps tar order, and the DiffID, by default).</summary>
     private bool NeedsPlan(LayerVariant variant) => variant == LayerVariant.EStargz || (variant == LayerVariant.ZstdChunked && _request.ZstdPrioritizedOrder);
@@ -233,16 +260,6 @@ public sealed class ImageConverter
                 Kept = layers.Count(l => l.Outcome is LayerOutcome.Kept or LayerOutcome.Original),
             };
         }).ToList();
-    }
-
-    /// <summary>Removes a temporary folder on dispose (best effort: it holds only scratch files).</summary>
-    private sealed class FolderCleanup(string folder) : IDisposable
-    {
-        public void Dispose()
-        {
-            try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
-            catch (IOException) { /* scratch files only */ }
-        }
     }
 
     /// <summary>Passes events on and remembers warnings for the result.</summary>

@@ -14,7 +14,8 @@ public static class ImageInspector
         foreach (var image in await source.ResolveAsync(cancellationToken).ConfigureAwait(false))
         {
             var manifests = new List<InspectedManifest>();
-            foreach (var platform in await ImageWalker.CollectAsync(source, image.Descriptor, new SilentConversionObserver(), cancellationToken).ConfigureAwait(false))
+            foreach (var root in image.Roots)
+            foreach (var platform in await ImageWalker.CollectAsync(source, root, new SilentConversionObserver(), cancellationToken).ConfigureAwait(false))
             {
                 var layers = new List<InspectedLayer>();
                 var sourceLayers = platform.Manifest.Value.Layers;

@@ -1,6 +1,7 @@
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 
@@ -29,9 +30,11 @@ public static class ImageVerifier
     {
         var verdicts = new List<LayerVerdict>();
         var done = new Dictionary<(Digest, Digest), IReadOnlyList<string>>();
+        using var scratch = ScratchFolder.Create(tempDirectory ?? Path.GetTempPath());
         foreach (var image in await source.ResolveAsync(cancellationToken).ConfigureAwait(false))
         {
-            foreach (var platform in await ImageWalker.CollectAsync(source, image.Descriptor, new SilentConversionObserver(), cancellationToken).ConfigureAwait(false))
+            foreach (var root in image.Roots)
+            foreach (var platform in await ImageWalker.CollectAsync(source, root, new SilentConversionObserver(), cancellationToken).ConfigureAwait(false))
             {
                 var layers = platform.Manifest.Value.Layers;
                 for (var i = 0; i < layers.Count; i++)
@@ -40,7 +43,7 @@ public static class ImageVerifier
                     var diffId = platform.Config.DiffIds[i];
                     var kind = LayerKinds.Of(layer);
                     if (!done.TryGetValue((layer.Digest, diffId), out var failures))
-                        done[(layer.Digest, diffId)] = failures = await CheckAsync(source, layer, kind, diffId, tempDirectory, cancellationToken).ConfigureAwait(false);
+                        done[(layer.Digest, diffId)] = failures = await CheckAsync(source, layer, kind, diffId, scratch.Path, cancellationToken).ConfigureAwait(false);
                     var verdict = new LayerVerdict(platform.Descriptor.Digest, platform.Platform, layer, kind, failures);
                     onVerdict?.Invoke(verdict);
                     verdicts.Add(verdict);
@@ -50,10 +53,10 @@ public static class ImageVerifier
         return verdicts;
     }
 
-    private static async Task<IReadOnlyList<string>> CheckAsync(IImageSource source, Descriptor layer, string kind, Digest diffId, string? tempDirectory, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<string>> CheckAsync(IImageSource source, Descriptor layer, string kind, Digest diffId, string scratch, CancellationToken cancellationToken)
     {
         var failures = new List<string>();
-        using var copy = await LocalBlobCopy.CreateAsync(source, layer, tempDirectory, cancellationToken).ConfigureAwait(false);
+        using var copy = await LocalBlobCopy.CreateAsync(source, layer, scratch, cancellationToken).ConfigureAwait(false);
         if (copy.Digest != layer.Digest || copy.Size != layer.Size)
         {
             failures.Add($"blob: {copy.Size} bytes hashing to {copy.Digest}, the descriptor says {layer.Size} bytes, {layer.Digest}");

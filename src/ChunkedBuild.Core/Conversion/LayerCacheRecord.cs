@@ -29,4 +29,10 @@ public sealed record LayerCacheRecord
 
     /// <summary>The refusal's message (null when converted).</summary>
     [JsonPropertyName("refusedMessage")] public string? RefusedMessage { get; init; }
+
+    /// <summary>
+    /// The blob file's <see cref="IO.FileFingerprint"/> when it was last known to hash to <see cref="Descriptor"/>'s digest (null: unknown, the
+    /// next use hashes it).
+    /// </summary>
+    [JsonPropertyName("blobFingerprint")] public string? Fingerprint { get; init; }
 }

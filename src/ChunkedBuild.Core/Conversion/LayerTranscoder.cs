@@ -89,15 +89,15 @@ public sealed class LayerTranscoder
         }
 
         var key = LayerStore.Key(layer.Digest, format, CanonicalOptions(format, prioritized), _request.ToolVersion);
-        if (_store.TryGet(key) is var (record, blobPath))
+        if (_store.TryGet(key, damage => _observer.Warning(ErrorCodes.DigestMismatch, damage)) is { Record: var record } cached)
         {
             if (record.SourceDiffId != diffId) throw DiffIdMismatch(layer, record.SourceDiffId, diffId);
             return record.Descriptor is null
                 ? Kept(ociLayer, diffId, variant, record.RefusedCode!, record.RefusedMessage!)
                 : new ConvertedLayer
                 {
-                    Descriptor = record.Descriptor, DiffId = record.DiffId!.Value, Outcome = LayerOutcome.Cached, BlobFile = blobPath, TocDigest = record.TocDigest,
-                    DensifiedEntries = record.DensifiedEntries ?? [],
+                    Descriptor = record.Descriptor, DiffId = record.DiffId!.Value, Outcome = LayerOutcome.Cached, BlobFile = cached.BlobPath,
+                    BlobFingerprint = cached.Fingerprint, TocDigest = record.TocDigest, DensifiedEntries = record.DensifiedEntries ?? [],
                 };
         }
 
@@ -143,15 +143,15 @@ public sealed class LayerTranscoder
                 Size = result.Size,
                 Annotations = new SortedDictionary<string, string>(result.Annotations.ToDictionary(), StringComparer.Ordinal),
             };
-            var path = _store.Put(key, temp, new LayerCacheRecord
+            var stored = _store.Put(key, temp, new LayerCacheRecord
             {
                 SourceDiffId = sourceDiffId, Descriptor = descriptor, DiffId = result.DiffId, TocDigest = result.TocDigest,
                 DensifiedEntries = result.DensifiedEntries.Count > 0 ? result.DensifiedEntries : null,
             });
             var converted = new ConvertedLayer
             {
-                Descriptor = descriptor, DiffId = result.DiffId, Outcome = LayerOutcome.Converted, BlobFile = path, TocDigest = result.TocDigest,
-                DensifiedEntries = result.DensifiedEntries,
+                Descriptor = descriptor, DiffId = result.DiffId, Outcome = LayerOutcome.Converted, BlobFile = stored.BlobPath, BlobFingerprint = stored.Fingerprint,
+                TocDigest = result.TocDigest, DensifiedEntries = result.DensifiedEntries,
             };
             _observer.LayerFinished(work, converted);
             return converted;

@@ -18,9 +18,10 @@ internal sealed class LocalBlobCopy : IDisposable
     public Digest Digest { get; }
     public long Size { get; }
 
-    public static async Task<LocalBlobCopy> CreateAsync(IImageSource source, Descriptor descriptor, string? tempDirectory, CancellationToken cancellationToken)
+    /// <summary>Copies the blob into <paramref name="folder"/> (a <see cref="ScratchFolder"/> of the caller's, so a killed run's copy is cleaned up).</summary>
+    public static async Task<LocalBlobCopy> CreateAsync(IImageSource source, Descriptor descriptor, string folder, CancellationToken cancellationToken)
     {
-        var path = System.IO.Path.Combine(tempDirectory ?? System.IO.Path.GetTempPath(), $"chunkedbuild-{Guid.NewGuid():N}.blob");
+        var path = System.IO.Path.Combine(folder, $"blob-{Guid.NewGuid():N}");
         try
         {
             await using var input = new HashingReadStream(await source.OpenBlobAsync(descriptor, cancellationToken).ConfigureAwait(false));

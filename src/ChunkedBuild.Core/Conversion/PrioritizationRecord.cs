@@ -46,6 +46,32 @@ public static class PrioritizationRecord
         return descriptor;
     }
 
+    /// <summary>
+    /// Copies the records <paramref name="source"/> holds for a manifest that is passed through unchanged (the artifact manifest, its config
+    /// and record blob), so the destination lists them as that manifest's referrers as well. A record that is not a readable manifest is left out.
+    /// </summary>
+    public static async Task CopyAsync(IImageSink sink, IImageSource source, Digest subject, CancellationToken cancellationToken)
+    {
+        foreach (var referrer in await source.ReferrersAsync(subject, MediaType, cancellationToken).ConfigureAwait(false))
+        {
+            var raw = await source.ReadBlobAsync(referrer, cancellationToken).ConfigureAwait(false);
+            Manifest artifact;
+            try
+            {
+                artifact = OciDocument<Manifest>.Parse(raw).Value;
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+            foreach (var blob in artifact.Layers.Prepend(artifact.Config))
+                await sink.WriteBlobAsync(blob, new BlobContent(ct => source.OpenBlobAsync(blob, ct), source), cancellationToken).ConfigureAwait(false);
+            var descriptor = new Descriptor { MediaType = referrer.MediaType, Digest = referrer.Digest, Size = referrer.Size, ArtifactType = artifact.ArtifactType ?? referrer.ArtifactType };
+            await sink.WriteManifestAsync(descriptor, raw, cancellationToken).ConfigureAwait(false);
+            await sink.AddReferrerAsync(descriptor, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static async Task<byte[]> BuildAsync(IImageSource source, VariantManifest manifest, PrioritizationPlan plan, string? tempDirectory, CancellationToken cancellationToken)
     {
         var buffer = new MemoryStream();

@@ -2,6 +2,7 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Prioritization;
@@ -27,12 +28,14 @@ public static class StartupCostEstimator
     public static async Task<StartupCostReport> EstimateAsync(IImageSource source, StartupList startup, string? tempDirectory, CancellationToken cancellationToken = default)
     {
         var silent = new SilentConversionObserver();
-        var request = new ConversionRequest { Prioritization = startup.Mode, PrioritizationFile = startup.File, TempDirectory = tempDirectory };
-        using var store = LayerStore.Temporary(tempDirectory);
+        using var scratch = ScratchFolder.Create(tempDirectory ?? Path.GetTempPath());
+        var request = new ConversionRequest { Prioritization = startup.Mode, PrioritizationFile = startup.File, TempDirectory = scratch.Path };
+        using var store = LayerStore.Temporary(scratch.Path);
         var planner = new PrioritizationPlanner(request, store, silent);
         var platforms = new List<PlatformImage>();
         foreach (var image in await source.ResolveAsync(cancellationToken).ConfigureAwait(false))
-            platforms.AddRange(await ImageWalker.CollectAsync(source, image.Descriptor, silent, cancellationToken).ConfigureAwait(false));
+        foreach (var root in image.Roots)
+            platforms.AddRange(await ImageWalker.CollectAsync(source, root, silent, cancellationToken).ConfigureAwait(false));
 
         var tocs = new Dictionary<Digest, (IReadOnlyList<TocRange>, long)>();
         var report = new List<PlatformStartupCost>();
@@ -57,7 +60,7 @@ public static class StartupCostEstimator
                         layers.Add(new LayerStartupCost(layer, kind, 0, 0, 0, layer.Size, listed[i].Count, 0, 1));
                         continue;
                     }
-                    var (entries, tocOffset) = await TocAsync(source, layer, kind, tocs, tempDirectory, cancellationToken).ConfigureAwait(false);
+                    var (entries, tocOffset) = await TocAsync(source, layer, kind, tocs, cancellationToken).ConfigureAwait(false);
                     layers.Add(LazyLayerCost(layer, kind, entries, tocOffset, listed[i]));
                 }
                 manifests.Add(new ManifestStartupCost(platform.Descriptor, platform.Platform, ImageInspector.VariantOf(platform.Descriptor, inspected), layers));
@@ -145,7 +148,7 @@ public static class StartupCostEstimator
     }
 
     private static async Task<(IReadOnlyList<TocRange> Entries, long TocOffset)> TocAsync(IImageSource source, Descriptor layer, string kind,
-        Dictionary<Digest, (IReadOnlyList<TocRange>, long)> cache, string? tempDirectory, CancellationToken cancellationToken)
+        Dictionary<Digest, (IReadOnlyList<TocRange>, long)> cache, CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(layer.Digest, out var known)) return known;
         // Only the footer and the TOC are fetched (ranged reads), never the whole layer.

@@ -55,6 +55,11 @@ public static class ImageConvertCommand
                           "'auto' (.NET inference) or a prioritization manifest / access record file; printed after the summary and under 'startup' in --json.",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tags, digests, per-variant totals, warnings); logs go to stderr." };
+        var replace = new Option<bool>("--replace")
+        {
+            Description = "Start from an empty destination: replace an existing oci: layout whole (by default the tags written are added to it and " +
+                          "everything else stays) or overwrite an existing oci-archive: file (by default an error, except converting a file in place).",
+        };
 
         var registry = new RegistryCliOptions();
         var command = new CliCommand("convert", "Convert every platform and layer of an image into lazily pullable variants (eStargz, zstd:chunked).", $"""
@@ -77,7 +82,7 @@ public static class ImageConvertCommand
             """)
         {
             source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
-            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, config, startup, json,
+            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, config, startup, json, replace,
         };
         registry.AddTo(command);
         command.Validators.Add(r =>
@@ -128,7 +133,7 @@ public static class ImageConvertCommand
             await using var from = transports.OpenSource(parse.GetValue(source)!);
             ConversionResult result;
             string written;
-            await using (var to = transports.OpenSink(destinationText, out var tag))
+            await using (var to = transports.OpenSink(destinationText, out var tag, parse.GetValue(replace), parse.GetValue(source)))
             {
                 if (tag is not null) request = request with { Tags = [tag] };
                 log.LogInformation("converting {Source} to {Variants} ({Publish}), {Jobs} layers at once, cache {Cache}",

@@ -15,9 +15,9 @@ public sealed class OciLayoutTests : IDisposable
     private string Target => Path.Combine(_dir.FullName, "layout");
 
     /// <summary>Writes a one-image layout: a layer, a config and a manifest, tagged <paramref name="tag"/>.</summary>
-    private (Digest Manifest, Digest Layer) WriteImage(string tag, byte[] layer)
+    private (Digest Manifest, Digest Layer) WriteImage(string tag, byte[] layer, bool replace = false)
     {
-        using var writer = new OciLayoutWriter(Target);
+        using var writer = new OciLayoutWriter(Target, replace);
         var layerDigest = writer.WriteBlob(layer);
         var config = Encoding.UTF8.GetBytes("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"" + layerDigest + "\"]}}");
         var configDigest = writer.WriteBlob(config);
@@ -29,7 +29,7 @@ public sealed class OciLayoutTests : IDisposable
         });
         writer.WriteBlob(manifest.Raw.Span);
         writer.AddToIndex(manifest.Describe(MediaTypes.OciManifest), tag);
-        writer.Commit();
+        writer.Commit(TestContext.Current.CancellationToken);
         return (manifest.Digest, layerDigest);
     }
 
@@ -51,12 +51,36 @@ public sealed class OciLayoutTests : IDisposable
     }
 
     [Fact]
-    public void Commit_replaces_an_earlier_layout_and_leaves_no_staging_folder()
+    public void Commit_adds_to_an_earlier_layout_and_leaves_no_staging_folder()
+    {
+        var (old, oldLayer) = WriteImage("old", [1, 2, 3]);
+        var (manifest, _) = WriteImage("new", [4, 5, 6]);
+        var reader = new OciLayoutReader(Target);
+        Assert.Equal(manifest, reader.Resolve("new").Digest);
+        Assert.Equal(old, reader.Resolve("old").Digest);
+        Assert.Equal([1, 2, 3], reader.ReadBlob(oldLayer));
+        Assert.Equal(["layout"], _dir.GetDirectories().Select(d => d.Name));
+    }
+
+    [Fact]
+    public void Commit_with_replace_replaces_an_earlier_layout()
     {
         WriteImage("old", [1, 2, 3]);
-        var (manifest, _) = WriteImage("new", [4, 5, 6]);
-        Assert.Equal(manifest, new OciLayoutReader(Target).Resolve("new").Digest);
+        var (manifest, _) = WriteImage("new", [4, 5, 6], replace: true);
+        var reader = new OciLayoutReader(Target);
+        Assert.Equal(manifest, reader.Resolve(null).Digest);
         Assert.Equal(["layout"], _dir.GetDirectories().Select(d => d.Name));
+    }
+
+    [Fact]
+    public void A_tag_written_again_is_replaced_and_the_blobs_only_it_used_are_deleted()
+    {
+        var (_, first) = WriteImage("t", [1, 2, 3]);
+        var (manifest, second) = WriteImage("t", [4, 5, 6]);
+        var reader = new OciLayoutReader(Target);
+        Assert.Equal(manifest, Assert.Single(reader.Index.Value.Manifests).Digest);
+        Assert.False(reader.Contains(first));
+        Assert.True(reader.Contains(second));
     }
 
     [Fact]
@@ -105,7 +129,7 @@ public sealed class OciArchiveTests : IDisposable
             });
             writer.WriteBlob(manifest.Raw.Span);
             writer.AddToIndex(manifest.Describe(MediaTypes.OciManifest), "latest");
-            writer.Commit();
+            writer.Commit(TestContext.Current.CancellationToken);
         }
         // Like the SDK: no directory entries, "./"-less names, a shared blob written twice.
         var archive = Path.Combine(_dir.FullName, "image.tar.gz");

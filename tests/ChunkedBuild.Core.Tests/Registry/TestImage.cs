@@ -71,7 +71,7 @@ public sealed class TestImage
             foreach (var blob in blobs.Values) writer.WriteBlob(blob);
             writer.WriteBlob(manifest.Raw.Span);
             writer.AddToIndex(root, tag);
-            writer.Commit();
+            writer.Commit(Xunit.TestContext.Current.CancellationToken);
         }
         return new TestImage(path, root, config, layers, blobs);
     }

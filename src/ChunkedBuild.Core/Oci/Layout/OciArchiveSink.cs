@@ -1,18 +1,26 @@
 using System.Formats.Tar;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci.Transport;
 
 namespace ChunkedBuild.Core.Oci.Layout;
 
 /// <summary>
 /// An <see cref="IImageSink"/> writing an OCI image layout as one tar file (<c>oci-archive:</c>), readable by skopeo and
-/// <c>docker load</c>-compatible tools that accept OCI archives. The layout is staged in a hidden folder, packed into a hidden
-/// temporary file, and renamed onto the target on commit. The tar is deterministic: sorted entries, owner 0:0, fixed modes, and every
-/// modification time set to <see cref="ArchiveTime"/>.
+/// <c>docker load</c>-compatible tools that accept OCI archives. The layout is staged in the run's scratch folder beside the target, packed
+/// into a temporary file there, and renamed onto the target on commit. An existing file is only replaced when the sink was opened with
+/// <c>overwrite</c> (<c>--replace</c>, or an in-place conversion of that very file): a file that is there, or appears meanwhile, is otherwise
+/// a CHB9001 error and stays untouched. The tar is deterministic: ustar entries (PAX only where ustar cannot hold a blob over 8 GiB or a
+/// time after 2242), sorted, owner 0:0, fixed modes, and every modification time set to <see cref="ArchiveTime"/>.
 /// </summary>
 public sealed class OciArchiveSink : IImageSink
 {
+    /// <summary>The largest size or time a ustar header holds (11 octal digits); beyond it an entry needs a PAX header.</summary>
+    private const long MaxUstarNumber = (1L << 33) - 1;
+
     private readonly string _target;
+    private readonly bool _overwrite;
+    private readonly ScratchFolder _scratch;
     private readonly OciLayoutSink _staged;
     private readonly OciLayoutWriter _writer;
 
@@ -20,12 +28,16 @@ public sealed class OciArchiveSink : IImageSink
     /// <param name="path">The archive file to write.</param>
     /// <param name="displayName">Name for messages.</param>
     /// <param name="archiveTime">The modification time of every tar entry (SOURCE_DATE_EPOCH; the Unix epoch by default).</param>
-    public OciArchiveSink(string path, string displayName, DateTimeOffset archiveTime)
+    /// <param name="overwrite">Whether an existing file at <paramref name="path"/> may be replaced.</param>
+    /// <exception cref="ChunkedBuildException">CHB9001 when <paramref name="path"/> is a folder, or an existing file without <paramref name="overwrite"/>.</exception>
+    public OciArchiveSink(string path, string displayName, DateTimeOffset archiveTime, bool overwrite = false)
     {
         _target = Path.GetFullPath(path);
+        _overwrite = overwrite;
         if (Directory.Exists(_target)) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"'{path}' is a folder; an oci-archive destination must be a file");
-        var stagingRoot = Path.Combine(Path.GetDirectoryName(_target)!, $".{Path.GetFileName(_target)}.{Guid.NewGuid():N}.layout");
-        _writer = new OciLayoutWriter(stagingRoot);
+        if (!overwrite && File.Exists(_target)) throw Exists(path);
+        _scratch = ScratchFolder.Create(Path.GetDirectoryName(_target)!);
+        _writer = OciLayoutWriter.StagingOnly(Path.Combine(_scratch.Path, "layout"));
         _staged = new OciLayoutSink(_writer, displayName);
         DisplayName = displayName;
         ArchiveTime = archiveTime;
@@ -59,35 +71,44 @@ public sealed class OciArchiveSink : IImageSink
     {
         _writer.FinishStaging();
         var root = _writer.StagingPath;
-        var temp = Path.Combine(Path.GetDirectoryName(_target)!, $".{Path.GetFileName(_target)}.{Guid.NewGuid():N}.tmp");
+        var temp = _scratch.NewPath("archive", ".tar");
+        await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        await using (var tar = new TarWriter(file, TarEntryFormat.Ustar, leaveOpen: false))
+        {
+            foreach (var (relative, isDirectory) in Entries(root))
+            {
+                await using var content = isDirectory ? null : new FileStream(Path.Combine(root, relative), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+                var type = isDirectory ? TarEntryType.Directory : TarEntryType.RegularFile;
+                var name = relative + (isDirectory ? "/" : "");
+                // ustar whenever it can hold the entry: a PAX entry's extended header is named after the writing process's id
+                // (System.Formats.Tar), so the archive's bytes would differ from run to run.
+                TarEntry entry = content is { Length: > MaxUstarNumber } || ArchiveTime.ToUnixTimeSeconds() > MaxUstarNumber
+                    ? new PaxTarEntry(type, name)
+                    : new UstarTarEntry(type, name);
+                entry.ModificationTime = ArchiveTime;
+                entry.Mode = isDirectory
+                    ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
+                    : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+                entry.Uid = 0;
+                entry.Gid = 0;
+                if (content is not null) entry.DataStream = content;
+                await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            await using (var tar = new TarWriter(file, TarEntryFormat.Pax, leaveOpen: false))
-            {
-                foreach (var (relative, isDirectory) in Entries(root))
-                {
-                    var entry = new PaxTarEntry(isDirectory ? TarEntryType.Directory : TarEntryType.RegularFile, relative + (isDirectory ? "/" : ""))
-                    {
-                        ModificationTime = ArchiveTime,
-                        Mode = isDirectory
-                            ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
-                            : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
-                        Uid = 0,
-                        Gid = 0,
-                    };
-                    await using var content = isDirectory ? null : new FileStream(Path.Combine(root, relative), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-                    if (content is not null) entry.DataStream = content;
-                    await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
-                }
-            }
-            File.Move(temp, _target, overwrite: true);
+            // Without overwrite the move refuses a file that appeared since the sink was opened.
+            File.Move(temp, _target, _overwrite);
         }
-        finally
+        catch (IOException) when (!_overwrite && File.Exists(_target))
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            throw Exists(_target);
         }
     }
+
+    private static ChunkedBuildException Exists(string path) =>
+        new(ErrorCodes.InvalidOption, $"'{path}' already exists; an oci-archive destination is not overwritten unless asked (--replace)");
 
     /// <summary>Every folder and file under <paramref name="root"/>, folders before their content, ordinal order: a stable tar.</summary>
     private static IEnumerable<(string Relative, bool IsDirectory)> Entries(string root)
@@ -99,5 +120,9 @@ public sealed class OciArchiveSink : IImageSink
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await _staged.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        await _staged.DisposeAsync().ConfigureAwait(false);
+        _scratch.Dispose();
+    }
 }

@@ -3,15 +3,19 @@ using ChunkedBuild.Core.Oci.Transport;
 namespace ChunkedBuild.Core.Oci.Layout;
 
 /// <summary>
-/// An <see cref="IImageSink"/> writing an OCI image layout folder (<c>oci:</c>). Everything goes to a hidden staging folder beside
-/// the target, which replaces the target on commit; an abandoned sink leaves nothing behind.
+/// An <see cref="IImageSink"/> writing an OCI image layout folder (<c>oci:</c>). Everything goes to a staging folder in the run's scratch
+/// folder beside the target; on commit it becomes the target, or is merged into the layout already there (only the tags written are
+/// replaced), or replaces it when asked. An abandoned sink leaves nothing behind.
 /// </summary>
 public sealed class OciLayoutSink : IImageSink
 {
     private readonly OciLayoutWriter _writer;
 
-    /// <summary>Prepares a sink that will (on commit) replace <paramref name="path"/> with the written layout.</summary>
-    public OciLayoutSink(string path, string displayName) : this(new OciLayoutWriter(path), displayName)
+    /// <summary>
+    /// Prepares a sink that will (on commit) write the layout at <paramref name="path"/>: merged into an existing layout there, or with
+    /// <paramref name="replace"/> replacing it whole.
+    /// </summary>
+    public OciLayoutSink(string path, string displayName, bool replace = false) : this(new OciLayoutWriter(path, replace), displayName)
     {
     }
 
@@ -35,7 +39,7 @@ public sealed class OciLayoutSink : IImageSink
         if (_writer.Contains(descriptor.Digest)) return;
         if (content.VerifiedFile is { } file)
         {
-            _writer.CopyVerifiedFile(descriptor.Digest, file, descriptor.Size);
+            _writer.CopyVerifiedFile(descriptor.Digest, file, descriptor.Size, content.VerifiedFingerprint);
             return;
         }
         await using var stream = await content.Open(cancellationToken).ConfigureAwait(false);
@@ -67,7 +71,7 @@ public sealed class OciLayoutSink : IImageSink
     /// <inheritdoc />
     public Task CommitAsync(CancellationToken cancellationToken = default)
     {
-        _writer.Commit();
+        _writer.Commit(cancellationToken);
         return Task.CompletedTask;
     }
 

@@ -11,12 +11,22 @@ public sealed class OciLayoutSource : IImageSource
 {
     private readonly OciLayoutReader _reader;
     private readonly string? _reference;
+    private readonly IReadOnlyList<string> _variantTagSuffixes;
 
     /// <summary>Opens the layout at <paramref name="path"/>; <paramref name="reference"/> selects an image by its ref name.</summary>
-    public OciLayoutSource(string path, string? reference, string displayName)
+    /// <param name="path">The layout folder or tar.</param>
+    /// <param name="reference">The ref name of the image to read; null: the layout's only image.</param>
+    /// <param name="displayName">The name for messages.</param>
+    /// <param name="variantTagSuffixes">
+    /// Tag suffixes that name variants of one image (<c>-estargz</c>, <c>-zstdchunked</c>): without a reference, a layout whose images are
+    /// tagged <c>t</c>, <c>t-estargz</c>, … (the same base tags for each) is one image known by the base tags, with the others as its
+    /// <see cref="SourceImage.Variants"/>.
+    /// </param>
+    public OciLayoutSource(string path, string? reference, string displayName, IReadOnlyList<string>? variantTagSuffixes = null)
     {
         _reader = new OciLayoutReader(path);
         _reference = reference;
+        _variantTagSuffixes = variantTagSuffixes ?? [];
         DisplayName = displayName;
     }
 
@@ -34,13 +44,41 @@ public sealed class OciLayoutSource : IImageSource
         var digests = entries.Select(e => e.Digest).Distinct().ToList();
         if (digests.Count > 1)
         {
-            throw new ChunkedBuildException(ErrorCodes.ReferenceNotFound,
-                $"{DisplayName} holds {digests.Count} different images; name one with :<ref> (refs: {string.Join(", ", entries.Select(RefName).OfType<string>().Distinct())})");
+            return VariantSet(entries) is { } image
+                ? Task.FromResult<IReadOnlyList<SourceImage>>([image])
+                : throw new ChunkedBuildException(ErrorCodes.ReferenceNotFound,
+                    $"{DisplayName} holds {digests.Count} different images; name one with :<ref> (refs: {string.Join(", ", entries.Select(RefName).OfType<string>().Distinct())})");
         }
         // The SDK writes one index.json entry per tag, all pointing at the same image: one image known by every tag.
         var tags = entries.Select(RefName).OfType<string>().Distinct().ToList();
         return Task.FromResult<IReadOnlyList<SourceImage>>([new SourceImage(Plain(entries[0]), tags)]);
     }
+
+    /// <summary>
+    /// The entries as one image in several variants, when they are: every entry tagged, each image's tags all carrying the same variant
+    /// suffix (or none), one image per suffix, and every image known by the same base tags. The untagged-suffix image (the original) is the
+    /// root when there is one.
+    /// </summary>
+    private SourceImage? VariantSet(List<Descriptor> entries)
+    {
+        if (entries.Any(e => RefName(e) is null)) return null;
+        var images = entries.GroupBy(e => e.Digest).Select(g =>
+        {
+            var split = g.Select(e => Split(RefName(e)!)).ToList();
+            return (Entry: g.First(), Suffixes: split.Select(s => s.Suffix).Distinct().ToList(), Bases: split.Select(s => s.Base).Distinct().Order(StringComparer.Ordinal).ToList());
+        }).ToList();
+        if (images.Any(i => i.Suffixes.Count != 1) || images.Select(i => i.Suffixes[0]).Distinct().Count() != images.Count) return null;
+        if (images.Any(i => !i.Bases.SequenceEqual(images[0].Bases, StringComparer.Ordinal))) return null;
+        var root = images.FirstOrDefault(i => i.Suffixes[0].Length == 0);
+        if (root.Entry is null) root = images[0];
+        var tags = entries.Where(e => e.Digest == root.Entry.Digest).Select(e => Split(RefName(e)!).Base).Distinct().ToList();
+        return new SourceImage(Plain(root.Entry), tags) { Variants = [.. images.Where(i => i.Entry.Digest != root.Entry.Digest).Select(i => Plain(i.Entry))] };
+    }
+
+    private (string Base, string Suffix) Split(string tag) =>
+        _variantTagSuffixes.FirstOrDefault(s => tag.Length > s.Length && tag.EndsWith(s, StringComparison.Ordinal)) is { } suffix
+            ? (tag[..^suffix.Length], suffix)
+            : (tag, "");
 
     /// <inheritdoc />
     public Task<byte[]> ReadBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default)

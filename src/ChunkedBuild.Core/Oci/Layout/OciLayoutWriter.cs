@@ -1,32 +1,51 @@
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
 
 namespace ChunkedBuild.Core.Oci.Layout;
 
 /// <summary>
-/// Writes an OCI image layout atomically: everything goes into a hidden sibling folder, and <see cref="Commit"/> moves
-/// it into place (replacing an earlier layout); disposing without committing removes it, so a failed conversion leaves
-/// no half-written layout. Blobs are written once (an existing blob is skipped) and verified against their digests.
+/// Writes an OCI image layout atomically: everything is staged in the run's <see cref="ScratchFolder"/> beside the target, and
+/// <see cref="Commit"/> makes it visible. An existing layout keeps what it holds (<see cref="OciLayoutMerge"/>: only the tags written are
+/// replaced, other tags, referrers and the blobs they use stay); with <c>replace</c> the target is replaced whole. Disposing without
+/// committing removes the staging, so a failed conversion leaves no half-written layout, and a killed one leaves a scratch folder the next
+/// run removes. Blobs are written once (an existing blob is skipped) and verified against their digests.
 /// </summary>
 public sealed class OciLayoutWriter : IDisposable
 {
-    private readonly string _target;
+    private readonly string? _target;
+    private readonly bool _replace;
+    private readonly ScratchFolder? _scratch;
     private readonly string _staging;
     private readonly List<Descriptor> _entries = [];
     private bool _committed;
 
-    /// <summary>Starts a layout that will appear at <paramref name="target"/> when committed.</summary>
-    public OciLayoutWriter(string target)
+    /// <summary>
+    /// Starts a layout that will appear at <paramref name="target"/> when committed: merged into the layout already there, or with
+    /// <paramref name="replace"/> replacing it.
+    /// </summary>
+    /// <exception cref="ChunkedBuildException">CHB9001 when the target is a file, or a folder with other content than a layout.</exception>
+    public OciLayoutWriter(string target, bool replace = false)
     {
         _target = Path.GetFullPath(target);
+        _replace = replace;
         var parent = Path.GetDirectoryName(_target) ?? throw new ArgumentException("no parent folder", nameof(target));
         if (File.Exists(_target))
             throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"'{target}' is a file; an OCI layout destination must be a folder (or use oci-archive:)");
         if (Directory.Exists(_target) && Directory.EnumerateFileSystemEntries(_target).Any() && !File.Exists(Path.Combine(_target, OciLayoutFiles.LayoutFile)))
             throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"'{target}' is a folder with other content; it will not be replaced by an OCI layout");
-        Directory.CreateDirectory(parent);
-        _staging = Path.Combine(parent, $".{Path.GetFileName(_target)}.{Guid.NewGuid():N}.tmp");
+        _scratch = ScratchFolder.Create(parent);
+        _staging = Path.Combine(_scratch.Path, "layout");
         Directory.CreateDirectory(Path.Combine(_staging, OciLayoutFiles.BlobsFolder, Digest.Sha256Algorithm));
     }
+
+    private OciLayoutWriter(string staging)
+    {
+        _staging = staging;
+        Directory.CreateDirectory(Path.Combine(_staging, OciLayoutFiles.BlobsFolder, Digest.Sha256Algorithm));
+    }
+
+    /// <summary>A writer that only stages a layout in <paramref name="folder"/> (its owner packages it; <see cref="Commit"/> is not available).</summary>
+    internal static OciLayoutWriter StagingOnly(string folder) => new(folder);
 
     /// <summary>Writes a blob from a stream, verifying that it hashes to <paramref name="digest"/> (CHB2004 otherwise).</summary>
     public void WriteBlob(Digest digest, Stream content, long? expectedSize = null)
@@ -36,7 +55,7 @@ public sealed class OciLayoutWriter : IDisposable
         var temp = path + ".part";
         Digest actual;
         using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        using (var hashing = new IO.HashingReadStream(content, ownsInner: false))
+        using (var hashing = new HashingReadStream(content, ownsInner: false))
         {
             hashing.CopyTo(file);
             actual = Digest.FromSha256Bytes(hashing.CurrentHash());
@@ -56,18 +75,34 @@ public sealed class OciLayoutWriter : IDisposable
     }
 
     /// <summary>
-    /// Adds a file already known to hash to <paramref name="digest"/> (its writer hashed it): hard-linked when the file system allows,
-    /// else copied with the kernel's file copy; only its size is checked again. Blobs are immutable, so sharing the inode is safe.
+    /// Adds a copy of a file already known to hash to <paramref name="digest"/> while its <see cref="FileFingerprint"/> is
+    /// <paramref name="fingerprint"/> (e.g. a checked cache entry). The copy is the kernel's (a reflink where the file system has them, else
+    /// <c>copy_file_range</c>), never a hard link: nothing done to the layout can reach the file. When the file's fingerprint after the copy is
+    /// not <paramref name="fingerprint"/> (or there is none), the copy is hashed instead of trusted.
     /// </summary>
-    public void CopyVerifiedFile(Digest digest, string file, long size)
+    public void CopyVerifiedFile(Digest digest, string file, long size, string? fingerprint)
     {
         var path = Path.Combine(_staging, OciLayoutFiles.BlobPath(digest));
         if (File.Exists(path)) return;
-        var length = new FileInfo(file).Length;
-        if (length != size) throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"blob {digest} in '{file}' has {length} bytes, its descriptor says {size}");
-        if (File.Exists(path + ".part")) File.Delete(path + ".part");
-        IO.FileLinks.LinkOrCopy(file, path + ".part");
-        File.Move(path + ".part", path);
+        var part = path + ".part";
+        File.Copy(file, part, overwrite: true);
+        if (fingerprint is null || FileFingerprint.Of(file) != fingerprint)
+        {
+            using var copy = new FileStream(part, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            var (length, actual) = (copy.Length, Digest.Sha256Of(copy));
+            if (actual != digest || length != size)
+            {
+                copy.Dispose();
+                File.Delete(part);
+                throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"blob {digest} copied from '{file}' hashes to {actual} ({length} bytes; the descriptor says {size})");
+            }
+        }
+        else if (new FileInfo(part).Length != size)
+        {
+            File.Delete(part);
+            throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"blob {digest} in '{file}' does not have the {size} bytes its descriptor says");
+        }
+        File.Move(part, path);
     }
 
     /// <summary>Whether the staged layout already holds the blob.</summary>
@@ -85,9 +120,11 @@ public sealed class OciLayoutWriter : IDisposable
         return digest;
     }
 
-    /// <summary>Adds an entry to the top-level index, named <paramref name="reference"/> when given.</summary>
+    /// <summary>Adds an entry to the top-level index, named <paramref name="reference"/> when given (a valid tag, <see cref="ImageTag"/>).</summary>
+    /// <exception cref="ChunkedBuildException">CHB9001 for a reference that is not a valid tag.</exception>
     public void AddToIndex(Descriptor descriptor, string? reference)
     {
+        if (reference is not null) ImageTag.Validate(reference);
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
         if (descriptor.Annotations is not null)
             foreach (var (k, v) in descriptor.Annotations) annotations[k] = v;
@@ -103,27 +140,47 @@ public sealed class OciLayoutWriter : IDisposable
         File.WriteAllBytes(Path.Combine(_staging, OciLayoutFiles.IndexFile), index.Raw.ToArray());
     }
 
-    /// <summary>Writes <c>oci-layout</c> and <c>index.json</c> and moves the layout into place.</summary>
-    public void Commit()
+    /// <summary>
+    /// Makes the layout visible: moves it into place when the target does not exist (or is to be replaced), else merges it into the
+    /// layout there (<see cref="OciLayoutMerge"/>).
+    /// </summary>
+    public void Commit(CancellationToken cancellationToken = default)
     {
+        if (_target is null || _scratch is null) throw new InvalidOperationException("a staging-only layout writer cannot commit");
         FinishStaging();
-        if (Directory.Exists(_target))
+        if (_replace && Directory.Exists(_target))
         {
-            var old = _staging + ".old";
+            var old = Path.Combine(_scratch.Path, "replaced");
             Directory.Move(_target, old);
             Directory.Move(_staging, _target);
             Directory.Delete(old, recursive: true);
         }
-        else
+        else if (!TryMoveIntoPlace())
         {
-            Directory.Move(_staging, _target);
+            OciLayoutMerge.Commit(_target, _staging, _entries, _scratch, cancellationToken);
         }
         _committed = true;
     }
 
-    /// <summary>Removes the staging folder unless the layout was committed.</summary>
+    /// <summary>Moves the staged layout to the target when nothing is there yet; false when something is (another run may have just created it).</summary>
+    private bool TryMoveIntoPlace()
+    {
+        if (Directory.Exists(_target)) return false;
+        try
+        {
+            Directory.Move(_staging, _target!);
+            return true;
+        }
+        catch (IOException) when (Directory.Exists(_target))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Removes the staging (and the run's scratch folder) whether or not the layout was committed.</summary>
     public void Dispose()
     {
-        if (!_committed && Directory.Exists(_staging)) Directory.Delete(_staging, recursive: true);
+        if (_scratch is not null) _scratch.Dispose();
+        else if (!_committed && Directory.Exists(_staging)) Directory.Delete(_staging, recursive: true);
     }
 }

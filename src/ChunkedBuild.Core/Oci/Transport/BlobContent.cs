@@ -8,13 +8,20 @@ namespace ChunkedBuild.Core.Oci.Transport;
 public sealed record BlobContent(Func<CancellationToken, Task<Stream>> Open, IImageSource? Origin = null)
 {
     /// <summary>
-    /// A local file whose bytes were already hashed to the descriptor's digest by whoever wrote it (e.g. a converted layer in the cache):
-    /// file sinks may copy it with the kernel's file copy instead of hashing it again.
+    /// A local file whose bytes were already hashed to the descriptor's digest by whoever wrote or checked it (e.g. a converted layer in the
+    /// cache): file sinks copy it with the kernel's file copy instead of hashing it again, as long as <see cref="VerifiedFingerprint"/> still
+    /// matches the file after the copy.
     /// </summary>
     public string? VerifiedFile { get; init; }
 
-    /// <summary>Content from a file this process wrote and hashed itself (see <see cref="VerifiedFile"/>).</summary>
-    public static BlobContent FromVerifiedFile(string path) => FromFile(path) with { VerifiedFile = path };
+    /// <summary>
+    /// The <see cref="IO.FileFingerprint"/> of <see cref="VerifiedFile"/> when its content was checked; a sink whose copy ends with a different
+    /// fingerprint (or with none) hashes the copy instead of trusting it.
+    /// </summary>
+    public string? VerifiedFingerprint { get; init; }
+
+    /// <summary>Content from a file whose bytes were checked against the digest (see <see cref="VerifiedFile"/>).</summary>
+    public static BlobContent FromVerifiedFile(string path, string? fingerprint) => FromFile(path) with { VerifiedFile = path, VerifiedFingerprint = fingerprint };
 
     /// <summary>Content read from a local file.</summary>
     public static BlobContent FromFile(string path) =>

@@ -1,0 +1,183 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
+
+namespace ChunkedBuild.Core.Oci.Layout;
+
+/// <summary>
+/// Commits a staged layout into an existing one without losing what is there: under an exclusive lock on the target's <c>oci-layout</c>
+/// file (so concurrent commits into one layout apply one after the other), the staged blobs are moved in, and <c>index.json</c> is
+/// rewritten (temporary file + rename) from the current one: an entry whose tag is written again is replaced in place, every other tag,
+/// untagged image and referrer stays; new tags are appended. Referrers whose subject is no longer in the layout are dropped, and then the
+/// blobs that only the replaced entries used are deleted; blobs anything still references stay, as do files the old index never reached.
+/// </summary>
+internal static class OciLayoutMerge
+{
+    private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Merges <paramref name="staging"/> (its blobs, and <paramref name="entries"/> as index entries) into <paramref name="target"/>.</summary>
+    public static void Commit(string target, string staging, IReadOnlyList<Descriptor> entries, ScratchFolder scratch, CancellationToken cancellationToken)
+    {
+        using var layoutLock = Lock(Path.Combine(target, OciLayoutFiles.LayoutFile), cancellationToken);
+        var indexPath = Path.Combine(target, OciLayoutFiles.IndexFile);
+        var old = File.Exists(indexPath) ? ReadIndex(indexPath, target) : [];
+
+        MoveBlobs(staging, target);
+        var merged = PruneReferrers(target, Merge(old, entries));
+        var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = merged });
+        var temp = scratch.NewPath("index", ".json");
+        File.WriteAllBytes(temp, index.Raw.ToArray());
+        File.Move(temp, indexPath, overwrite: true);
+
+        var stillUsed = Closure(target, merged);
+        foreach (var orphan in Closure(target, old).Except(stillUsed))
+        {
+            try { File.Delete(Path.Combine(target, OciLayoutFiles.BlobPath(orphan))); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* an unreferenced blob left behind is harmless */ }
+        }
+    }
+
+    /// <summary>The current entries with ours applied: a written tag replaces the entry of that tag (at its place), a written untagged entry its duplicate.</summary>
+    internal static List<Descriptor> Merge(IReadOnlyList<Descriptor> current, IReadOnlyList<Descriptor> written)
+    {
+        var byTag = written.Where(e => RefName(e) is not null).GroupBy(e => RefName(e)!).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        var untagged = written.Where(e => RefName(e) is null).Select(e => e.Digest).ToHashSet();
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<Descriptor>();
+        foreach (var entry in current)
+        {
+            if (RefName(entry) is { } tag && byTag.TryGetValue(tag, out var replacement))
+            {
+                if (placed.Add(tag)) result.Add(replacement);
+                continue;
+            }
+            if (RefName(entry) is null && untagged.Contains(entry.Digest)) continue;
+            result.Add(entry);
+        }
+        foreach (var entry in written)
+        {
+            if (RefName(entry) is not { } tag) result.Add(entry);
+            else if (ReferenceEquals(byTag[tag], entry) && placed.Add(tag)) result.Add(entry);
+        }
+        return result;
+    }
+
+    /// <summary>Drops untagged referrers (entries with a <c>subject</c>) whose subject nothing else in the index keeps in the layout.</summary>
+    private static List<Descriptor> PruneReferrers(string target, List<Descriptor> entries)
+    {
+        var subjects = entries.Select(e => RefName(e) is null ? Subject(target, e) : null).ToList();
+        var keep = subjects.Select(s => s is null).ToArray();
+        var live = Closure(target, entries.Where((_, i) => keep[i]));
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (keep[i] || !live.Contains(subjects[i]!.Value)) continue;
+                keep[i] = changed = true;
+                live.UnionWith(Closure(target, [entries[i]]));
+            }
+        }
+        return entries.Where((_, i) => keep[i]).ToList();
+    }
+
+    /// <summary>Every digest reachable from <paramref name="roots"/> through the manifests and indexes stored in the layout (missing or unreadable documents end the walk there).</summary>
+    private static HashSet<Digest> Closure(string target, IEnumerable<Descriptor> roots)
+    {
+        var seen = new HashSet<Digest>();
+        var queue = new Queue<(Digest Digest, string? MediaType)>(roots.Select(r => (r.Digest, (string?)r.MediaType)));
+        while (queue.TryDequeue(out var item))
+        {
+            if (!seen.Add(item.Digest) || !IsDocument(item.MediaType) || Read(target, item.Digest) is not { } document) continue;
+            foreach (var child in Children(document)) queue.Enqueue(child);
+        }
+        return seen;
+    }
+
+    /// <summary>The descriptors a manifest or index names: <c>manifests</c>, <c>config</c>, <c>layers</c>, <c>blobs</c> and <c>subject</c>.</summary>
+    private static IEnumerable<(Digest, string?)> Children(JsonObject document)
+    {
+        foreach (var key in new[] { "manifests", "layers", "blobs" })
+        {
+            if (document[key] is not JsonArray array) continue;
+            foreach (var node in array)
+                if (DescriptorOf(node) is { } child) yield return child;
+        }
+        foreach (var key in new[] { "config", "subject" })
+            if (DescriptorOf(document[key]) is { } child) yield return child;
+    }
+
+    private static (Digest, string?)? DescriptorOf(JsonNode? node) =>
+        node is JsonObject o && o["digest"] is JsonValue d && d.TryGetValue<string>(out var text) && Digest.TryParse(text, out var digest)
+            ? (digest, o["mediaType"] is JsonValue m && m.TryGetValue<string>(out var type) ? type : null)
+            : null;
+
+    private static Digest? Subject(string target, Descriptor entry) =>
+        IsDocument(entry.MediaType) && Read(target, entry.Digest) is { } document ? DescriptorOf(document["subject"])?.Item1 : null;
+
+    private static bool IsDocument(string? mediaType) => MediaTypes.IsIndex(mediaType) || MediaTypes.IsManifest(mediaType);
+
+    private static JsonObject? Read(string target, Digest digest)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllBytes(Path.Combine(target, OciLayoutFiles.BlobPath(digest)))) as JsonObject;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static IReadOnlyList<Descriptor> ReadIndex(string path, string target)
+    {
+        try
+        {
+            return OciDocument<ImageIndex>.Parse(File.ReadAllBytes(path)).Value.Manifests ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new ChunkedBuildException(ErrorCodes.MalformedDocument,
+                $"'{target}' has an {OciLayoutFiles.IndexFile} that is not a valid image index ({e.Message}); nothing was written (--replace starts the layout over)", innerException: e);
+        }
+    }
+
+    /// <summary>Moves every staged blob into the target (replacing a file of the same name: same digest, and a damaged copy gets repaired).</summary>
+    private static void MoveBlobs(string staging, string target)
+    {
+        var blobs = Path.Combine(staging, OciLayoutFiles.BlobsFolder);
+        foreach (var algorithm in Directory.EnumerateDirectories(blobs))
+        {
+            var destination = Path.Combine(target, OciLayoutFiles.BlobsFolder, Path.GetFileName(algorithm));
+            Directory.CreateDirectory(destination);
+            foreach (var blob in Directory.EnumerateFiles(algorithm))
+                File.Move(blob, Path.Combine(destination, Path.GetFileName(blob)), overwrite: true);
+        }
+    }
+
+    /// <summary>Takes the layout's lock: <c>oci-layout</c> opened exclusively (created with its content when missing), waiting for another commit.</summary>
+    private static FileStream Lock(string layoutFile, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                var file = new FileStream(layoutFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                if (file.Length == 0)
+                {
+                    file.Write(System.Text.Encoding.UTF8.GetBytes(OciLayoutFiles.LayoutContent));
+                    file.Flush();
+                }
+                return file;
+            }
+            catch (IOException e) when (RunLock.IsLockedError(e))
+            {
+                cancellationToken.WaitHandle.WaitOne(LockPoll);
+            }
+        }
+    }
+
+    private static string? RefName(Descriptor d) => d.Annotation(OciLayoutFiles.RefNameAnnotation);
+}
