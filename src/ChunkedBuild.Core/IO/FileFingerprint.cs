@@ -6,7 +6,8 @@ namespace ChunkedBuild.Core.IO;
 /// <summary>
 /// What the file system says about a file without reading it, in a form no in-place edit can keep: inode number, size, modification time
 /// and status-change time (ctime), with nanoseconds. Writing a file, truncating it, or putting its old mtime back (<c>touch -d</c>) all
-/// move its ctime to the present, and no system call sets ctime to a chosen value; replacing the file changes the inode. Linux only
+/// move its ctime to the present, and no system call sets ctime to a chosen value; replacing the file changes the inode. (Only an edit
+/// within the same tick of the kernel's clock as the write the fingerprint was taken after, a few milliseconds, could keep it.) Linux only
 /// (<c>statx</c>); elsewhere there is no fingerprint and callers hash the content instead.
 /// </summary>
 public static class FileFingerprint

@@ -90,17 +90,19 @@ public sealed class IdempotentConversionTests : IDisposable
         Assert.Equal([archive], Directory.GetFileSystemEntries(_root, "app*"));
     }
 
-    [Fact]
-    public async Task A_publish_tags_layout_converts_to_the_same_tags()
+    [Theory]
+    [InlineData("estargz,original,zstd-chunked")]
+    [InlineData("estargz,zstd-chunked")]
+    [InlineData("estargz")]
+    public async Task A_publish_tags_layout_converts_to_the_same_tags(string variants)
     {
         var request = new ConversionRequest
         {
-            CacheDirectory = Path.Combine(_root, "cache"), Publish = PublishMode.Tags,
-            Variants = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked],
+            CacheDirectory = Path.Combine(_root, "cache"), Publish = PublishMode.Tags, Variants = LayerVariants.ParseList(variants),
         };
         var first = Path.Combine(_root, "first");
         var once = await ConvertAsync("oci:" + MultiPlatformLayout(), "oci:" + first, request);
-        Assert.Equal(6, once.Tags.Count);
+        Assert.Equal(2 * request.Variants.Count, once.Tags.Count);
 
         var twice = await ConvertAsync("oci:" + first, "oci:" + Path.Combine(_root, "second"), request with { CacheDirectory = null });
 

@@ -41,13 +41,12 @@ public sealed class OciLayoutSource : IImageSource
         // Referrer artifacts (untagged entries with an artifactType) are not images to convert.
         var entries = _reader.Index.Value.Manifests.Where(e => e.ArtifactType is null || RefName(e) is not null).ToList();
         if (entries.Count == 0) throw new ChunkedBuildException(ErrorCodes.NotAnImage, $"{DisplayName}: index.json lists no image");
+        if (VariantSet(entries) is { } image) return Task.FromResult<IReadOnlyList<SourceImage>>([image]);
         var digests = entries.Select(e => e.Digest).Distinct().ToList();
         if (digests.Count > 1)
         {
-            return VariantSet(entries) is { } image
-                ? Task.FromResult<IReadOnlyList<SourceImage>>([image])
-                : throw new ChunkedBuildException(ErrorCodes.ReferenceNotFound,
-                    $"{DisplayName} holds {digests.Count} different images; name one with :<ref> (refs: {string.Join(", ", entries.Select(RefName).OfType<string>().Distinct())})");
+            throw new ChunkedBuildException(ErrorCodes.ReferenceNotFound,
+                $"{DisplayName} holds {digests.Count} different images; name one with :<ref> (refs: {string.Join(", ", entries.Select(RefName).OfType<string>().Distinct())})");
         }
         // The SDK writes one index.json entry per tag, all pointing at the same image: one image known by every tag.
         var tags = entries.Select(RefName).OfType<string>().Distinct().ToList();
@@ -55,9 +54,9 @@ public sealed class OciLayoutSource : IImageSource
     }
 
     /// <summary>
-    /// The entries as one image in several variants, when they are: every entry tagged, each image's tags all carrying the same variant
-    /// suffix (or none), one image per suffix, and every image known by the same base tags. The untagged-suffix image (the original) is the
-    /// root when there is one.
+    /// The entries as one image in one or more variants, when they are: every entry tagged, each image's tags all carrying the same variant
+    /// suffix (or none), one image per suffix, and every image known by the same base tags, which become the image's tags (a layout holding
+    /// only <c>1.0-estargz</c> is the eStargz variant of <c>1.0</c>). The image without a suffix (the original) is the root when there is one.
     /// </summary>
     private SourceImage? VariantSet(List<Descriptor> entries)
     {
