@@ -64,7 +64,7 @@ public static class ContainerConversion
         // In place: the sink stages beside the archive and renames onto it only once the conversion succeeded.
         ConversionResult converted;
         await using (var source = transports.OpenSource(settings.ArchivePath))
-        await using (var sink = new OciArchiveSink(settings.ArchivePath, "oci-archive:" + settings.ArchivePath, archiveTime ?? DateTimeOffset.UnixEpoch, overwrite: true))
+        await using (var sink = new OciArchiveSink(settings.ArchivePath, "oci-archive:" + settings.ArchivePath, archiveTime ?? DateTimeOffset.UnixEpoch, ExistingArchive.Replace))
             converted = await new ImageConverter(request, observer).ConvertAsync(source, sink, cancellationToken).ConfigureAwait(false);
         return (converted, Describe(converted, tag => $"oci-archive:{settings.ArchivePath}:{tag}"));
     }

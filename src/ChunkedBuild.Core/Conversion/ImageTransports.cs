@@ -48,8 +48,9 @@ public sealed class ImageTransports
     /// instead of refused. Registries keep their other tags whatever this says, so there it is a CHB9001 error.
     /// </param>
     /// <param name="source">
-    /// The source being converted, if any: an <c>oci-archive:</c> destination that is the source's own file is an in-place conversion, and the
-    /// file is replaced (atomically, once the conversion succeeded) without <paramref name="replace"/>.
+    /// The source being converted, if any: an <c>oci-archive:</c> destination that is the source's own file is an in-place conversion: the
+    /// file is rewritten (atomically, once the conversion succeeded) keeping what it holds besides the tags written, without
+    /// <paramref name="replace"/>.
     /// </param>
     public IImageSink OpenSink(string text, out string? tag, bool replace = false, string? source = null)
     {
@@ -63,7 +64,8 @@ public sealed class ImageTransports
                 return new OciLayoutSink(location.Path, name, replace);
             case TransportKind.OciArchive:
                 tag = location.Reference;
-                return new OciArchiveSink(location.Path, name, _archiveTime, overwrite: replace || IsSameFile(source, location.Path));
+                return new OciArchiveSink(location.Path, name, _archiveTime,
+                    replace ? ExistingArchive.Replace : IsSameFile(source, location.Path) ? ExistingArchive.Merge : ExistingArchive.Refuse);
             case TransportKind.DockerArchive:
                 throw new ChunkedBuildException(ErrorCodes.InvalidOption,
                     $"{name}: docker-archive cannot be a destination (Docker manifests cannot carry the layer annotations lazy pullers need); use oci-archive: or oci:");

@@ -49,6 +49,22 @@ public sealed class DestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task An_archive_converted_in_place_to_another_tag_keeps_the_source_image()
+    {
+        var source = TestImageLayout.WriteLayout(Layout, [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(49))], ["src"]);
+        var archive = Path.Combine(_root, "app.tar");
+        TestImageLayout.PackLayout(Layout, archive);
+
+        await ConvertAsync("oci-archive:" + archive + ":src", "oci-archive:" + archive + ":lazy");
+
+        Assert.Equal(["src", "lazy"], Tags(archive));
+        Assert.Equal(source.Digest, new OciLayoutReader(archive).Resolve("src").Digest);
+        ConvertedImageVerifier.Verify(archive, "src");
+        ConvertedImageVerifier.Verify(archive, "lazy");
+        Assert.Equal(["app.tar", "layout"], Directory.GetFileSystemEntries(_root).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Writing_a_tag_again_replaces_that_tag_only_and_deletes_the_blobs_nothing_else_uses()
     {
         var a = Path.Combine(_root, "a");

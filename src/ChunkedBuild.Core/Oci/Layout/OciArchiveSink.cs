@@ -8,9 +8,9 @@ namespace ChunkedBuild.Core.Oci.Layout;
 /// <summary>
 /// An <see cref="IImageSink"/> writing an OCI image layout as one tar file (<c>oci-archive:</c>), readable by skopeo and
 /// <c>docker load</c>-compatible tools that accept OCI archives. The layout is staged in the run's scratch folder beside the target, packed
-/// into a temporary file there, and renamed onto the target on commit. An existing file is only replaced when the sink was opened with
-/// <c>overwrite</c> (<c>--replace</c>, or an in-place conversion of that very file): a file that is there, or appears meanwhile, is otherwise
-/// a CHB9001 error and stays untouched. The tar is deterministic: ustar entries (PAX only where ustar cannot hold a blob over 8 GiB or a
+/// into a temporary file there, and renamed onto the target on commit. A file already there is refused (CHB9001; it stays untouched), replaced
+/// (<c>--replace</c>), or, for an in-place conversion, merged: what it holds is kept and the run's tags applied, as in a layout folder
+/// (<see cref="ExistingArchive"/>). The tar is deterministic: ustar entries (PAX only where ustar cannot hold a blob over 8 GiB or a
 /// time after 2242), sorted, owner 0:0, fixed modes, and every modification time set to <see cref="ArchiveTime"/>.
 /// </summary>
 public sealed class OciArchiveSink : IImageSink
@@ -19,7 +19,7 @@ public sealed class OciArchiveSink : IImageSink
     private const long MaxUstarNumber = (1L << 33) - 1;
 
     private readonly string _target;
-    private readonly bool _overwrite;
+    private readonly ExistingArchive _existing;
     private readonly ScratchFolder _scratch;
     private readonly OciLayoutSink _staged;
     private readonly OciLayoutWriter _writer;
@@ -28,14 +28,14 @@ public sealed class OciArchiveSink : IImageSink
     /// <param name="path">The archive file to write.</param>
     /// <param name="displayName">Name for messages.</param>
     /// <param name="archiveTime">The modification time of every tar entry (SOURCE_DATE_EPOCH; the Unix epoch by default).</param>
-    /// <param name="overwrite">Whether an existing file at <paramref name="path"/> may be replaced.</param>
-    /// <exception cref="ChunkedBuildException">CHB9001 when <paramref name="path"/> is a folder, or an existing file without <paramref name="overwrite"/>.</exception>
-    public OciArchiveSink(string path, string displayName, DateTimeOffset archiveTime, bool overwrite = false)
+    /// <param name="existing">What to do with a file already at <paramref name="path"/>.</param>
+    /// <exception cref="ChunkedBuildException">CHB9001 when <paramref name="path"/> is a folder, or an existing file to refuse.</exception>
+    public OciArchiveSink(string path, string displayName, DateTimeOffset archiveTime, ExistingArchive existing = ExistingArchive.Refuse)
     {
         _target = Path.GetFullPath(path);
-        _overwrite = overwrite;
+        _existing = existing;
         if (Directory.Exists(_target)) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"'{path}' is a folder; an oci-archive destination must be a file");
-        if (!overwrite && File.Exists(_target)) throw Exists(path);
+        if (existing == ExistingArchive.Refuse && File.Exists(_target)) throw Exists(path);
         _scratch = ScratchFolder.Create(Path.GetDirectoryName(_target)!);
         _writer = OciLayoutWriter.StagingOnly(Path.Combine(_scratch.Path, "layout"));
         _staged = new OciLayoutSink(_writer, displayName);
@@ -69,7 +69,10 @@ public sealed class OciArchiveSink : IImageSink
     /// <inheritdoc />
     public async Task CommitAsync(CancellationToken cancellationToken = default)
     {
-        _writer.FinishStaging();
+        if (_existing == ExistingArchive.Merge && IsOciArchive(_target))
+            _writer.FinishStaging(OciLayoutMerge.KeepFromArchive(_target, _writer, _writer.Entries, cancellationToken));
+        else
+            _writer.FinishStaging();
         var root = _writer.StagingPath;
         var temp = _scratch.NewPath("archive", ".tar");
         await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
@@ -99,11 +102,24 @@ public sealed class OciArchiveSink : IImageSink
         try
         {
             // Without overwrite the move refuses a file that appeared since the sink was opened.
-            File.Move(temp, _target, _overwrite);
+            File.Move(temp, _target, overwrite: _existing != ExistingArchive.Refuse);
         }
-        catch (IOException) when (!_overwrite && File.Exists(_target))
+        catch (IOException) when (_existing == ExistingArchive.Refuse && File.Exists(_target))
         {
             throw Exists(_target);
+        }
+    }
+
+    private static bool IsOciArchive(string path)
+    {
+        if (!File.Exists(path)) return false;
+        try
+        {
+            return Archive.TarArchiveIndex.Open(path).Contains(OciLayoutFiles.LayoutFile);
+        }
+        catch (ChunkedBuildException)
+        {
+            return false;
         }
     }
 

@@ -6,36 +6,57 @@ using ChunkedBuild.Core.IO;
 namespace ChunkedBuild.Core.Oci.Layout;
 
 /// <summary>
-/// Commits a staged layout into an existing one without losing what is there: under an exclusive lock on the target's <c>oci-layout</c>
-/// file (so concurrent commits into one layout apply one after the other), the staged blobs are moved in, and <c>index.json</c> is
-/// rewritten (temporary file + rename) from the current one: an entry whose tag is written again is replaced in place, every other tag,
-/// untagged image and referrer stays; new tags are appended. Referrers whose subject is no longer in the layout are dropped, and then the
-/// blobs that only the replaced entries used are deleted; blobs anything still references stay, as do files the old index never reached.
+/// Merges what a run wrote into a layout that already holds images, without losing what is there: an entry whose tag is written again is
+/// replaced in place, every other tag, untagged image and referrer stays, new tags are appended; referrers whose subject is no longer in
+/// the layout are dropped; blobs that only the replaced entries used go, blobs anything still references stay. A folder (<see cref="Commit"/>)
+/// is updated in place under an exclusive lock on its <c>oci-layout</c> file, so concurrent commits into one layout apply one after the
+/// other (staged blobs moved in, then <c>index.json</c> replaced by rename, then the orphans deleted); an archive being converted in place
+/// (<see cref="KeepFromArchive"/>) has what it keeps copied into the new archive's staging.
 /// </summary>
 internal static class OciLayoutMerge
 {
     private static readonly TimeSpan LockPoll = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>Merges <paramref name="staging"/> (its blobs, and <paramref name="entries"/> as index entries) into <paramref name="target"/>.</summary>
+    /// <summary>Merges <paramref name="staging"/> (its blobs, and <paramref name="entries"/> as index entries) into the folder <paramref name="target"/>.</summary>
     public static void Commit(string target, string staging, IReadOnlyList<Descriptor> entries, ScratchFolder scratch, CancellationToken cancellationToken)
     {
         using var layoutLock = Lock(Path.Combine(target, OciLayoutFiles.LayoutFile), cancellationToken);
         var indexPath = Path.Combine(target, OciLayoutFiles.IndexFile);
-        var old = File.Exists(indexPath) ? ReadIndex(indexPath, target) : [];
+        var old = File.Exists(indexPath) ? ReadIndex(() => File.ReadAllBytes(indexPath), target) : [];
+        var read = Reader(digest => File.ReadAllBytes(Path.Combine(target, OciLayoutFiles.BlobPath(digest))));
 
         MoveBlobs(staging, target);
-        var merged = PruneReferrers(target, Merge(old, entries));
+        var merged = PruneReferrers(read, Merge(old, entries));
         var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = merged });
         var temp = scratch.NewPath("index", ".json");
         File.WriteAllBytes(temp, index.Raw.ToArray());
         File.Move(temp, indexPath, overwrite: true);
 
-        var stillUsed = Closure(target, merged);
-        foreach (var orphan in Closure(target, old).Except(stillUsed))
+        var stillUsed = Closure(read, merged);
+        foreach (var orphan in Closure(read, old).Except(stillUsed))
         {
             try { File.Delete(Path.Combine(target, OciLayoutFiles.BlobPath(orphan))); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* an unreferenced blob left behind is harmless */ }
         }
+    }
+
+    /// <summary>
+    /// For an archive converted in place: the index entries of the new archive (the archive's entries with <paramref name="entries"/>
+    /// applied), after copying into <paramref name="staging"/> every blob the entries it keeps still need.
+    /// </summary>
+    public static List<Descriptor> KeepFromArchive(string archive, OciLayoutWriter staging, IReadOnlyList<Descriptor> entries, CancellationToken cancellationToken)
+    {
+        var existing = new OciLayoutReader(archive);
+        var read = Reader(digest => staging.Contains(digest) ? File.ReadAllBytes(Path.Combine(staging.StagingPath, OciLayoutFiles.BlobPath(digest))) : existing.ReadBlob(digest));
+        var merged = PruneReferrers(read, Merge(existing.Index.Value.Manifests, entries));
+        foreach (var digest in Closure(read, merged).Where(d => !staging.Contains(d)).OrderBy(d => d.ToString(), StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!existing.Contains(digest)) continue; // a blob the archive never had stays missing, as it was
+            using var blob = existing.OpenBlob(digest);
+            staging.WriteBlob(digest, blob);
+        }
+        return merged;
     }
 
     /// <summary>The current entries with ours applied: a written tag replaces the entry of that tag (at its place), a written untagged entry its duplicate.</summary>
@@ -64,11 +85,11 @@ internal static class OciLayoutMerge
     }
 
     /// <summary>Drops untagged referrers (entries with a <c>subject</c>) whose subject nothing else in the index keeps in the layout.</summary>
-    private static List<Descriptor> PruneReferrers(string target, List<Descriptor> entries)
+    private static List<Descriptor> PruneReferrers(Func<Digest, JsonObject?> read, List<Descriptor> entries)
     {
-        var subjects = entries.Select(e => RefName(e) is null ? Subject(target, e) : null).ToList();
+        var subjects = entries.Select(e => RefName(e) is null ? Subject(read, e) : null).ToList();
         var keep = subjects.Select(s => s is null).ToArray();
-        var live = Closure(target, entries.Where((_, i) => keep[i]));
+        var live = Closure(read, entries.Where((_, i) => keep[i]));
         for (var changed = true; changed;)
         {
             changed = false;
@@ -76,20 +97,20 @@ internal static class OciLayoutMerge
             {
                 if (keep[i] || !live.Contains(subjects[i]!.Value)) continue;
                 keep[i] = changed = true;
-                live.UnionWith(Closure(target, [entries[i]]));
+                live.UnionWith(Closure(read, [entries[i]]));
             }
         }
         return entries.Where((_, i) => keep[i]).ToList();
     }
 
-    /// <summary>Every digest reachable from <paramref name="roots"/> through the manifests and indexes stored in the layout (missing or unreadable documents end the walk there).</summary>
-    private static HashSet<Digest> Closure(string target, IEnumerable<Descriptor> roots)
+    /// <summary>Every digest reachable from <paramref name="roots"/> through the manifests and indexes in the layout (missing or unreadable documents end the walk there).</summary>
+    private static HashSet<Digest> Closure(Func<Digest, JsonObject?> read, IEnumerable<Descriptor> roots)
     {
         var seen = new HashSet<Digest>();
         var queue = new Queue<(Digest Digest, string? MediaType)>(roots.Select(r => (r.Digest, (string?)r.MediaType)));
         while (queue.TryDequeue(out var item))
         {
-            if (!seen.Add(item.Digest) || !IsDocument(item.MediaType) || Read(target, item.Digest) is not { } document) continue;
+            if (!seen.Add(item.Digest) || !IsDocument(item.MediaType) || read(item.Digest) is not { } document) continue;
             foreach (var child in Children(document)) queue.Enqueue(child);
         }
         return seen;
@@ -113,28 +134,29 @@ internal static class OciLayoutMerge
             ? (digest, o["mediaType"] is JsonValue m && m.TryGetValue<string>(out var type) ? type : null)
             : null;
 
-    private static Digest? Subject(string target, Descriptor entry) =>
-        IsDocument(entry.MediaType) && Read(target, entry.Digest) is { } document ? DescriptorOf(document["subject"])?.Item1 : null;
+    private static Digest? Subject(Func<Digest, JsonObject?> read, Descriptor entry) =>
+        IsDocument(entry.MediaType) && read(entry.Digest) is { } document ? DescriptorOf(document["subject"])?.Item1 : null;
 
     private static bool IsDocument(string? mediaType) => MediaTypes.IsIndex(mediaType) || MediaTypes.IsManifest(mediaType);
 
-    private static JsonObject? Read(string target, Digest digest)
+    /// <summary>A reader of JSON documents by digest: null for a blob that is missing, unreadable, or not a JSON object.</summary>
+    private static Func<Digest, JsonObject?> Reader(Func<Digest, byte[]> bytes) => digest =>
     {
         try
         {
-            return JsonNode.Parse(File.ReadAllBytes(Path.Combine(target, OciLayoutFiles.BlobPath(digest)))) as JsonObject;
+            return JsonNode.Parse(bytes(digest)) as JsonObject;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ChunkedBuildException)
         {
             return null;
         }
-    }
+    };
 
-    private static IReadOnlyList<Descriptor> ReadIndex(string path, string target)
+    private static IReadOnlyList<Descriptor> ReadIndex(Func<byte[]> bytes, string target)
     {
         try
         {
-            return OciDocument<ImageIndex>.Parse(File.ReadAllBytes(path)).Value.Manifests ?? [];
+            return OciDocument<ImageIndex>.Parse(bytes()).Value.Manifests ?? [];
         }
         catch (JsonException e)
         {

@@ -132,11 +132,17 @@ public sealed class OciLayoutWriter : IDisposable
         _entries.Add(descriptor with { Annotations = annotations.Count == 0 ? null : annotations });
     }
 
+    /// <summary>The index entries added so far.</summary>
+    internal IReadOnlyList<Descriptor> Entries => _entries;
+
     /// <summary>Writes <c>oci-layout</c> and <c>index.json</c> into the staging folder (for callers that package it themselves).</summary>
-    public void FinishStaging()
+    public void FinishStaging() => FinishStaging(_entries);
+
+    /// <summary>Writes <c>oci-layout</c> and an <c>index.json</c> of <paramref name="entries"/> (e.g. merged with an archive's) into the staging folder.</summary>
+    internal void FinishStaging(IReadOnlyList<Descriptor> entries)
     {
         File.WriteAllText(Path.Combine(_staging, OciLayoutFiles.LayoutFile), OciLayoutFiles.LayoutContent);
-        var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = _entries });
+        var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = entries });
         File.WriteAllBytes(Path.Combine(_staging, OciLayoutFiles.IndexFile), index.Raw.ToArray());
     }
 
