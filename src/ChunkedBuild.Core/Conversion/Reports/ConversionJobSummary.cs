@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+
+namespace ChunkedBuild.Core.Conversion.Reports;
+
+/// <summary>
+/// A conversion as a Markdown job summary (GitHub's <c>$GITHUB_STEP_SUMMARY</c>): a heading naming the destination, one table row per
+/// variant (platforms, layer bytes against the original, layers converted / reused / kept, digests), the tags written, the start-up cost
+/// of a lazy pull (with <c>--startup</c>), the sparse files densified and the warnings. Sections with nothing to say are left out.
+/// </summary>
+public static class ConversionJobSummary
+{
+    /// <summary>The summary of <paramref name="result"/> written to <paramref name="destination"/> (as the user named it).</summary>
+    /// <param name="result">What the conversion wrote.</param>
+    /// <param name="destination">The destination as given on the command line, e.g. <c>oci:out/app</c>.</param>
+    /// <param name="startup">The start-up cost report of what was written, or null without <c>--startup</c>.</param>
+    public static string Render(ConversionResult result, string destination, StartupCostReport? startup)
+    {
+        var text = new StringBuilder();
+        text.Append("### ChunkedBuild: `").Append(destination).Append("`\n\n");
+        AppendVariants(text, result);
+        AppendTags(text, result);
+        if (startup is not null) AppendStartup(text, startup);
+        AppendDensified(text, result);
+        AppendWarnings(text, result);
+        return text.ToString();
+    }
+
+    private static void AppendVariants(StringBuilder text, ConversionResult result)
+    {
+        text.Append("| variant | platforms | layers | original layers | vs original | converted | reused | kept | digest |\n");
+        text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        foreach (var v in result.Variants)
+        {
+            var digests = ConversionStepOutputs.VariantDigest(result, v.Variant).Replace(",", "`<br>`", StringComparison.Ordinal);
+            text.Append(string.Create(CultureInfo.InvariantCulture,
+                $"| {v.Variant.Name()} | {v.Manifests.Count} | {ByteSizes.Format(v.LayerBytes)} | {ByteSizes.Format(v.OriginalLayerBytes)} | {ByteSizes.Share(v.LayerBytes, v.OriginalLayerBytes)} | {v.Converted} | {v.Reused} | {v.Kept} | `{digests}` |\n"));
+        }
+        text.Append('\n');
+    }
+
+    private static void AppendTags(StringBuilder text, ConversionResult result)
+    {
+        if (result.Tags.Count == 0) return;
+        text.Append("| tag | digest | variant |\n");
+        text.Append("| --- | --- | --- |\n");
+        foreach (var tag in result.Tags)
+            text.Append($"| `{Cell(tag.Tag)}` | `{tag.Descriptor.Digest}` | {tag.Variant?.Name() ?? "all variants (index)"} |\n");
+        text.Append('\n');
+    }
+
+    /// <summary>Per platform and variant: bytes before start, separate ranges, image bytes, share; a note per platform without a startup list.</summary>
+    private static void AppendStartup(StringBuilder text, StartupCostReport startup)
+    {
+        text.Append($"**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: {OneLine(startup.Source)})\n\n");
+        text.Append("| platform | variant | before start | ranges | image | share |\n");
+        text.Append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+        foreach (var platform in startup.Platforms)
+        {
+            foreach (var m in platform.Manifests)
+            {
+                text.Append(string.Create(CultureInfo.InvariantCulture,
+                    $"| {platform.Platform} | {m.Variant} | {ByteSizes.Format(m.StartupBytes)} | {m.Ranges} | {ByteSizes.Format(m.ImageBytes)} | {ByteSizes.Share(m.StartupBytes, m.ImageBytes)} |\n"));
+            }
+        }
+        text.Append('\n');
+        var notes = startup.Platforms.Where(p => p.Plan.Paths.Count == 0).Select(p => $"`{p.Platform}`: no startup list ({OneLine(p.Plan.Reason ?? "")})").ToList();
+        AppendList(text, notes);
+    }
+
+    /// <summary>The sparse files written as regular files: per variant, its distinct layers in digest order, each file with its size.</summary>
+    private static void AppendDensified(StringBuilder text, ConversionResult result)
+    {
+        var rows = result.Variants
+            .SelectMany(v => v.Manifests.SelectMany(m => m.Layers).DistinctBy(l => l.Descriptor.Digest)
+                .OrderBy(l => l.Descriptor.Digest.ToString(), StringComparer.Ordinal)
+                .SelectMany(l => l.DensifiedEntries.Select(d => $"| {v.Variant.Name()} | `{l.Descriptor.Digest}` | `{Cell(d.Name)}` | {ByteSizes.Format(d.Size)} |")))
+            .ToList();
+        if (rows.Count == 0) return;
+        text.Append("**Sparse files densified** (written as regular files, the holes as zeros; their layers have new DiffIDs)\n\n");
+        text.Append("| variant | layer | file | size |\n");
+        text.Append("| --- | --- | --- | ---: |\n");
+        foreach (var row in rows) text.Append(row).Append('\n');
+        text.Append('\n');
+    }
+
+    /// <summary>The warnings, one list item each, in ordinal order (as <c>--json</c> lists them).</summary>
+    private static void AppendWarnings(StringBuilder text, ConversionResult result)
+    {
+        if (result.Warnings.Count == 0) return;
+        text.Append("**Warnings**\n\n");
+        AppendList(text, [.. result.Warnings.Order(StringComparer.Ordinal).Select(OneLine)]);
+    }
+
+    private static void AppendList(StringBuilder text, IReadOnlyList<string> items)
+    {
+        if (items.Count == 0) return;
+        foreach (var item in items) text.Append("- ").Append(item).Append('\n');
+        text.Append('\n');
+    }
+
+    /// <summary>Text from the image (a warning, a reason) on one line, so it stays one list item or table cell.</summary>
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+
+    /// <summary>Text from the image inside a table cell: on one line, a <c>|</c> escaped so it does not end the cell.</summary>
+    private static string Cell(string text) => OneLine(text).Replace("|", "\\|", StringComparison.Ordinal);
+}
