@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Conversion.Reports;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Tool.Output;
@@ -55,6 +56,18 @@ public static class ImageConvertCommand
                           "'auto' (.NET inference) or a prioritization manifest / access record file; printed after the summary and under 'startup' in --json.",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tags, digests, per-variant totals, warnings); logs go to stderr." };
+        var githubOutput = new Option<string?>("--github-output")
+        {
+            Description = "Append the step outputs to this file in GitHub's format: digest, estargz-digest, zstd-chunked-digest, original-digest and " +
+                          "result (the --json object). In a workflow step: --github-output \"$GITHUB_OUTPUT\".",
+            HelpName = "file",
+        };
+        var summary = new Option<string?>("--summary")
+        {
+            Description = "Append a Markdown summary to this file: per variant the sizes, layer counts and digests, the tags written, the start-up cost " +
+                          "(with --startup), densified sparse files and warnings. In a workflow step: --summary \"$GITHUB_STEP_SUMMARY\".",
+            HelpName = "file",
+        };
         var replace = new Option<bool>("--replace")
         {
             Description = "Start from an empty destination: replace an existing oci: layout whole (by default the tags written are added to it and " +
@@ -74,6 +87,7 @@ public static class ImageConvertCommand
               dotnet chunked convert oci-archive:app.tar oci-archive:app-lazy.tar:1.0 --variant estargz
               dotnet chunked convert docker-archive:app.tar oci:out --publish tags --json > result.json
               dotnet chunked convert app.tar.gz oci:out/app --startup auto   # plus the bytes a lazy puller fetches before the app starts
+              dotnet chunked convert app.tar.gz docker://ghcr.io/org/app:1.0 --github-output "$GITHUB_OUTPUT" --summary "$GITHUB_STEP_SUMMARY"
 
             Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir,
             prioritizeFile, zstdOrder, sparse).
@@ -82,7 +96,7 @@ public static class ImageConvertCommand
             """)
         {
             source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
-            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, config, startup, json, replace,
+            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, config, startup, json, githubOutput, summary, replace,
         };
         registry.AddTo(command);
         command.Validators.Add(r =>
@@ -147,8 +161,11 @@ public static class ImageConvertCommand
             }
             // The sink is committed and closed: --startup reads what it wrote back from the destination.
             var startupReport = startupList is null ? null : await ConvertedStartupCost.EstimateAsync(transports, destinationText, result, startupList, ct);
-            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.Json(result, written, startupReport) : ImageResults.Summary(result, written));
+            var resultJson = ImageResults.Json(result, written, startupReport);
+            Console.Out.WriteLine(parse.GetValue(json) ? resultJson : ImageResults.Summary(result, written));
             if (startupReport is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(startupReport));
+            if (parse.GetValue(githubOutput) is { } outputFile) GitHubOutputFile.Append(outputFile, ConversionStepOutputs.Render(result, resultJson));
+            if (parse.GetValue(summary) is { } summaryFile) GitHubOutputFile.Append(summaryFile, ConversionJobSummary.Render(result, destinationText, startupReport));
             return ExitCodes.Ok;
         });
         return command;

@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+using ChunkedBuild.Core.Conversion.Reports;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Actions;
@@ -56,18 +58,30 @@ public sealed class ActionFilesTests
     }
 
     [Fact]
-    public void Every_input_has_a_description_and_every_declared_output_is_written_by_the_convert_script()
+    public void Every_input_has_a_description_and_every_declared_output_is_written_by_the_tool()
     {
         var action = CompositeAction.Load(Path.Combine(Root, "action"));
         Assert.Equal(["source", "destination"], action.Inputs.Where(i => i.Required).Select(i => i.Id));
         Assert.Equal(["source", "destination", "variants", "publish", "prioritization-file", "startup-report", "sparse", "level", "registry-username", "registry-password",
             "tool-version", "tool-source", "cache", "extra-args"], action.Inputs.Select(i => i.Id));
+        // convert --github-output writes the convert step's outputs: the declared outputs are exactly the ones it writes, in its order.
+        Assert.All(action.Outputs, o => Assert.Equal($"${{{{ steps.convert.outputs.{o.Id} }}}}", o.Value));
+        Assert.Equal(ConversionStepOutputs.Names, action.Outputs.Select(o => o.Id));
         var script = File.ReadAllText(Path.Combine(Root, "action", "scripts", "convert.sh"));
-        foreach (var output in action.Outputs)
-        {
-            Assert.Equal($"${{{{ steps.convert.outputs.{output.Id} }}}}", output.Value);
-            Assert.Contains($"echo \"{output.Id}", script);
-        }
+        Assert.Contains("--github-output \"$GITHUB_OUTPUT\"", script);
+        Assert.Contains("--summary \"$GITHUB_STEP_SUMMARY\"", script);
+    }
+
+    [Fact]
+    public void The_convert_script_only_invokes_the_tool_and_transforms_no_json()
+    {
+        var script = File.ReadAllLines(Path.Combine(Root, "action", "scripts", "convert.sh"));
+        // Code only: comments may name what the tool does.
+        var code = string.Join('\n', script.Select(l => Regex.Replace(l, @"(^|\s)#.*$", "")));
+        Assert.DoesNotMatch(new Regex(@"\b(jq|python3?|node|ruby|perl)\b"), code);
+        Assert.DoesNotContain("JSON_READER", code);
+        // The outputs are the tool's to write (--github-output): the script never appends to the file itself.
+        Assert.DoesNotMatch(new Regex(@">>\s*""?\$\{?GITHUB_OUTPUT"), code);
     }
 
     [Fact]
