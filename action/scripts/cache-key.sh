@@ -4,12 +4,11 @@
 # The key covers what decides whether a cached conversion can be reused: the source's base layers (every layer of every
 # platform but the top one, which changes with each build of the app), the conversion inputs and the tool version. A
 # new base image therefore misses; a new build of the app on the same base hits, and only its top layer is converted.
-# Reads the source's manifests with `dotnet chunked inspect --json --no-entries`.
+# Reads the source's base layers with `dotnet chunked inspect --base-layers --no-entries` (no JSON to read).
 #
 # Environment: INPUT_SOURCE (required); INPUT_VARIANTS, INPUT_LEVEL, INPUT_SPARSE, INPUT_PRIORITIZATION_FILE,
 #   INPUT_EXTRA_ARGS (part of the key); INPUT_REGISTRY_USERNAME, INPUT_REGISTRY_PASSWORD (the password reaches the tool on
-#   stdin only); CHUNKEDBUILD_TOOL_PATH; CHUNKEDBUILD_CACHE_DIR (the cache folder); CHUNKEDBUILD_JSON_READER (jq or
-#   python3); RUNNER_OS.
+#   stdin only); CHUNKEDBUILD_TOOL_PATH; CHUNKEDBUILD_CACHE_DIR (the cache folder); RUNNER_OS.
 # Outputs: key, path.
 set -euo pipefail
 
@@ -27,39 +26,15 @@ password=${INPUT_REGISTRY_PASSWORD:-}
 unset INPUT_REGISTRY_PASSWORD
 if [ -n "${CHUNKEDBUILD_TOOL_PATH:-}" ]; then PATH="$CHUNKEDBUILD_TOOL_PATH:$PATH"; fi
 
-reader=${CHUNKEDBUILD_JSON_READER:-}
-if [ -z "$reader" ]; then
-  if command -v jq >/dev/null 2>&1; then reader=jq
-  elif command -v python3 >/dev/null 2>&1; then reader=python3
-  else fail "reading the tool's JSON needs jq or python3 on PATH"
-  fi
-fi
-
-args=(chunked inspect "$source" --json --no-entries)
-inspected=$(mktemp "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/chunkedbuild-inspect.XXXXXX")
-trap 'rm -f "$inspected"' EXIT
+# The base layers (each manifest's layers but its last, every digest once, sorted), one per line, from the tool itself.
+args=(chunked inspect "$source" --base-layers --no-entries)
 if [ -n "$username" ]; then
   args+=(--username "$username" --password-stdin)
-  printf '%s\n' "$password" | dotnet "${args[@]}" > "$inspected" || fail "dotnet chunked inspect could not read the source"
+  base=$(printf '%s\n' "$password" | dotnet "${args[@]}") || fail "dotnet chunked inspect could not read the source"
 else
-  dotnet "${args[@]}" < /dev/null > "$inspected" || fail "dotnet chunked inspect could not read the source"
+  base=$(dotnet "${args[@]}" < /dev/null) || fail "dotnet chunked inspect could not read the source"
 fi
 password=
-
-# The base layers: each manifest's layers but its last, every digest once, sorted.
-case "$reader" in
-  jq) base=$(jq -r '[.images[].manifests[] | .layers[:-1][] | .digest] | unique | .[]' "$inspected") ;;
-  python3)
-    base=$(python3 - "$inspected" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1], encoding="utf-8"))
-digests = {layer["digest"] for image in doc["images"] for m in image["manifests"] for layer in m["layers"][:-1]}
-print("\n".join(sorted(digests)))
-PY
-    )
-    ;;
-  *) fail "CHUNKEDBUILD_JSON_READER must be jq or python3 (got '$reader')" ;;
-esac
 
 prioritization=none
 if [ -n "${INPUT_PRIORITIZATION_FILE:-}" ] && [ -f "$INPUT_PRIORITIZATION_FILE" ]; then

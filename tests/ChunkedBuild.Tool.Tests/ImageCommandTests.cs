@@ -54,6 +54,24 @@ public sealed class ImageCommandTests : ToolTestBase
     }
 
     [Fact]
+    public void Inspect_base_layers_prints_each_manifests_layers_but_the_top_one_once_sorted()
+    {
+        var folder = PathOf("src");
+        TestImageLayout.WriteLayout(folder,
+            [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(4)), new TestPlatformImage("linux", "arm64", TestImageLayout.SampleLayers(5))], ["1.0"]);
+        using var index = JsonDocument.Parse(ToolProcess.Run("inspect", "oci:" + folder, "--json", "--no-entries").StdOut);
+        var expected = index.RootElement.GetProperty("images").EnumerateArray().SelectMany(i => i.GetProperty("manifests").EnumerateArray())
+            .SelectMany(m => m.GetProperty("layers").EnumerateArray().SkipLast(1)).Select(l => l.GetProperty("digest").GetString()!)
+            .Distinct().Order(StringComparer.Ordinal).ToList();
+
+        var inspect = ToolProcess.Run("inspect", "oci:" + folder, "--base-layers", "--no-entries");
+
+        Assert.True(inspect.ExitCode == 0, inspect.StdErr);
+        Assert.NotEmpty(expected);
+        Assert.Equal(string.Concat(expected.Select(d => d + "\n")), inspect.StdOut);
+    }
+
+    [Fact]
     public void Verify_passes_a_converted_image_and_fails_a_damaged_one_with_exit_1()
     {
         Assert.Equal(0, ToolProcess.Run("convert", "oci:" + Image(), "oci:" + PathOf("out"), "--no-cache", "-q").ExitCode);

@@ -17,6 +17,11 @@ public static class InspectCommand
         {
             Description = "Also estimate the bytes a lazy puller fetches before the app starts, per variant: 'auto' (.NET inference) or a prioritization manifest / access record file.",
         };
+        var baseLayers = new Option<bool>("--base-layers")
+        {
+            Description = "Print only the base layers' digests, one per line: every manifest's layers but its top one, each once, sorted. " +
+                          "They change with the base image, not with a new build of the app (the action keys its layer cache on them).",
+        };
         var registry = new RegistryCliOptions();
         var command = new CliCommand("inspect", "Show what an image holds: platforms, variants and, per layer, format, size and TOC.", $"""
             For each platform manifest its variant and, per layer, the format (estargz, zstd:chunked, gzip, zstd, tar),
@@ -28,10 +33,11 @@ public static class InspectCommand
               dotnet chunked inspect oci:out/app:latest
               dotnet chunked inspect oci-archive:app-lazy.tar --json | jq '.images[0].manifests[].variant'
               dotnet chunked inspect oci:out/app:latest --startup auto
+              dotnet chunked inspect app.tar.gz --base-layers --no-entries | sha256sum   # a cache key that changes with the base image
             {RegistryCliOptions.Help}
             """)
         {
-            image, json, noEntries, startup,
+            image, json, noEntries, startup, baseLayers,
         };
         registry.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -39,6 +45,11 @@ public static class InspectCommand
             var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!, destination: null), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
             var images = await ImageInspector.InspectAsync(source, !parse.GetValue(noEntries), null, ct);
+            if (parse.GetValue(baseLayers))
+            {
+                foreach (var digest in BaseLayers.Of(images)) Console.Out.WriteLine(digest);
+                return ExitCodes.Ok;
+            }
             var report = parse.GetValue(startup) is { } list ? await StartupCostEstimator.EstimateAsync(source, StartupList.Parse(list), null, ct) : null;
             Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.InspectJson(images, report) : ImageResults.Listing(images, source.DisplayName));
             if (report is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(report));

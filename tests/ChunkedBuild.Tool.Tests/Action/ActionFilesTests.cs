@@ -72,16 +72,19 @@ public sealed class ActionFilesTests
         Assert.Contains("--summary \"$GITHUB_STEP_SUMMARY\"", script);
     }
 
-    [Fact]
-    public void The_convert_script_only_invokes_the_tool_and_transforms_no_json()
+    [Theory]
+    [InlineData("convert.sh")]
+    [InlineData("cache-key.sh")]
+    [InlineData("install.sh")]
+    public void The_scripts_only_invoke_the_tool_and_transform_no_json(string name)
     {
-        var script = File.ReadAllLines(Path.Combine(Root, "action", "scripts", "convert.sh"));
+        var script = File.ReadAllLines(Path.Combine(Root, "action", "scripts", name));
         // Code only: comments may name what the tool does.
         var code = string.Join('\n', script.Select(l => Regex.Replace(l, @"(^|\s)#.*$", "")));
         Assert.DoesNotMatch(new Regex(@"\b(jq|python3?|node|ruby|perl)\b"), code);
         Assert.DoesNotContain("JSON_READER", code);
-        // The outputs are the tool's to write (--github-output): the script never appends to the file itself.
-        Assert.DoesNotMatch(new Regex(@">>\s*""?\$\{?GITHUB_OUTPUT"), code);
+        // The convert step's outputs are the tool's to write (--github-output): the script never appends to the file itself.
+        if (name == "convert.sh") Assert.DoesNotMatch(new Regex(@">>\s*""?\$\{?GITHUB_OUTPUT"), code);
     }
 
     [Fact]
