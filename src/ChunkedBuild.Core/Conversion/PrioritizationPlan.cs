@@ -14,6 +14,12 @@ public sealed record PrioritizationPlan
     /// <summary>Why the list is empty (e.g. "not a .NET app"), when it is.</summary>
     [JsonPropertyName("reason")] public string? Reason { get; init; }
 
+    /// <summary>
+    /// The error code that goes with <see cref="Reason"/> when the list is empty because a file of the image is malformed (e.g. CHB2005 for a
+    /// runtimeconfig that is not a JSON object): reported as a warning rather than an info line. Null otherwise.
+    /// </summary>
+    [JsonPropertyName("reasonCode")] public string? ReasonCode { get; init; }
+
     /// <summary>Where the list came from: auto, manifest or record.</summary>
     [JsonPropertyName("source")] public required string Source { get; init; }
 

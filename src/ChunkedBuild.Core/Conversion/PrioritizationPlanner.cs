@@ -65,9 +65,9 @@ public sealed class PrioritizationPlanner
                 layers.Add(offered ?? await LayerListing.ReadAsync(source, layer, Path.Combine(spool, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false));
             }
             var view = LayeredImageFileView.FromLayers(layers.Select(l => l.Entries), (file, max) => layers[file.LayerIndex].Read(file.LayerEntryName, max));
-            var (paths, reason) = Choose(view, image);
+            var (paths, reason, malformed) = Choose(view, image);
             var plan = paths.Count == 0
-                ? PrioritizationPlan.Empty(layerCount, reason ?? "no file of the list is in the image", name)
+                ? PrioritizationPlan.Empty(layerCount, reason ?? "no file of the list is in the image", name) with { ReasonCode = malformed ? ErrorCodes.MalformedDocument : null }
                 : new PrioritizationPlan { Paths = paths, Layers = LayerPrioritization.SplitByLayer(paths, view), Source = name };
             _store.PutPlan(key, plan);
             return Report(image, plan);
@@ -78,22 +78,24 @@ public sealed class PrioritizationPlanner
         }
     }
 
-    private (IReadOnlyList<string> Paths, string? Reason) Choose(IImageFileView view, PlatformImage image)
+    private (IReadOnlyList<string> Paths, string? Reason, bool Malformed) Choose(IImageFileView view, PlatformImage image)
     {
         if (_manifest is not null)
-            return (_manifest.ForPlatform(image.Platform).Order(view.Files.Where(f => f.Kind == ImageFileKind.File).Select(f => f.Path)), null);
+            return (_manifest.ForPlatform(image.Platform).Order(view.Files.Where(f => f.Kind == ImageFileKind.File).Select(f => f.Path)), null, false);
         if (_record is not null)
         {
             var present = _record.Paths.Select(ImagePath.Normalize).Where(p => view.Find(p) is not null).Distinct(StringComparer.Ordinal).ToList();
-            return (present, present.Count == 0 ? "no recorded path is in the image" : null);
+            return (present, present.Count == 0 ? "no recorded path is in the image" : null, false);
         }
         var inferred = DotnetStartupInference.Infer(view, ImageRunSettings.FromConfig(image.Config));
-        return (inferred.Paths, inferred.Reason);
+        return (inferred.Paths, inferred.Reason, inferred.Malformed);
     }
 
+    /// <summary>Logs the plan: an empty one because of a malformed file of the image is a warning (the image is still converted), else info.</summary>
     private PrioritizationPlan Report(PlatformImage image, PrioritizationPlan plan)
     {
-        if (plan.Paths.Count == 0) _observer.Info($"{image.Platform}: no prefetch: {plan.Reason}");
+        if (plan.Paths.Count == 0 && plan.ReasonCode is { } code) _observer.Warning(code, $"{image.Platform}: no prefetch: {plan.Reason}");
+        else if (plan.Paths.Count == 0) _observer.Info($"{image.Platform}: no prefetch: {plan.Reason}");
         else _observer.Info($"{image.Platform}: {plan.Paths.Count} files prioritized ({plan.Source})");
         return plan;
     }

@@ -55,6 +55,8 @@ public static class ErrorCodes
     public const string UnknownCompression = "CHB1201";
     /// <summary>The gzip or zstd stream of the input layer is corrupt.</summary>
     public const string CorruptCompressedInput = "CHB1202";
+    /// <summary>A layer spooled more decompressed bytes to temporary storage than the spool limit allows (a decompression bomb, or a limit set too low).</summary>
+    public const string SpoolLimitExceeded = "CHB1203";
 
     // ---- validation of chunked layers (13xx) ----
     /// <summary>A chunked layer failed a reader check.</summary>
@@ -75,6 +77,10 @@ public static class ErrorCodes
     public const string UnknownMediaType = "CHB2006";
     /// <summary>A layer decompresses to bytes whose sha256 differs from the config's <c>rootfs.diff_ids</c> entry, or the counts differ.</summary>
     public const string DiffIdMismatch = "CHB2007";
+    /// <summary>A layout file is refused: a symbolic link that resolves outside the layout folder, or a link loop.</summary>
+    public const string LayoutFileRefused = "CHB2008";
+    /// <summary>An image exceeds a structural limit: index nesting, the number of manifests and indexes, or the size of a JSON document.</summary>
+    public const string ImageLimitExceeded = "CHB2009";
 
     // ---- prioritization input (30xx) ----
     /// <summary>A prioritization manifest (YAML) breaks its schema: unknown key, wrong type, bad glob, unsupported version.</summary>

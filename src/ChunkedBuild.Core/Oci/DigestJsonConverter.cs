@@ -9,8 +9,9 @@ public sealed class DigestJsonConverter : JsonConverter<Digest>
     /// <inheritdoc />
     public override Digest Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        if (reader.TokenType != JsonTokenType.String) throw new JsonException($"a {reader.TokenType.ToString().ToLowerInvariant()} where a digest string is expected");
         var text = reader.GetString();
-        return Digest.TryParse(text, out var d) ? d : throw new JsonException($"'{text}' is not a sha256 digest");
+        return Digest.TryParse(text, out var d) ? d : throw new JsonException($"'{(text!.Length > 80 ? text[..80] + "…" : text)}' is not a sha256 digest");
     }
 
     /// <inheritdoc />

@@ -1,6 +1,10 @@
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Json;
 
 namespace ChunkedBuild.Core.Oci;
 
@@ -9,8 +13,17 @@ namespace ChunkedBuild.Core.Oci;
 /// types stay readable; the SDK's <c>\u002B</c> escapes are read fine). Documents read from elsewhere keep their raw
 /// bytes (<see cref="OciDocument{T}"/>), so re-serializing never changes a digest by accident.
 /// </summary>
+/// <remarks>
+/// Every JSON document ChunkedBuild reads into a model (manifests, indexes, configs, a docker archive's <c>manifest.json</c>, its own
+/// cache records) goes through <see cref="Parse{T}"/> or <see cref="ParseDocument{T}"/>: the syntax is checked, then the shape the model
+/// declares (<see cref="JsonShape"/>: no <c>null</c> where an array or object is expected, no wrong types, required members present),
+/// and only then is the value deserialized. Code that uses a parsed document can therefore rely on its non-nullable members.
+/// </remarks>
 public static class OciJson
 {
+    /// <summary>How deep JSON documents may nest (OCI documents nest 4 levels; System.Text.Json's default is 64).</summary>
+    public const int MaxDepth = 64;
+
     /// <summary>The options for every OCI document type.</summary>
     public static JsonSerializerOptions Options { get; } = new()
     {
@@ -19,11 +32,62 @@ public static class OciJson
         Converters = { new DigestJsonConverter() },
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
+        MaxDepth = MaxDepth,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
     };
 
-    /// <summary>Parses <paramref name="json"/> as <typeparamref name="T"/>; null or malformed JSON is a <see cref="JsonException"/>.</summary>
-    public static T Parse<T>(ReadOnlySpan<byte> json) => JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("the document is null");
+    /// <summary>
+    /// Parses <paramref name="json"/> as <typeparamref name="T"/>; malformed JSON, or JSON without the shape of <typeparamref name="T"/>
+    /// (<see cref="JsonShape"/>), is a <see cref="JsonException"/> whose message is <c>path: rule</c>.
+    /// </summary>
+    public static T Parse<T>(ReadOnlySpan<byte> json)
+    {
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
+            document = JsonDocument.ParseValue(ref reader);
+            if (reader.Read()) throw new JsonException("data after the document");
+        }
+        catch (JsonException e)
+        {
+            throw new JsonException($"$: not valid JSON{Where(e)}", e);
+        }
+        using (document)
+        {
+            if (JsonShape.Check(document.RootElement, typeof(T), Options) is { } violation) throw new JsonException(violation.ToString());
+            return document.RootElement.Deserialize<T>(Options) ?? throw new JsonException("$: null where a document is expected");
+        }
+    }
+
+    /// <summary>
+    /// Parses the document called <paramref name="documentName"/> (e.g. <c>index sha256:… in oci:/dir</c>) as <typeparamref name="T"/>;
+    /// anything but valid JSON of that shape is a CHB2005 error naming the document, the JSON path and the rule.
+    /// </summary>
+    public static T ParseDocument<T>(ReadOnlySpan<byte> json, string documentName)
+    {
+        try
+        {
+            return Parse<T>(json);
+        }
+        catch (JsonException e)
+        {
+            throw new ChunkedBuildException(ErrorCodes.MalformedDocument, $"{documentName} is not a valid {KindName(typeof(T))}: {e.Message}", innerException: e);
+        }
+    }
 
     /// <summary>Serializes <paramref name="value"/> compactly.</summary>
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+
+    /// <summary>What a document model is called in messages.</summary>
+    private static string KindName(Type type) =>
+        type == typeof(Manifest) ? "image manifest"
+        : type == typeof(ImageIndex) ? "image index"
+        : type.IsGenericType ? $"list of {type.GetGenericArguments()[0].Name}"
+        : type.Name;
+
+    private static string Where(JsonException e) =>
+        e.LineNumber is { } line && e.BytePositionInLine is { } column
+            ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, byte {column + 1})")
+            : "";
 }

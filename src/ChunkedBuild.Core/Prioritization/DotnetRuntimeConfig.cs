@@ -16,11 +16,23 @@ internal sealed record DotnetRuntimeConfig(IReadOnlyList<(string Name, string Ve
     private const string InvariantProperty = "System.Globalization.Invariant";
 
     /// <summary>Parses the JSON (comments and trailing commas allowed, as the host allows); null when it is not a runtimeconfig.</summary>
-    public static DotnetRuntimeConfig? TryParse(byte[] json)
+    public static DotnetRuntimeConfig? TryParse(byte[] json) => TryParse(json, out _);
+
+    /// <summary>
+    /// Parses the JSON (comments and trailing commas allowed, as the host allows); null when it is not a runtimeconfig, with
+    /// <paramref name="problem"/> saying why (not JSON, or not a JSON object: the host refuses both too).
+    /// </summary>
+    public static DotnetRuntimeConfig? TryParse(byte[] json, out string? problem)
     {
+        problem = null;
         try
         {
             using var document = JsonDocument.Parse(json, JsonOptions);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                problem = $"its root is {Describe(document.RootElement.ValueKind)}, not a JSON object";
+                return null;
+            }
             if (!document.RootElement.TryGetProperty("runtimeOptions", out var options) || options.ValueKind != JsonValueKind.Object)
                 return new DotnetRuntimeConfig([], false, null);
             var frameworks = new List<(string, string)>();
@@ -33,11 +45,21 @@ internal sealed record DotnetRuntimeConfig(IReadOnlyList<(string Name, string Ve
             string? rollForward = options.TryGetProperty("rollForward", out var rf) && rf.ValueKind == JsonValueKind.String ? rf.GetString() : null;
             return new DotnetRuntimeConfig(frameworks, selfContained, rollForward, ReadInvariant(options));
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
+            problem = $"it is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})";
             return null;
         }
     }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 
     internal static readonly JsonDocumentOptions JsonOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 

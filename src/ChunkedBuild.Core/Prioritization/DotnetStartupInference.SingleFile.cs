@@ -19,9 +19,9 @@ public static partial class DotnetStartupInference
     {
         var executable = launch.AppDll;
         var runtimeConfigBytes = bundle.RuntimeConfig is { } configEntry ? bundle.Read(configEntry, MaxJsonBytes) : null;
-        var runtimeConfig = runtimeConfigBytes is null ? null : DotnetRuntimeConfig.TryParse(runtimeConfigBytes);
-        if (runtimeConfig is null)
-            return StartupInference.None($"the single-file app '{executable}' has no readable runtimeconfig.json in its bundle");
+        if (runtimeConfigBytes is null) return StartupInference.None($"the single-file app '{executable}' has no readable runtimeconfig.json in its bundle");
+        var runtimeConfig = DotnetRuntimeConfig.TryParse(runtimeConfigBytes, out var problem);
+        if (runtimeConfig is null) return StartupInference.MalformedFile($"{executable} (bundled runtimeconfig.json)", problem!);
 
         var index = new ImageDirectoryIndex(view);
         var output = new StartupFileList(view);

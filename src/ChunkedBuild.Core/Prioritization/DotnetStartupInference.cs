@@ -49,9 +49,9 @@ public static partial class DotnetStartupInference
         var runtimeConfigPath = launch.RuntimeConfigPath ?? $"{appDir}/{appName}.runtimeconfig.json";
         var depsPath = launch.DepsPath ?? $"{appDir}/{appName}.deps.json";
         var runtimeConfigBytes = view.ReadSmallFile(runtimeConfigPath, MaxJsonBytes);
-        var runtimeConfig = runtimeConfigBytes is null ? null : DotnetRuntimeConfig.TryParse(runtimeConfigBytes);
-        if (runtimeConfig is null)
-            return StartupInference.None($"the app '{launch.AppDll}' has no readable '{runtimeConfigPath}'");
+        if (runtimeConfigBytes is null) return StartupInference.None($"the app '{launch.AppDll}' has no readable '{runtimeConfigPath}'");
+        var runtimeConfig = DotnetRuntimeConfig.TryParse(runtimeConfigBytes, out var problem);
+        if (runtimeConfig is null) return StartupInference.MalformedFile(runtimeConfigPath, problem!);
 
         // the host: dotnet (muxer) or the app host, its interpreter and libraries, and where the frameworks live
         output.AddWithLinks(launch.ProgramPath);

@@ -54,7 +54,7 @@ public sealed class DotnetImagePrioritizationTests(PublishedImages images) : IDi
         var withPrefetch = 0;
         for (var i = 0; i < estargz.Count; i++)
         {
-            using var blob = reader.OpenBlob(estargz[i].Layer.Digest);
+            using var blob = reader.OpenBlob(estargz[i].Layer);
             using var copy = new MemoryStream();
             blob.CopyTo(copy);
             var entries = LayerToc.Read(copy, "estargz", estargz[i].Layer.Annotations).Entries;

@@ -36,7 +36,7 @@ public static class ConvertedImageVerifier
                     var blobPath = Path.Combine(temp, layer.Digest.Hex);
                     if (!File.Exists(blobPath))
                     {
-                        using var blob = reader.OpenBlob(layer.Digest);
+                        using var blob = reader.OpenBlob(layer);
                         using var file = File.Create(blobPath);
                         blob.CopyTo(file);
                     }

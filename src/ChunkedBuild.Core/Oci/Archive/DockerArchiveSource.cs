@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci.Transport;
@@ -86,18 +85,8 @@ public sealed class DockerArchiveSource : IImageSource
         return colon > slash ? repoTag[(colon + 1)..] : "latest";
     }
 
-    private List<DockerArchiveManifestEntry> ReadManifestJson()
-    {
-        try
-        {
-            return JsonSerializer.Deserialize<List<DockerArchiveManifestEntry>>(ReadEntry(DockerArchiveFiles.ManifestFile), OciJson.Options)
-                ?? throw new JsonException("null");
-        }
-        catch (JsonException e)
-        {
-            throw new ChunkedBuildException(ErrorCodes.MalformedDocument, $"{DisplayName}: {DockerArchiveFiles.ManifestFile} is malformed: {e.Message}", innerException: e);
-        }
-    }
+    private List<DockerArchiveManifestEntry> ReadManifestJson() =>
+        OciJson.ParseDocument<List<DockerArchiveManifestEntry>>(ReadEntry(DockerArchiveFiles.ManifestFile), $"{DisplayName}: {DockerArchiveFiles.ManifestFile}");
 
     private DockerArchiveManifestEntry Select(List<DockerArchiveManifestEntry> entries)
     {
@@ -128,11 +117,14 @@ public sealed class DockerArchiveSource : IImageSource
         return (digest, stream.BytesRead, mediaType);
     }
 
+    /// <summary>Reads a JSON file of the archive whole (at most <see cref="ImageLimits.MaxDocumentBytes"/>, CHB2009 past that).</summary>
     private byte[] ReadEntry(string name)
     {
-        if (!_archive.Contains(name)) throw new ChunkedBuildException(ErrorCodes.BlobMissing, $"{DisplayName}: '{name}' is missing from the archive");
+        var length = _archive.LengthOf(name) ?? throw new ChunkedBuildException(ErrorCodes.BlobMissing, $"{DisplayName}: '{name}' is missing from the archive");
+        if (length > ImageLimits.MaxDocumentBytes)
+            throw new ChunkedBuildException(ErrorCodes.ImageLimitExceeded, $"{DisplayName}: '{name}' has {length} bytes, more than the {ImageLimits.MaxDocumentBytes} bytes a document may have");
         using var stream = _archive.OpenEntry(name);
-        var buffer = new MemoryStream();
+        var buffer = new MemoryStream((int)length);
         stream.CopyTo(buffer);
         return buffer.ToArray();
     }

@@ -59,6 +59,9 @@ public sealed class TarArchiveIndex
     /// <summary>True when the archive has a regular file called <paramref name="name"/>.</summary>
     public bool Contains(string name) => _entries.ContainsKey(Normalize(name));
 
+    /// <summary>The length of the regular file called <paramref name="name"/>, or null when the archive has none.</summary>
+    public long? LengthOf(string name) => _entries.TryGetValue(Normalize(name), out var at) ? at.Length : null;
+
     /// <summary>Opens an entry's data as its own read-only stream (safe to use from several threads at once).</summary>
     public Stream OpenEntry(string name) =>
         _entries.TryGetValue(Normalize(name), out var at)

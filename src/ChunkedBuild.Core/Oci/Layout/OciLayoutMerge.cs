@@ -22,8 +22,9 @@ internal static class OciLayoutMerge
     {
         using var layoutLock = Lock(Path.Combine(target, OciLayoutFiles.LayoutFile), cancellationToken);
         var indexPath = Path.Combine(target, OciLayoutFiles.IndexFile);
-        var old = File.Exists(indexPath) ? ReadIndex(() => File.ReadAllBytes(indexPath), target) : [];
-        var read = Reader(digest => File.ReadAllBytes(Path.Combine(target, OciLayoutFiles.BlobPath(digest))));
+        var files = LayoutFileAccess.Open(target);
+        var old = files.Length(OciLayoutFiles.IndexFile) is { } indexLength ? ReadIndex(() => ReadBounded(files, OciLayoutFiles.IndexFile, indexLength), target) : [];
+        var read = Reader(d => files.Length(OciLayoutFiles.BlobPath(d.Digest)) == d.Size ? ReadBounded(files, OciLayoutFiles.BlobPath(d.Digest), d.Size) : null);
 
         MoveBlobs(staging, target);
         var merged = PruneReferrers(read, Merge(old, entries));
@@ -33,7 +34,7 @@ internal static class OciLayoutMerge
         File.Move(temp, indexPath, overwrite: true);
 
         var stillUsed = Closure(read, merged);
-        foreach (var orphan in Closure(read, old).Except(stillUsed))
+        foreach (var orphan in Closure(read, old).Keys.Except(stillUsed.Keys))
         {
             try { File.Delete(Path.Combine(target, OciLayoutFiles.BlobPath(orphan))); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* an unreferenced blob left behind is harmless */ }
@@ -47,13 +48,13 @@ internal static class OciLayoutMerge
     public static List<Descriptor> KeepFromArchive(string archive, OciLayoutWriter staging, IReadOnlyList<Descriptor> entries, CancellationToken cancellationToken)
     {
         var existing = new OciLayoutReader(archive);
-        var read = Reader(digest => staging.Contains(digest) ? File.ReadAllBytes(Path.Combine(staging.StagingPath, OciLayoutFiles.BlobPath(digest))) : existing.ReadBlob(digest));
+        var read = Reader(d => staging.Contains(d.Digest) ? File.ReadAllBytes(Path.Combine(staging.StagingPath, OciLayoutFiles.BlobPath(d.Digest))) : existing.ReadBlob(d));
         var merged = PruneReferrers(read, Merge(existing.Index.Value.Manifests, entries));
-        foreach (var digest in Closure(read, merged).Where(d => !staging.Contains(d)).OrderBy(d => d.ToString(), StringComparer.Ordinal))
+        foreach (var (digest, descriptor) in Closure(read, merged).Where(d => !staging.Contains(d.Key)).OrderBy(d => d.Key.ToString(), StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (!existing.Contains(digest)) continue; // a blob the archive never had stays missing, as it was
-            using var blob = existing.OpenBlob(digest);
+            using var blob = existing.OpenBlob(descriptor); // bounded by its descriptor's size (CHB2004 when the archive's entry differs)
             staging.WriteBlob(digest, blob);
         }
         return merged;
@@ -85,7 +86,7 @@ internal static class OciLayoutMerge
     }
 
     /// <summary>Drops untagged referrers (entries with a <c>subject</c>) whose subject nothing else in the index keeps in the layout.</summary>
-    private static List<Descriptor> PruneReferrers(Func<Digest, JsonObject?> read, List<Descriptor> entries)
+    private static List<Descriptor> PruneReferrers(Func<Descriptor, JsonObject?> read, List<Descriptor> entries)
     {
         var subjects = entries.Select(e => RefName(e) is null ? Subject(read, e) : null).ToList();
         var keep = subjects.Select(s => s is null).ToArray();
@@ -95,29 +96,32 @@ internal static class OciLayoutMerge
             changed = false;
             for (var i = 0; i < entries.Count; i++)
             {
-                if (keep[i] || !live.Contains(subjects[i]!.Value)) continue;
+                if (keep[i] || !live.ContainsKey(subjects[i]!.Value)) continue;
                 keep[i] = changed = true;
-                live.UnionWith(Closure(read, [entries[i]]));
+                foreach (var (digest, descriptor) in Closure(read, [entries[i]])) live.TryAdd(digest, descriptor);
             }
         }
         return entries.Where((_, i) => keep[i]).ToList();
     }
 
-    /// <summary>Every digest reachable from <paramref name="roots"/> through the manifests and indexes in the layout (missing or unreadable documents end the walk there).</summary>
-    private static HashSet<Digest> Closure(Func<Digest, JsonObject?> read, IEnumerable<Descriptor> roots)
+    /// <summary>
+    /// Every blob reachable from <paramref name="roots"/> through the manifests and indexes in the layout, by digest with the first
+    /// descriptor naming it (missing or unreadable documents end the walk there). Each document is read once: a DAG, not a tree.
+    /// </summary>
+    private static Dictionary<Digest, Descriptor> Closure(Func<Descriptor, JsonObject?> read, IEnumerable<Descriptor> roots)
     {
-        var seen = new HashSet<Digest>();
-        var queue = new Queue<(Digest Digest, string? MediaType)>(roots.Select(r => (r.Digest, (string?)r.MediaType)));
+        var seen = new Dictionary<Digest, Descriptor>();
+        var queue = new Queue<Descriptor>(roots);
         while (queue.TryDequeue(out var item))
         {
-            if (!seen.Add(item.Digest) || !IsDocument(item.MediaType) || read(item.Digest) is not { } document) continue;
+            if (!seen.TryAdd(item.Digest, item) || !IsDocument(item.MediaType) || read(item) is not { } document) continue;
             foreach (var child in Children(document)) queue.Enqueue(child);
         }
         return seen;
     }
 
     /// <summary>The descriptors a manifest or index names: <c>manifests</c>, <c>config</c>, <c>layers</c>, <c>blobs</c> and <c>subject</c>.</summary>
-    private static IEnumerable<(Digest, string?)> Children(JsonObject document)
+    private static IEnumerable<Descriptor> Children(JsonObject document)
     {
         foreach (var key in new[] { "manifests", "layers", "blobs" })
         {
@@ -129,22 +133,32 @@ internal static class OciLayoutMerge
             if (DescriptorOf(document[key]) is { } child) yield return child;
     }
 
-    private static (Digest, string?)? DescriptorOf(JsonNode? node) =>
+    /// <summary>The descriptor a JSON node holds, or null; a missing or unreadable size is -1 (such a blob is never read).</summary>
+    private static Descriptor? DescriptorOf(JsonNode? node) =>
         node is JsonObject o && o["digest"] is JsonValue d && d.TryGetValue<string>(out var text) && Digest.TryParse(text, out var digest)
-            ? (digest, o["mediaType"] is JsonValue m && m.TryGetValue<string>(out var type) ? type : null)
+            ? new Descriptor
+            {
+                Digest = digest,
+                MediaType = o["mediaType"] is JsonValue m && m.TryGetValue<string>(out var type) ? type : "",
+                Size = o["size"] is JsonValue z && z.TryGetValue<long>(out var size) ? size : -1,
+            }
             : null;
 
-    private static Digest? Subject(Func<Digest, JsonObject?> read, Descriptor entry) =>
-        IsDocument(entry.MediaType) && read(entry.Digest) is { } document ? DescriptorOf(document["subject"])?.Item1 : null;
+    private static Digest? Subject(Func<Descriptor, JsonObject?> read, Descriptor entry) =>
+        IsDocument(entry.MediaType) && read(entry) is { } document ? DescriptorOf(document["subject"])?.Digest : null;
 
     private static bool IsDocument(string? mediaType) => MediaTypes.IsIndex(mediaType) || MediaTypes.IsManifest(mediaType);
 
-    /// <summary>A reader of JSON documents by digest: null for a blob that is missing, unreadable, or not a JSON object.</summary>
-    private static Func<Digest, JsonObject?> Reader(Func<Digest, byte[]> bytes) => digest =>
+    /// <summary>
+    /// A reader of JSON documents by descriptor: null for a blob that is missing, unreadable, larger than a document may be, not of its
+    /// descriptor's size, or not a JSON object.
+    /// </summary>
+    private static Func<Descriptor, JsonObject?> Reader(Func<Descriptor, byte[]?> bytes) => descriptor =>
     {
+        if (descriptor.Size is < 0 or > ImageLimits.MaxDocumentBytes) return null;
         try
         {
-            return JsonNode.Parse(bytes(digest)) as JsonObject;
+            return bytes(descriptor) is { } raw ? JsonNode.Parse(raw) as JsonObject : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or ChunkedBuildException)
         {
@@ -156,13 +170,27 @@ internal static class OciLayoutMerge
     {
         try
         {
-            return OciDocument<ImageIndex>.Parse(bytes()).Value.Manifests ?? [];
+            return OciDocument<ImageIndex>.Parse(bytes(), OciLayoutFiles.IndexFile).Value.Manifests ?? [];
         }
-        catch (JsonException e)
+        catch (ChunkedBuildException e) when (e.Code == ErrorCodes.MalformedDocument)
         {
             throw new ChunkedBuildException(ErrorCodes.MalformedDocument,
                 $"'{target}' has an {OciLayoutFiles.IndexFile} that is not a valid image index ({e.Message}); nothing was written (--replace starts the layout over)", innerException: e);
         }
+    }
+
+    /// <summary>
+    /// Reads a file of the layout under <see cref="LayoutFileAccess"/>'s rule (a regular file of the layout, never past
+    /// <paramref name="length"/>); CHB2009 when it is larger than a document may be.
+    /// </summary>
+    private static byte[] ReadBounded(LayoutFileAccess files, string relative, long length)
+    {
+        if (length > ImageLimits.MaxDocumentBytes)
+            throw new ChunkedBuildException(ErrorCodes.ImageLimitExceeded, $"'{relative}' has {length} bytes, more than the {ImageLimits.MaxDocumentBytes} bytes a document may have");
+        using var stream = files.Open(relative, length);
+        var buffer = new MemoryStream((int)length);
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
     }
 
     /// <summary>Moves every staged blob into the target (replacing a file of the same name: same digest, and a damaged copy gets repaired).</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ChunkedBuild.Core.Errors;
 
 namespace ChunkedBuild.Core.Oci.Layout;
@@ -6,13 +5,13 @@ namespace ChunkedBuild.Core.Oci.Layout;
 /// <summary>
 /// Reads an OCI image layout, as a folder or as a tar of one (the SDK's <c>ContainerArchiveOutputPath</c> output): the
 /// top-level index, its entries by reference name, and blobs verified against their digests. Nothing is read before
-/// it is asked for.
+/// it is asked for. Files are read under <see cref="LayoutFileAccess"/>'s rule: regular files of the layout only (symbolic links
+/// only when they stay inside it), never past the size their descriptor gives.
 /// </summary>
 public sealed class OciLayoutReader
 {
     private readonly string _root;
-    private readonly Func<string, bool> _exists;
-    private readonly Func<string, Stream> _open;
+    private readonly LayoutFileAccess _files;
 
     /// <summary>
     /// Opens the layout at <paramref name="root"/> (a folder or a tar file); one without <c>oci-layout</c> and
@@ -21,27 +20,16 @@ public sealed class OciLayoutReader
     public OciLayoutReader(string root)
     {
         _root = Path.GetFullPath(root);
-        if (Directory.Exists(_root))
-        {
-            _exists = relative => File.Exists(Path.Combine(_root, relative));
-            _open = relative => new FileStream(Path.Combine(_root, relative), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        }
-        else if (File.Exists(_root))
-        {
-            var archive = Archive.TarArchiveIndex.Open(_root);
-            _exists = archive.Contains;
-            _open = archive.OpenEntry;
-        }
-        else
-        {
-            throw new ChunkedBuildException(ErrorCodes.IoError, $"'{root}' does not exist");
-        }
-        if (!_exists(OciLayoutFiles.LayoutFile) || !_exists(OciLayoutFiles.IndexFile))
+        _files = LayoutFileAccess.Open(root);
+        var indexLength = _files.Length(OciLayoutFiles.IndexFile);
+        if (_files.Length(OciLayoutFiles.LayoutFile) is null || indexLength is null)
             throw new ChunkedBuildException(ErrorCodes.NotAnImage, $"'{root}' is not an OCI image layout (no oci-layout and index.json)");
-        using var index = _open(OciLayoutFiles.IndexFile);
-        var buffer = new MemoryStream();
-        index.CopyTo(buffer);
-        Index = ReadDocument<ImageIndex>(buffer.ToArray(), OciLayoutFiles.IndexFile);
+        if (indexLength == 0)
+            throw new ChunkedBuildException(ErrorCodes.NotAnImage, $"'{root}': index.json is empty (or not a regular file)");
+        if (indexLength > ImageLimits.MaxDocumentBytes)
+            throw new ChunkedBuildException(ErrorCodes.ImageLimitExceeded, $"'{root}': index.json has {indexLength} bytes, more than the {ImageLimits.MaxDocumentBytes} bytes a document may have");
+        var raw = ReadAll(OciLayoutFiles.IndexFile, indexLength.Value);
+        Index = OciDocument<ImageIndex>.Parse(raw, $"'{root}': index.json");
     }
 
     /// <summary>The top-level index as read.</summary>
@@ -67,41 +55,72 @@ public sealed class OciLayoutReader
     }
 
     /// <summary>True when the blob exists in the layout.</summary>
-    public bool Contains(Digest digest) => _exists(OciLayoutFiles.BlobPath(digest));
+    public bool Contains(Digest digest) => _files.Length(OciLayoutFiles.BlobPath(digest)) is not null;
 
-    /// <summary>Opens a blob for streaming (not verified; use <see cref="ReadBlob"/> for small documents).</summary>
-    public Stream OpenBlob(Digest digest) =>
-        Contains(digest)
-            ? _open(OciLayoutFiles.BlobPath(digest))
-            : throw new ChunkedBuildException(ErrorCodes.BlobMissing, $"blob {digest} is missing from the layout '{_root}'");
+    /// <summary>
+    /// Opens the blob <paramref name="descriptor"/> names for streaming: CHB2003 when it is missing, CHB2004 when its length is not the
+    /// descriptor's size. The stream ends at that size; its bytes are not verified (the caller hashes what it reads).
+    /// </summary>
+    public Stream OpenBlob(Descriptor descriptor)
+    {
+        var path = OciLayoutFiles.BlobPath(descriptor.Digest);
+        var length = _files.Length(path) ?? throw Missing(descriptor.Digest);
+        if (length != descriptor.Size)
+        {
+            throw new ChunkedBuildException(ErrorCodes.DigestMismatch,
+                $"blob {descriptor.Digest} in the layout '{_root}' has {length} bytes, its descriptor says {descriptor.Size} (blobs are regular files of exactly that size)");
+        }
+        return _files.Open(path, length);
+    }
 
-    /// <summary>Reads a whole blob and checks its digest (CHB2004 on a mismatch).</summary>
+    /// <summary>
+    /// Reads a whole document blob (manifest, index, config) and checks it against <paramref name="descriptor"/>: CHB2009 when the
+    /// descriptor's size is over <see cref="ImageLimits.MaxDocumentBytes"/>, CHB2004 when the length or digest differ.
+    /// </summary>
+    public byte[] ReadBlob(Descriptor descriptor)
+    {
+        if (descriptor.Size > ImageLimits.MaxDocumentBytes)
+        {
+            throw new ChunkedBuildException(ErrorCodes.ImageLimitExceeded,
+                $"blob {descriptor.Digest} in the layout '{_root}' is {descriptor.Size} bytes, more than the {ImageLimits.MaxDocumentBytes} bytes a document may have");
+        }
+        byte[] bytes;
+        using (var stream = OpenBlob(descriptor)) bytes = ReadToEnd(stream, descriptor.Size);
+        return Verified(descriptor.Digest, bytes);
+    }
+
+    /// <summary>Reads a whole blob of any size (the length on disk) and checks its digest (CHB2004 on a mismatch).</summary>
     public byte[] ReadBlob(Digest digest)
     {
-        byte[] bytes;
-        using (var stream = OpenBlob(digest))
-        {
-            var buffer = new MemoryStream();
-            stream.CopyTo(buffer);
-            bytes = buffer.ToArray();
-        }
+        var path = OciLayoutFiles.BlobPath(digest);
+        var length = _files.Length(path) ?? throw Missing(digest);
+        return Verified(digest, ReadAll(path, length));
+    }
+
+    /// <summary>Reads and parses a manifest or index blob named by <paramref name="descriptor"/> (CHB2005 when it is not one).</summary>
+    public OciDocument<T> ReadDocument<T>(Descriptor descriptor) =>
+        OciDocument<T>.Parse(ReadBlob(descriptor), $"'{_root}': {descriptor.Digest}");
+
+    private byte[] ReadAll(string relative, long length)
+    {
+        using var stream = _files.Open(relative, length);
+        return ReadToEnd(stream, length);
+    }
+
+    private static byte[] ReadToEnd(Stream stream, long length)
+    {
+        var buffer = new MemoryStream(length is > 0 and <= ImageLimits.MaxDocumentBytes ? (int)length : 0);
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+
+    private byte[] Verified(Digest digest, byte[] bytes)
+    {
         var actual = Digest.Sha256Of(bytes);
         return actual == digest ? bytes
             : throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"blob {digest} in the layout '{_root}' hashes to {actual}");
     }
 
-    /// <summary>Reads and parses a manifest or index blob named by <paramref name="descriptor"/>.</summary>
-    public OciDocument<T> ReadDocument<T>(Descriptor descriptor) => ReadDocument<T>(ReadBlob(descriptor.Digest), descriptor.Digest.ToString());
-
-    private static OciDocument<T> ReadDocument<T>(byte[] raw, string name)
-    {
-        try
-        {
-            return OciDocument<T>.Parse(raw);
-        }
-        catch (JsonException e)
-        {
-            throw new ChunkedBuildException(ErrorCodes.MalformedDocument, $"{name} is not a valid {typeof(T).Name}: {e.Message}", innerException: e);
-        }
-    }
+    private ChunkedBuildException Missing(Digest digest) =>
+        new(ErrorCodes.BlobMissing, $"blob {digest} is missing from the layout '{_root}'");
 }

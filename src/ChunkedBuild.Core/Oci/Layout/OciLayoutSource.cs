@@ -80,17 +80,12 @@ public sealed class OciLayoutSource : IImageSource
             : (tag, "");
 
     /// <inheritdoc />
-    public Task<byte[]> ReadBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default)
-    {
-        var bytes = _reader.ReadBlob(descriptor.Digest);
-        return bytes.LongLength == descriptor.Size
-            ? Task.FromResult(bytes)
-            : throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"{DisplayName}: blob {descriptor.Digest} has {bytes.LongLength} bytes, its descriptor says {descriptor.Size}");
-    }
+    public Task<byte[]> ReadBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default) =>
+        Task.FromResult(_reader.ReadBlob(descriptor));
 
     /// <inheritdoc />
     public Task<Stream> OpenBlobAsync(Descriptor descriptor, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_reader.OpenBlob(descriptor.Digest));
+        Task.FromResult(_reader.OpenBlob(descriptor));
 
     /// <inheritdoc />
     /// <remarks>Referrers are the index.json entries whose manifest names <paramref name="subject"/> as its subject.</remarks>
