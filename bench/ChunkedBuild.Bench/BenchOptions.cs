@@ -15,7 +15,9 @@ namespace ChunkedBuild.Bench;
 /// <param name="ImageMb">When above 0: the image mode (<c>--image-mb</c>).</param>
 /// <param name="PushMb">When above 0: the push mode (<c>--push-mb</c>).</param>
 /// <param name="Startup">The lazy-pull mode (<c>--startup</c>): bytes fetched before the sample app starts, per variant.</param>
-internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false)
+/// <param name="LayerCounts">When not empty: the layer-count mode (<c>--layer-counts</c>), images of that many tiny layers, smallest first.</param>
+internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false,
+    IReadOnlyList<int>? LayerCounts = null)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -31,6 +33,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         long imageMb = 0;
         long pushMb = 0;
         var startup = false;
+        List<int>? layerCounts = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -44,18 +47,20 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--image-mb": imageMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--push-mb": pushMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--startup": startup = true; break;
+                case "--layer-counts": layerCounts = [.. Next().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Order()]; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         if (sizeMb < 1 || runs < 1 || rssGb < 0) throw new ArgumentException("--size-mb and --runs must be at least 1, --rss-gb positive");
+        if (layerCounts is not null && (layerCounts.Count < 2 || layerCounts[0] < 1)) throw new ArgumentException("--layer-counts needs at least two positive counts, e.g. 2000,20000");
         if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
-        var defaultName = startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
-        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup);
+        var defaultName = layerCounts is not null ? "latest-layer-count.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
+        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts);
     }
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup] [--output FILE]
+        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup] [--layer-counts N,M] [--output FILE]
           --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
           --size-mb N    size of the built tar in MB (default 100)
           --runs N       timed runs per writer after one warm-up; the best is reported (default 3)
@@ -68,7 +73,10 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          image (Debian OS + runtime-deps layers from this machine's packages, the installed .NET), converted with auto
                          prioritization and with none; bytes fetched before the app starts per variant, for the auto list and for the
                          files a real start of the app here read, vs the image's compressed size (target: samples/app, eStargz + auto <= 15%)
-          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json or latest-startup.json)
+          --layer-counts N,M  layer-count mode: images of N and M one-file gzip layers (2000,20000 for the README figure) converted by the
+                         tool (both variants, auto prioritization, no cache); the time ratio must stay linear in the count ratio
+          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json,
+                         latest-startup.json or latest-layer-count.json)
         """;
 
     /// <summary>The repository root (the folder holding ChunkedBuild.sln), else the current folder.</summary>

@@ -30,6 +30,7 @@ public static class BenchProgram
         var work = Directory.CreateTempSubdirectory("chunkedbuild-bench-");
         try
         {
+            if (options.LayerCounts is { } counts) return LayerCountBench.Run(work.FullName, counts, options.ResultPath);
             if (options.Startup) return await StartupBench.RunAsync(work.FullName, options.ResultPath);
             if (options.PushMb > 0) return PushBench.Run(work.FullName, options.PushMb, options.Runs, options.ResultPath);
             if (options.ImageMb > 0) return ImageBench.Run(work.FullName, options.ImageMb, options.Runs, options.ResultPath);

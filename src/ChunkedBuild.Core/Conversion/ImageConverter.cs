@@ -70,14 +70,15 @@ public sealed class ImageConverter
         var transcoder = new LayerTranscoder(source, store, request, observer, listings, listingFolder);
         // eStargz layers wait for the prioritization plans (a pass over every layer's listing); zstd:chunked layers keep tar order and start at once.
         var plans = new Lazy<Task<Dictionary<Digest, PrioritizationPlan>>>(() => Task.Run(() => PlanAsync(planner!, source, plannedPlatforms, listings, token), token));
+        // Where each layer sits (platform, position), in platform order: one pass, so finding a layer's places costs nothing per layer.
+        var placesOfLayer = plannedPlatforms.SelectMany(p => p.Manifest.Value.Layers.Select((l, i) => (Layer: l.Digest, Platform: p, Index: i))).ToLookup(x => x.Layer);
         async Task<IReadOnlyList<string>> PrioritizedAsync(Descriptor layer, LayerVariant variant)
         {
             if (!NeedsPlan(variant) || IsAlreadyIn(variant, layer)) return [];
             if (request.PrioritizedFiles.TryGetValue(layer.Digest, out var explicitList)) return explicitList;
             var byManifest = await plans.Value.ConfigureAwait(false);
             // A layer shared by several platforms gets the union of their lists, in platform order: independent of timing.
-            return plannedPlatforms.SelectMany(p => p.Manifest.Value.Layers.Select((l, i) => (p, l, i)).Where(x => x.l.Digest == layer.Digest))
-                .SelectMany(x => byManifest[x.p.Manifest.Digest].Layers[x.i]).Distinct(StringComparer.Ordinal).ToList();
+            return placesOfLayer[layer.Digest].SelectMany(x => byManifest[x.Platform.Manifest.Digest].Layers[x.Index]).Distinct(StringComparer.Ordinal).ToList();
         }
         using var jobs = new SemaphoreSlim(request.Jobs);
         var layerTasks = new ConcurrentDictionary<(Digest, LayerVariant), Lazy<Task<ConvertedLayer>>>();
