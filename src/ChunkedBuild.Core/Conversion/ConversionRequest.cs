@@ -48,6 +48,12 @@ public sealed record ConversionRequest
     /// <summary>The converted-layer cache folder; null disables the cache.</summary>
     public string? CacheDirectory { get; init; }
 
+    /// <summary>
+    /// The most bytes a layer may spool to temporary files (reordering for prioritized files, the contents startup inference reads): CHB1203
+    /// past it. Null: per layer, the larger of 1 GiB and 100 times its compressed size (<see cref="IO.SpoolLimits"/>).
+    /// </summary>
+    public long? SpoolLimit { get; init; }
+
     /// <summary>The folder for temporary files (default: the system's temp folder).</summary>
     public string? TempDirectory { get; init; }
 

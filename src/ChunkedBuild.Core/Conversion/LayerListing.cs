@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Prioritization;
@@ -48,7 +49,8 @@ internal sealed class LayerListing
 
     public List<TarEntryInfo> Entries { get; }
 
-    public static async Task<LayerListing> ReadAsync(IImageSource source, Descriptor layer, string spoolFolder, CancellationToken cancellationToken)
+    /// <summary>Reads <paramref name="layer"/> once, spooling at most <paramref name="spoolLimit"/> bytes of wanted file contents (CHB1203 past it).</summary>
+    public static async Task<LayerListing> ReadAsync(IImageSource source, Descriptor layer, string spoolFolder, long spoolLimit, CancellationToken cancellationToken)
     {
         // One append-only spool file per layer: a sequential write instead of a file per entry.
         Directory.CreateDirectory(spoolFolder);
@@ -56,7 +58,7 @@ internal sealed class LayerListing
         var listing = new LayerListing(entries, Path.Combine(spoolFolder, "spool.bin"));
         await using var blob = await source.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false);
         await using var tar = LayerInput.OpenUncompressed(blob, out _);
-        await using var spool = new FileStream(listing._spoolFile, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+        await using var spool = SpoolFile.CreateNamed(listing._spoolFile, spoolLimit, Purpose);
         using var reader = new RawTarReader(tar, leaveOpen: true);
         var buffer = new byte[1 << 16];
         while (reader.ReadNext() is { } entry)
@@ -80,24 +82,29 @@ internal sealed class LayerListing
         return IO.RangeReadStream.ReadAll(spool, at.Offset, at.Length);
     }
 
-    /// <summary>Starts a listing recorded from a conversion that reads the layer anyway (see <see cref="Formats.ITarEntryListener"/>).</summary>
-    public static Recorder Record(string spoolFolder)
+    /// <summary>
+    /// Starts a listing recorded from a conversion that reads the layer anyway (see <see cref="Formats.ITarEntryListener"/>), spooling at most
+    /// <paramref name="spoolLimit"/> bytes of wanted file contents (CHB1203 past it).
+    /// </summary>
+    public static Recorder Record(string spoolFolder, long spoolLimit)
     {
         Directory.CreateDirectory(spoolFolder);
-        return new Recorder(new LayerListing([], Path.Combine(spoolFolder, "spool.bin")));
+        return new Recorder(new LayerListing([], Path.Combine(spoolFolder, "spool.bin")), spoolLimit);
     }
+
+    private const string Purpose = "keeping the files startup inference reads";
 
     /// <summary>Builds a listing from the entries a writer reports, spooling the wanted payloads.</summary>
     internal sealed class Recorder : Formats.ITarEntryListener, IDisposable
     {
         private readonly LayerListing _listing;
-        private readonly FileStream _spool;
+        private readonly SpoolFile _spool;
         private (string Name, long Offset)? _pending;
 
-        public Recorder(LayerListing listing)
+        public Recorder(LayerListing listing, long spoolLimit)
         {
             _listing = listing;
-            _spool = new FileStream(listing._spoolFile, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 20);
+            _spool = SpoolFile.CreateNamed(listing._spoolFile, spoolLimit, Purpose);
         }
 
         public bool OnEntry(TarEntryInfo info)

@@ -57,7 +57,7 @@ public sealed class LayerTranscoder
     public async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, IReadOnlyList<string> prioritized, CancellationToken cancellationToken)
     {
         var recorder = variant == LayerVariant.ZstdChunked && _listings is not null && _listingFolder is not null
-            ? LayerListing.Record(Path.Combine(_listingFolder, layer.Digest.Hex))
+            ? LayerListing.Record(Path.Combine(_listingFolder, layer.Digest.Hex), SpoolLimits.For(layer.Size, _request.SpoolLimit))
             : null;
         LayerListing? listing = null;
         try
@@ -110,6 +110,7 @@ public sealed class LayerTranscoder
             PrioritizedFiles = prioritized,
             DegreeOfParallelism = Math.Max(1, _request.ThreadsPerLayer),
             TempDirectory = _request.TempDirectory,
+            SpoolLimit = SpoolLimits.For(layer.Size, _request.SpoolLimit),
             LayerName = layer.Digest.ToString(),
             EntryListener = listener,
             Sparse = _request.Sparse,

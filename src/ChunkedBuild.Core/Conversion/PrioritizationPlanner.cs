@@ -62,7 +62,8 @@ public sealed class PrioritizationPlanner
             foreach (var (layer, i) in image.Manifest.Value.Layers.Select((l, i) => (l, i)))
             {
                 var offered = listings is null ? null : await listings.WaitAsync(layer.Digest, cancellationToken).ConfigureAwait(false);
-                layers.Add(offered ?? await LayerListing.ReadAsync(source, layer, Path.Combine(spool, i.ToString(System.Globalization.CultureInfo.InvariantCulture)), cancellationToken).ConfigureAwait(false));
+                layers.Add(offered ?? await LayerListing.ReadAsync(source, layer, Path.Combine(spool, i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                    IO.SpoolLimits.For(layer.Size, _request.SpoolLimit), cancellationToken).ConfigureAwait(false));
             }
             var view = LayeredImageFileView.FromLayers(layers.Select(l => l.Entries), (file, max) => layers[file.LayerIndex].Read(file.LayerEntryName, max));
             var (paths, reason, malformed) = Choose(view, image);

@@ -18,6 +18,13 @@ public sealed record FormatOptions
     /// <summary>Folder for temporary spool files; null = the system temp folder.</summary>
     public string? TempDirectory { get; init; }
 
+    /// <summary>
+    /// The most bytes any temporary spool file of the conversion may hold (reordering for prioritized files spools the decompressed layer):
+    /// CHB1203 past it. Null: <see cref="IO.SpoolLimits.For"/> of the compressed input where the caller knows its size
+    /// (<see cref="LayerFileConverter"/> does), else <see cref="IO.SpoolLimits.Floor"/>.
+    /// </summary>
+    public long? SpoolLimit { get; init; }
+
     /// <summary>A name for the layer used in errors (digest or file name).</summary>
     public string? LayerName { get; init; }
 

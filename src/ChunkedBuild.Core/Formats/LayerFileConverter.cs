@@ -38,7 +38,9 @@ public static class LayerFileConverter
             await using (var tar = LayerInput.OpenUncompressed(wrapped, out _))
             await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
-                result = await format.WriteAsync(tar, output, options with { LayerName = options.LayerName ?? inputPath, TempDirectory = options.TempDirectory ?? spoolScratch!.Path },
+                var spoolLimit = options.SpoolLimit ?? SpoolLimits.For(new FileInfo(inputPath).Length);
+                result = await format.WriteAsync(tar, output,
+                    options with { LayerName = options.LayerName ?? inputPath, TempDirectory = options.TempDirectory ?? spoolScratch!.Path, SpoolLimit = spoolLimit },
                     cancellationToken);
                 await output.FlushAsync(cancellationToken);
                 output.Flush(flushToDisk: true);

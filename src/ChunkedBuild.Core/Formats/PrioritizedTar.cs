@@ -16,14 +16,16 @@ public static class PrioritizedTar
     private const int Block = 512;
 
     /// <summary>Returns a readable stream (a self-deleting temporary file) of the reordered tar.</summary>
-    public static Stream Reorder(Stream tar, IReadOnlyList<string> prioritized, string? tempDirectory, string? layerName, CancellationToken cancellationToken)
+    /// <remarks>Each of the two temporary files (the spooled input, the reordered output) may hold at most <paramref name="spoolLimit"/> bytes (CHB1203).</remarks>
+    public static Stream Reorder(Stream tar, IReadOnlyList<string> prioritized, string? tempDirectory, string? layerName, long spoolLimit, CancellationToken cancellationToken)
     {
         var folder = tempDirectory ?? Path.GetTempPath();
-        var spool = SpoolFile.Create(folder, "reordering entries");
-        FileStream output;
+        const string purpose = "reordering the entries (prioritized files first)";
+        var spool = SpoolFile.Create(folder, spoolLimit, purpose);
+        SpoolFile output;
         try
         {
-            output = SpoolFile.Create(folder, "the reordered tar");
+            output = SpoolFile.Create(folder, spoolLimit, purpose);
         }
         catch
         {
@@ -65,7 +67,7 @@ public static class PrioritizedTar
         }
     }
 
-    private static void Copy(FileStream spool, FileStream output, long headerOffset, long dataOffset, long size)
+    private static void Copy(SpoolFile spool, SpoolFile output, long headerOffset, long dataOffset, long size)
     {
         spool.Position = headerOffset;
         var buffer = new byte[1 << 16];

@@ -47,6 +47,16 @@ public static class ConvertOptionRules
         return null;
     }
 
+    /// <summary>Parses an option's last token as a size (<see cref="ByteSize"/>), reporting "--name 'x' is not a size: …" otherwise.</summary>
+    public static long? ParseSize(ArgumentResult result)
+    {
+        var name = result.Parent is OptionResult o ? o.Option.Name : result.Argument.Name;
+        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : "";
+        if (ByteSize.TryParse(text, out var bytes)) return bytes;
+        result.AddError($"{name} '{text}' is not a size ({ByteSize.Form})");
+        return null;
+    }
+
     /// <summary>The level given on the command line, read from its token (null when absent or not a number).</summary>
     public static long? LevelToken(CommandResult command, System.CommandLine.Option level) =>
         command.GetResult(level) is { Tokens: [.., var last] } && long.TryParse(last.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)

@@ -73,6 +73,12 @@ public static class ImageConvertCommand
             Description = "Start from an empty destination: replace an existing oci: layout whole (by default the tags written are added to it and " +
                           "everything else stays) or overwrite an existing oci-archive: file (by default an error, except converting a file in place).",
         };
+        var spoolLimit = new Option<long?>("--spool-limit")
+        {
+            Description = "The most bytes a layer may spool to temporary files (reordering for prioritized files, files startup inference reads), " +
+                          "e.g. 8G; past it the conversion fails with CHB1203 (default: the larger of 1 GiB and 100 × the compressed layer).",
+            CustomParser = ConvertOptionRules.ParseSize,
+        };
 
         var registry = new RegistryCliOptions();
         var command = new CliCommand("convert", "Convert every platform and layer of an image into lazily pullable variants (eStargz, zstd:chunked).", $"""
@@ -90,13 +96,13 @@ public static class ImageConvertCommand
               dotnet chunked convert app.tar.gz docker://ghcr.io/org/app:1.0 --github-output "$GITHUB_OUTPUT" --summary "$GITHUB_STEP_SUMMARY"
 
             Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir,
-            prioritizeFile, zstdOrder, sparse).
+            prioritizeFile, zstdOrder, sparse, spoolLimit).
             SOURCE_DATE_EPOCH sets every timestamp the tool writes (archive entries); unset, they are 1970-01-01.
             {RegistryCliOptions.Help}
             """)
         {
             source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
-            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, config, startup, json, githubOutput, summary, replace,
+            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, spoolLimit, config, startup, json, githubOutput, summary, replace,
         };
         registry.AddTo(command);
         command.Validators.Add(r =>
@@ -139,6 +145,7 @@ public static class ImageConvertCommand
                 },
                 Sparse = SparseModes.Parse(parse.GetValue(sparse) ?? settings.Sparse, "sparse"),
                 PrioritizationFile = parse.GetValue(recordIn) ?? parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile,
+                SpoolLimit = parse.GetValue(spoolLimit) ?? settings.SpoolLimit,
                 CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
             };
             using var progress = new ImageProgress(log, ConsoleMode.IsInteractive);

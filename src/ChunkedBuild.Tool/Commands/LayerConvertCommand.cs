@@ -55,6 +55,12 @@ public static class LayerConvertCommand
                           "(and densified, when sparse files were densified).",
         };
         var force = new Option<bool>("--force") { Description = "Replace the output file when it exists (without it, an existing output is an error and stays untouched)." };
+        var spoolLimit = new Option<long?>("--spool-limit")
+        {
+            Description = "With --prioritize: the most bytes the reordering may spool to temporary files, e.g. 8G; past it the conversion fails " +
+                          "with CHB1203 (default: the larger of 1 GiB and 100 × the input file).",
+            CustomParser = ConvertOptionRules.ParseSize,
+        };
 
         var command = new CliCommand("convert", "Convert one layer blob into a lazily pullable layer and print its descriptor values.", $"""
             Examples:
@@ -66,7 +72,7 @@ public static class LayerConvertCommand
             With --json, stdout carries exactly one JSON object and logs go to stderr.
             """)
         {
-            input, format, output, level, chunkSize, prioritize, jobs, sparse, json, force,
+            input, format, output, level, chunkSize, prioritize, jobs, sparse, spoolLimit, json, force,
         };
         // The level range depends on the format, so it is checked on the whole command.
         command.Validators.Add(r =>
@@ -88,6 +94,7 @@ public static class LayerConvertCommand
                 ChunkSize = parse.GetValue(chunkSize),
                 PrioritizedFiles = parse.GetValue(prioritize) ?? [],
                 DegreeOfParallelism = parse.GetValue(jobs),
+                SpoolLimit = parse.GetValue(spoolLimit),
                 LayerName = inputFile.Name,
                 Sparse = SparseModes.Parse(parse.GetValue(sparse), "--sparse"),
             };

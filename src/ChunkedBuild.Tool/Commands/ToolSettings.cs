@@ -22,6 +22,7 @@ namespace ChunkedBuild.Tool.Commands;
 /// prioritizeFile: chunked.prioritize.yaml
 /// zstdOrder: tar                      # tar | prioritized
 /// sparse: densify                     # densify | refuse
+/// spoolLimit: 8G                      # most bytes a layer may spool to temporary files (default: max(1 GiB, 100 × the compressed layer))
 /// </code>
 /// </summary>
 public sealed record ToolSettings
@@ -29,7 +30,7 @@ public sealed record ToolSettings
     /// <summary>The default file name looked for in the current folder.</summary>
     public const string DefaultFileName = "chunked.yaml";
 
-    private static readonly string[] Keys = ["variants", "publish", "level", "zstdLevel", "gzipLevel", "chunkSize", "jobs", "strict", "cache", "cacheDir", "prioritizeFile", "zstdOrder", "sparse"];
+    private static readonly string[] Keys = ["variants", "publish", "level", "zstdLevel", "gzipLevel", "chunkSize", "jobs", "strict", "cache", "cacheDir", "prioritizeFile", "zstdOrder", "sparse", "spoolLimit"];
 
     /// <summary>Where the settings came from (null: no file).</summary>
     public string? Source { get; init; }
@@ -69,6 +70,8 @@ public sealed record ToolSettings
 
     /// <summary><c>sparse</c>: densify or refuse.</summary>
     public string? Sparse { get; init; }
+    /// <summary><c>spoolLimit</c> in bytes (<see cref="ByteSize"/>).</summary>
+    public long? SpoolLimit { get; init; }
 
     /// <summary><c>prioritizeFile</c> (relative paths are relative to the file's folder).</summary>
     public string? PrioritizeFile { get; init; }
@@ -117,6 +120,10 @@ public sealed record ToolSettings
                 "strict" => settings with { Strict = Boolean(source, value, key) },
                 "cache" => settings with { Cache = Boolean(source, value, key) },
                 "cacheDir" => settings with { CacheDir = Path.Combine(folder, ExpandHome(Scalar(source, value, key))) },
+                "spoolLimit" => settings with
+                {
+                    SpoolLimit = ByteSize.TryParse(Scalar(source, value, key), out var limit) ? limit : throw Error(source, value.Start.Line, $"'{key}' must be {ByteSize.Form}"),
+                },
                 "prioritizeFile" => settings with { PrioritizeFile = Path.Combine(folder, ExpandHome(Scalar(source, value, key))) },
                 _ => throw Error(source, line, $"has an unknown key '{key}' (known: {string.Join(", ", Keys)})"),
             };

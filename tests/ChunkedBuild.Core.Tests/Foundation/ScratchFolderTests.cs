@@ -78,7 +78,7 @@ public sealed class ScratchFolderTests : IDisposable
     [Fact]
     public void Spool_files_have_no_name_once_open()
     {
-        using var spool = SpoolFile.Create(_root, "a test");
+        using var spool = SpoolFile.Create(_root, 1 << 20, "a test");
         spool.Write(new byte[1000]);
         Assert.Empty(Directory.GetFileSystemEntries(_root));
         spool.Position = 0;

@@ -132,7 +132,8 @@ internal sealed class EStargzWriter
 
     private void ReorderEntries(RawTarReader reader, CancellationToken cancellationToken)
     {
-        using (var spool = SpoolFile.Create(_options.TempDirectory ?? Path.GetTempPath(), "reordering entries"))
+        using (var spool = SpoolFile.Create(_options.TempDirectory ?? Path.GetTempPath(), _options.SpoolLimit ?? SpoolLimits.Floor,
+            "reordering the entries (prioritized files first)"))
         {
             var entries = Spool(reader, spool, cancellationToken);
             var order = EStargzEntryOrder.Arrange(entries.Select(e => e.Info).ToList(), _options.PrioritizedFiles);
@@ -153,7 +154,7 @@ internal sealed class EStargzWriter
     }
 
     /// <summary>Copies the tar into <paramref name="spool"/> byte for byte (offsets equal tar offsets) and indexes the kept entries.</summary>
-    private List<SpooledEntry> Spool(RawTarReader reader, FileStream spool, CancellationToken cancellationToken)
+    private List<SpooledEntry> Spool(RawTarReader reader, SpoolFile spool, CancellationToken cancellationToken)
     {
         var rules = new EntryRules(_options.LayerName);
         var entries = new List<SpooledEntry>();
@@ -187,7 +188,7 @@ internal sealed class EStargzWriter
         return entries;
     }
 
-    private void EmitSpooled(FileStream spool, SpooledEntry entry)
+    private void EmitSpooled(SpoolFile spool, SpooledEntry entry)
     {
         var headerLength = checked((int)(entry.DataOffset - entry.HeaderOffset));
         var header = ArrayPool<byte>.Shared.Rent(Math.Max(headerLength, entry.PaddingLength));

@@ -28,7 +28,7 @@ public sealed class ZstdChunkedFormat : ILayerFormat
         Task.Factory.StartNew(() => SparseInput.Write(uncompressedTar, options, tar =>
         {
             if (options.PrioritizedFiles.Count == 0) return new ZstdChunkedWriter(options).Run(tar, destination, cancellationToken);
-            using var reordered = PrioritizedTar.Reorder(tar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, cancellationToken);
+            using var reordered = PrioritizedTar.Reorder(tar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, options.SpoolLimit ?? IO.SpoolLimits.Floor, cancellationToken);
             return new ZstdChunkedWriter(options).Run(reordered, destination, cancellationToken);
         }), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 }
