@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
@@ -16,7 +15,7 @@ public static class LayerVerifyCommand
         var blob = new Argument<FileInfo>("blob") { Description = "The zstd:chunked or eStargz blob to check." };
         var format = new Option<string?>("--format", "-f")
         {
-            Description = "zstd-chunked or estargz; by default taken from the annotations, else from the blob's magic.",
+            Description = "zstd-chunked or estargz; by default from the blob's compression (gzip: estargz, zstd: zstd-chunked), else from the annotations.",
         }.AcceptOnlyFromAmong([.. LayerFormats.Names]);
         var annotations = new Option<FileInfo?>("--annotations", "-a")
         {
@@ -53,7 +52,7 @@ public static class LayerVerifyCommand
             };
             var blobFile = parse.GetValue(blob)!;
             using var stream = Open(blobFile);
-            var formatName = parse.GetValue(format) ?? InferFormat(request.Annotations, stream);
+            var formatName = parse.GetValue(format) ?? LayerFormatCheck.Infer(request.Annotations, stream);
             var result = LayerFormats.GetValidator(formatName).Validate(stream, request);
             if (parse.GetValue(json)) Console.Out.WriteLine(ResultJson.Verification(result));
             else if (result.IsValid) Console.Out.WriteLine($"ok: {blobFile.Name} is a valid {formatName} layer ({result.EntryCount} TOC entries, DiffID {result.DiffId})");
@@ -79,14 +78,4 @@ public static class LayerVerifyCommand
         text is null ? null
         : Digest.TryParse(text, out var d) ? d
         : throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"{option} '{text}' is not a digest of the form sha256:<64 lowercase hex digits>");
-
-    private static string InferFormat(IReadOnlyDictionary<string, string>? annotations, Stream blob)
-    {
-        if (annotations?.ContainsKey(Annotations.EStargzTocDigest) == true) return "estargz";
-        if (annotations?.Keys.Any(k => k.StartsWith("io.github.containers.zstd-chunked.", StringComparison.Ordinal)) == true) return "zstd-chunked";
-        var head = new byte[4];
-        blob.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        blob.Position = 0;
-        return LayerInput.Detect(head) == LayerCompression.Gzip ? "estargz" : "zstd-chunked";
-    }
 }

@@ -20,6 +20,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
     public void Run()
     {
         var annotations = request.Annotations ?? new Dictionary<string, string>();
+        if (!LayerFormatCheck.Matches(blob, annotations, "estargz", failures)) return;
         CheckAnnotationFamily(annotations);
 
         Stage = "footer";

@@ -126,7 +126,12 @@ internal sealed class EStargzWriter
             if (lastKept) EmitEntry(entry.Info, entry.HeaderBytes.Span, reader.ReadData);
         }
         if (last is not null && lastKept) Members.AppendMetadata(LastPadding(reader, last));
+        ReadRemainder(reader);
     }
+
+    /// <summary>Reads the input to its end after the end marker: zero padding is dropped, anything else refused (<see cref="ArchiveRemainder"/>).</summary>
+    private void ReadRemainder(RawTarReader reader) =>
+        ArchiveRemainder.Read(reader, _options.LayerName, "an eStargz layer cannot carry them (its TOC entry follows the last entry), so they would be lost");
 
     // ---- input with prioritized files: spool once, then emit in the new order ----
 
@@ -185,6 +190,7 @@ internal sealed class EStargzWriter
             ArrayPool<byte>.Shared.Return(block);
         }
         if (last is not null) spool.Write(LastPadding(reader, last));
+        ReadRemainder(reader);
         return entries;
     }
 

@@ -16,6 +16,7 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
     public void Run()
     {
         var annotations = request.Annotations ?? new Dictionary<string, string>();
+        if (!LayerFormatCheck.Matches(blob, annotations, "zstd-chunked", failures)) return;
         if (annotations.ContainsKey(Annotations.EStargzTocDigest))
             failures.Add($"annotations: both zstd:chunked and eStargz TOC annotations are present ('{Annotations.EStargzTocDigest}'); containers/image fails the copy");
         var footer = ReadFooter();

@@ -167,33 +167,12 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     {
         tarSplit.AddSegment(reader.EndOfArchive.Span);
         AppendMetadata(reader.EndOfArchive.Span);
-        var block = ArrayPool<byte>.Shared.Rent(ReadBlockSize);
-        try
+        // Zero record padding is kept; anything else would become a tar-split segment that readers try to parse as a header.
+        ArchiveRemainder.Read(reader, _options.LayerName, "containers/storage's tar-split iteration would fail on them", bytes =>
         {
-            int n;
-            while ((n = ReadFull(reader, block.AsSpan(0, ReadBlockSize))) > 0)
-            {
-                // Zero record padding is fine; anything else becomes a tar-split segment that readers try to parse as a header.
-                if (block.AsSpan(0, n).ContainsAnyExcept((byte)0))
-                    throw new ChunkedBuildException(ErrorCodes.DataAfterEndOfArchive,
-                        $"non-zero bytes follow the end-of-archive marker (after tar offset {reader.Position - n}); containers/storage's tar-split iteration would fail on them",
-                        layer: _options.LayerName);
-                tarSplit.AddSegment(block.AsSpan(0, n));
-                AppendMetadata(block.AsSpan(0, n));
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(block);
-        }
-    }
-
-    private static int ReadFull(RawTarReader reader, Span<byte> buffer)
-    {
-        var total = 0;
-        int n;
-        while (total < buffer.Length && (n = reader.ReadAfterEnd(buffer[total..])) > 0) total += n;
-        return total;
+            tarSplit.AddSegment(bytes);
+            AppendMetadata(bytes);
+        });
     }
 
     // ---- IChunkSink: called by the chunker for the current file ----

@@ -21,20 +21,30 @@ public sealed class TarArchiveIndex
         _entries = entries;
     }
 
-    /// <summary>Scans the archive at <paramref name="path"/> once; an unreadable archive is a CHB2001 error.</summary>
+    /// <summary>
+    /// Scans the archive at <paramref name="path"/> once. A compressed file (gzip, zstd, bzip2, xz: e.g. <c>docker save | gzip</c>) is a
+    /// CHB2001 error saying so (image archives are read uncompressed, by byte ranges); any other file that is not a readable tar is CHB2001
+    /// naming the byte where reading stopped.
+    /// </summary>
     public static TarArchiveIndex Open(string path)
     {
         var entries = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        FileStream? file = null;
         try
         {
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            if (CompressionOf(file) is { } compression)
+            {
+                throw new ChunkedBuildException(ErrorCodes.NotAnImage,
+                    $"'{path}' is {compression}-compressed; image archives are read as plain tar files, so decompress it first (for gzip: gunzip --keep, or zcat FILE > image.tar)");
+            }
             using var reader = new TarReader(file, leaveOpen: true);
             while (reader.GetNextEntry(copyData: false) is { } entry)
             {
                 if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
                 var name = Normalize(entry.Name);
                 var location = (entry.DataOffset, entry.Length);
-                if (entry.DataOffset < 0 || entry.DataOffset + entry.Length > file.Length)
+                if (entry.DataOffset < 0 || entry.Length < 0 || entry.DataOffset + entry.Length > file.Length)
                     throw new ChunkedBuildException(ErrorCodes.NotAnImage, $"the archive '{path}' is truncated inside '{name}'", entry: name);
                 if (entries.TryGetValue(name, out var earlier) && earlier.Item2 != entry.Length)
                     throw new ChunkedBuildException(ErrorCodes.MalformedDocument,
@@ -42,15 +52,38 @@ public sealed class TarArchiveIndex
                 entries.TryAdd(name, location);
             }
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ArgumentException)
-        {
-            throw new ChunkedBuildException(ErrorCodes.NotAnImage, $"'{path}' is not a readable tar archive: {e.Message}", innerException: e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not EndOfStreamException and not InvalidDataException)
         {
             throw new ChunkedBuildException(ErrorCodes.IoError, $"cannot read the archive '{path}': {e.Message}", innerException: e);
         }
+        catch (Exception e) when (e is not ChunkedBuildException and not OperationCanceledException and not OutOfMemoryException)
+        {
+            // System.Formats.Tar's messages ("Unable to parse number.") say nothing to a user: name the file and where reading stopped.
+            var at = file is { CanSeek: true } ? $" (reading stopped near byte {file.Position})" : "";
+            throw new ChunkedBuildException(ErrorCodes.NotAnImage, $"'{path}' is not a readable tar archive: a header is invalid or the file is not a tar at all{at}", innerException: e);
+        }
+        finally
+        {
+            file?.Dispose();
+        }
         return new TarArchiveIndex(path, entries);
+    }
+
+    /// <summary>The compression a file starts with (by magic number), or null; the stream is left at its start.</summary>
+    private static string? CompressionOf(FileStream file)
+    {
+        Span<byte> head = stackalloc byte[6];
+        var n = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        file.Position = 0;
+        head = head[..n];
+        return head switch
+        {
+            [0x1f, 0x8b, ..] => "gzip",
+            [0x28, 0xb5, 0x2f, 0xfd, ..] => "zstd",
+            [(byte)'B', (byte)'Z', (byte)'h', ..] => "bzip2",
+            [0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00] => "xz",
+            _ => null,
+        };
     }
 
     /// <summary>The entry names (without a leading <c>./</c>).</summary>
