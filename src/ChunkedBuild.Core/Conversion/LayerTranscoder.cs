@@ -21,7 +21,7 @@ public sealed class LayerTranscoder
     [
         ErrorCodes.UnsupportedTypeflag, ErrorCodes.SparseFile, ErrorCodes.GlobalPaxHeader, ErrorCodes.NonUtf8Name, ErrorCodes.NonUtf8XattrKey,
         ErrorCodes.DuplicatePath, ErrorCodes.HeaderOnlyEntryWithSize, ErrorCodes.HardLinkTargetMissing, ErrorCodes.TimeOutOfRange,
-        ErrorCodes.DataAfterEndOfArchive,
+        ErrorCodes.DataAfterEndOfArchive, ErrorCodes.EmptyLinkTarget,
     ];
 
     private readonly IImageSource _source;

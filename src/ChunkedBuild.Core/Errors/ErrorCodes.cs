@@ -49,6 +49,8 @@ public static class ErrorCodes
     public const string TimeOutOfRange = "CHB1110";
     /// <summary>Non-zero bytes after the end-of-archive marker: containers/storage would parse them as a header from the tar-split and fail.</summary>
     public const string DataAfterEndOfArchive = "CHB1111";
+    /// <summary>A symbolic link with an empty target: no file system can create it, and stargz-snapshotter refuses the TOC entry.</summary>
+    public const string EmptyLinkTarget = "CHB1112";
 
     // ---- compression / input detection (12xx) ----
     /// <summary>The layer is neither a tar, nor gzip, nor zstd.</summary>

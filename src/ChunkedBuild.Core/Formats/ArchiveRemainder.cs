@@ -16,9 +16,13 @@ internal static class ArchiveRemainder
     /// <summary>Bytes are handed on in tar-split's own chunks (its <c>paddingChunkSize</c>): zstd:chunked writes one tar-split segment per chunk.</summary>
     private const int BlockSize = TarSplitter.TrailingChunkSize;
 
+    private const int TarBlock = 512;
+
     /// <summary>
-    /// Reads every byte after the end marker; hands the (zero) bytes to <paramref name="keep"/> when given. <paramref name="why"/> ends the
-    /// CHB1111 message (what goes wrong with such bytes in this format).
+    /// Reads every byte after the end marker; hands the (zero) bytes to <paramref name="keep"/> when given, as tar-split segments: then each
+    /// must also be readable as the end of a tar by Go's reader (containers/storage's <c>IterateHeaders</c> parses every segment as a
+    /// header): exactly one 512-byte block, or at least two. <paramref name="why"/> ends the CHB1111 message (what goes wrong with such
+    /// bytes in this format).
     /// </summary>
     public static void Read(RawTarReader reader, string? layerName, string why, Action<ReadOnlySpan<byte>>? keep = null)
     {
@@ -32,6 +36,11 @@ internal static class ArchiveRemainder
                 {
                     throw new ChunkedBuildException(ErrorCodes.DataAfterEndOfArchive,
                         $"non-zero bytes follow the end-of-archive marker (after tar offset {reader.Position - n}); {why}", layer: layerName);
+                }
+                if (keep is not null && n is < TarBlock or (> TarBlock and < 2 * TarBlock))
+                {
+                    throw new ChunkedBuildException(ErrorCodes.DataAfterEndOfArchive,
+                        $"{n} zero bytes after the end-of-archive marker (from tar offset {reader.Position - n}) are not whole tar blocks; {why}", layer: layerName);
                 }
                 keep?.Invoke(block.AsSpan(0, n));
             }

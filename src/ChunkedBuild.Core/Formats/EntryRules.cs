@@ -50,9 +50,11 @@ public sealed class EntryRules
         if (TarPath.EscapesRoot(name))
             throw Refuse(ErrorCodes.PathTraversal, "the name climbs above the layer root with '..'", name, entry);
         var clean = TarPath.CleanAbsolute(name);
+        if (info.TypeFlag == TarTypeFlag.Symlink && info.LinkName.Length == 0)
+            throw Refuse(ErrorCodes.EmptyLinkTarget, "the symbolic link has an empty target", name, entry);
         if (info.TypeFlag == TarTypeFlag.HardLink)
         {
-            if (TarPath.EscapesRoot(info.LinkName) || !_seen.Contains(TarPath.CleanAbsolute(info.LinkName)))
+            if (info.LinkName.Length == 0 || TarPath.EscapesRoot(info.LinkName) || !_seen.Contains(TarPath.CleanAbsolute(info.LinkName)))
                 throw Refuse(ErrorCodes.HardLinkTargetMissing,
                     $"the hard link target '{info.LinkName}' is not an earlier entry of this layer", name, entry);
         }

@@ -30,7 +30,7 @@ public static class LayerToc
         {
             return format == "estargz" ? ReadEStargz(blob) : ReadZstdChunked(blob, annotations);
         }
-        catch (Exception e) when (e is FormatException or InvalidDataException or IOException or System.Text.Json.JsonException)
+        catch (Exception e) when (MalformedLayerData.Is(e) && e is not ChunkedBuildException)
         {
             throw new ChunkedBuildException(ErrorCodes.ValidationFailed, $"cannot read the {format} TOC: {e.Message}", innerException: e);
         }
@@ -44,11 +44,14 @@ public static class LayerToc
         using var gzip = new GZipStream(new MemoryStream(member), CompressionMode.Decompress);
         using var reader = new RawTarReader(gzip);
         if (reader.ReadNext() is not { } first || !EStargzLandmark.IsToc(first.Info.Name)) throw new FormatException("the TOC member does not start with stargz.index.json");
+        if (first.Info.Size > EStargz.EStargzValidation.MaxTocSize) throw new FormatException($"the TOC is {first.Info.Size} bytes, more than the readers' 150 MiB");
         var json = new byte[first.Info.Size];
         var got = 0;
         int n;
         while (got < json.Length && (n = reader.ReadData(json.AsSpan(got))) > 0) got += n;
         var entries = EStargzTocParser.Parse(json).Entries;
+        if (entries.FirstOrDefault(e => HasPayload(e) && (e.Offset < 0 || e.Offset >= tocOffset)) is { } outside)
+            throw new FormatException($"entry '{outside.Name}' has its payload at offset {outside.Offset}, outside the blob's payload members (0..{tocOffset})");
         // Members are laid out in TOC order: a payload's member ends where the next member (a larger offset) starts, or at the TOC.
         var starts = entries.Where(HasPayload).Select(e => e.Offset).Append(tocOffset).Distinct().Order().ToList();
         long End(long offset) => starts[starts.BinarySearch(offset) + 1];

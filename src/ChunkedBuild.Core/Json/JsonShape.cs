@@ -38,7 +38,7 @@ public static class JsonShape
             return value.ValueKind == JsonValueKind.Null ? null : Check(value, underlying, options, path);
         if (type == typeof(JsonElement)) return null;
         if (value.ValueKind == JsonValueKind.Null) return new Violation(path, $"null where {Describe(type, options)} is expected");
-        if (type == typeof(string)) return Expect(value, JsonValueKind.String, type, options, path);
+        if (type == typeof(string)) return Expect(value, JsonValueKind.String, type, options, path) ?? Decodable(value, path);
         if (type == typeof(bool)) return value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : Wrong(value, type, options, path);
         if (type == typeof(int) || type == typeof(long)) return CheckCount(value, type, options, path);
 
@@ -59,9 +59,10 @@ public static class JsonShape
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in value.EnumerateObject())
         {
-            if (!members.TryGetValue(property.Name, out var member)) continue;
-            seen.Add(property.Name);
-            var at = Member(path, property.Name);
+            if (NameOf(property) is not { } name) return new Violation(path, "a member name that is not valid Unicode");
+            if (!members.TryGetValue(name, out var member)) continue;
+            seen.Add(name);
+            var at = Member(path, name);
             if (property.Value.ValueKind == JsonValueKind.Null && member.IsSetNullable) continue;
             if (Check(property.Value, member.PropertyType, options, at) is { } violation) return violation;
         }
@@ -86,9 +87,37 @@ public static class JsonShape
         if (Expect(value, JsonValueKind.Object, info.Type, options, path) is { } wrong) return wrong;
         foreach (var property in value.EnumerateObject())
         {
-            if (Check(property.Value, info.ElementType!, options, Member(path, property.Name)) is { } violation) return violation;
+            if (NameOf(property) is not { } name) return new Violation(path, "a member name that is not valid Unicode");
+            if (Check(property.Value, info.ElementType!, options, Member(path, name)) is { } violation) return violation;
         }
         return null;
+    }
+
+    /// <summary>A member's name, or null when it cannot be decoded (an escaped lone surrogate).</summary>
+    private static string? NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A string that decodes to valid UTF-16 (JSON can escape a lone surrogate, which no string can hold).</summary>
+    private static Violation? Decodable(JsonElement value, string path)
+    {
+        try
+        {
+            _ = value.GetString();
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return new Violation(path, "a string that is not valid Unicode (an escaped lone surrogate)");
+        }
     }
 
     private static Violation? CheckCount(JsonElement value, Type type, JsonSerializerOptions options, string path)

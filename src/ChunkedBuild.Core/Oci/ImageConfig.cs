@@ -24,10 +24,10 @@ public sealed class ImageConfig
     /// Parses a config; anything but a JSON object whose known fields have their types (strings, arrays of strings, digests; <c>null</c>
     /// allowed where Go's decoder allows it) is a <see cref="JsonException"/> naming the JSON path and the rule.
     /// </summary>
-    public static ImageConfig Parse(ReadOnlySpan<byte> json)
+    public static ImageConfig Parse(ReadOnlyMemory<byte> json)
     {
         var fields = OciJson.Parse<ImageConfigFields>(json);
-        return new ImageConfig((JsonObject)JsonNode.Parse(json)!, fields);
+        return new ImageConfig((JsonObject)JsonNode.Parse(json.Span)!, fields);
     }
 
     /// <summary>The platform the config declares.</summary>

@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Json;
 
@@ -34,29 +34,47 @@ public static class OciJson
         ReadCommentHandling = JsonCommentHandling.Disallow,
         MaxDepth = MaxDepth,
         TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        AllowDuplicateProperties = false,
+    };
+
+    private static readonly JsonDocumentOptions DocumentOptions = new()
+    {
+        AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth, AllowDuplicateProperties = false,
     };
 
     /// <summary>
-    /// Parses <paramref name="json"/> as <typeparamref name="T"/>; malformed JSON, or JSON without the shape of <typeparamref name="T"/>
-    /// (<see cref="JsonShape"/>), is a <see cref="JsonException"/> whose message is <c>path: rule</c>.
+    /// Parses <paramref name="json"/> as <typeparamref name="T"/>; malformed JSON (not UTF-8, a syntax error, a member named twice, data after
+    /// the document), or JSON without the shape of <typeparamref name="T"/> (<see cref="JsonShape"/>), is a <see cref="JsonException"/> whose
+    /// message is <c>path: rule</c>.
     /// </summary>
-    public static T Parse<T>(ReadOnlySpan<byte> json)
+    /// <remarks>
+    /// A member named twice is refused because readers disagree on it (Go keeps the last, others the first): a document that means two
+    /// things to two tools is not one ChunkedBuild converts.
+    /// </remarks>
+    public static T Parse<T>(ReadOnlyMemory<byte> json)
     {
+        if (!Utf8.IsValid(json.Span)) throw new JsonException("$: not valid JSON: the text is not valid UTF-8");
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth });
-            document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read()) throw new JsonException("data after the document");
+            document = JsonDocument.Parse(json, DocumentOptions);
         }
         catch (JsonException e)
         {
-            throw new JsonException($"$: not valid JSON{Where(e)}", e);
+            throw new JsonException($"$: not valid JSON{JsonSyntax.Where(e)}{(e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? ": a member is named twice in one object" : "")}", e);
         }
         using (document)
         {
-            if (JsonShape.Check(document.RootElement, typeof(T), Options) is { } violation) throw new JsonException(violation.ToString());
-            return document.RootElement.Deserialize<T>(Options) ?? throw new JsonException("$: null where a document is expected");
+            try
+            {
+                if (JsonShape.Check(document.RootElement, typeof(T), Options) is { } violation) throw new JsonException(violation.ToString());
+                return document.RootElement.Deserialize<T>(Options) ?? throw new JsonException("$: null where a document is expected");
+            }
+            catch (InvalidOperationException e)
+            {
+                // A string escape that decodes to invalid UTF-16 (a lone surrogate such as \ud800).
+                throw new JsonException("$: not valid JSON: a string holds an escape that is not valid Unicode", e);
+            }
         }
     }
 
@@ -64,7 +82,7 @@ public static class OciJson
     /// Parses the document called <paramref name="documentName"/> (e.g. <c>index sha256:… in oci:/dir</c>) as <typeparamref name="T"/>;
     /// anything but valid JSON of that shape is a CHB2005 error naming the document, the JSON path and the rule.
     /// </summary>
-    public static T ParseDocument<T>(ReadOnlySpan<byte> json, string documentName)
+    public static T ParseDocument<T>(ReadOnlyMemory<byte> json, string documentName)
     {
         try
         {
@@ -85,9 +103,4 @@ public static class OciJson
         : type == typeof(ImageIndex) ? "image index"
         : type.IsGenericType ? $"list of {type.GetGenericArguments()[0].Name}"
         : type.Name;
-
-    private static string Where(JsonException e) =>
-        e.LineNumber is { } line && e.BytePositionInLine is { } column
-            ? string.Create(CultureInfo.InvariantCulture, $" (line {line + 1}, byte {column + 1})")
-            : "";
 }

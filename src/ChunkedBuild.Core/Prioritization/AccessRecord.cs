@@ -100,26 +100,38 @@ public sealed class AccessRecord
         }
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) throw Error(source, lineNumber, "a stargz record line must be a JSON object");
-            if (!root.TryGetProperty("path", out var pathElement) || pathElement.ValueKind != JsonValueKind.String)
-                throw Error(source, lineNumber, "a stargz record object needs a string \"path\"");
-            int? layerIndex = null;
-            if (root.TryGetProperty("layerIndex", out var layer) && layer.ValueKind != JsonValueKind.Null)
+            try
             {
-                if (layer.ValueKind != JsonValueKind.Number || !layer.TryGetInt32(out var index) || index < 0)
-                    throw Error(source, lineNumber, "\"layerIndex\" must be a non-negative integer");
-                layerIndex = index;
+                return ReadStargzLine(document.RootElement, source, lineNumber);
             }
-            string? manifestDigest = null;
-            if (root.TryGetProperty("manifestDigest", out var digest) && digest.ValueKind != JsonValueKind.Null)
+            catch (InvalidOperationException e)
             {
-                if (digest.ValueKind != JsonValueKind.String) throw Error(source, lineNumber, "\"manifestDigest\" must be a string");
-                manifestDigest = digest.GetString();
+                // GetString of an escape that decodes to invalid UTF-16 (a lone surrogate such as \ud800).
+                throw Error(source, lineNumber, "a string holds an escape that is not valid Unicode", e);
             }
-            var path = ImagePath.Normalize(pathElement.GetString()!);
-            return path == "/" ? null : new AccessRecordEntry(path, layerIndex, manifestDigest);
         }
+    }
+
+    private static AccessRecordEntry? ReadStargzLine(JsonElement root, string source, int lineNumber)
+    {
+        if (root.ValueKind != JsonValueKind.Object) throw Error(source, lineNumber, "a stargz record line must be a JSON object");
+        if (!root.TryGetProperty("path", out var pathElement) || pathElement.ValueKind != JsonValueKind.String)
+            throw Error(source, lineNumber, "a stargz record object needs a string \"path\"");
+        int? layerIndex = null;
+        if (root.TryGetProperty("layerIndex", out var layer) && layer.ValueKind != JsonValueKind.Null)
+        {
+            if (layer.ValueKind != JsonValueKind.Number || !layer.TryGetInt32(out var index) || index < 0)
+                throw Error(source, lineNumber, "\"layerIndex\" must be a non-negative integer");
+            layerIndex = index;
+        }
+        string? manifestDigest = null;
+        if (root.TryGetProperty("manifestDigest", out var digest) && digest.ValueKind != JsonValueKind.Null)
+        {
+            if (digest.ValueKind != JsonValueKind.String) throw Error(source, lineNumber, "\"manifestDigest\" must be a string");
+            manifestDigest = digest.GetString();
+        }
+        var path = ImagePath.Normalize(pathElement.GetString()!);
+        return path == "/" ? null : new AccessRecordEntry(path, layerIndex, manifestDigest);
     }
 
     private static ChunkedBuildException Error(string source, int line, string rule, Exception? inner = null) =>

@@ -13,39 +13,32 @@ namespace ChunkedBuild.Core.Prioritization;
 internal sealed record DotnetDepsFile(IReadOnlyList<string> Libraries, IReadOnlyList<string> RuntimeAssets, IReadOnlyList<string> NativeAssets)
 {
     /// <summary>Parses the JSON for the runtime identifier chain <paramref name="ridChain"/> (most specific first); null when unreadable.</summary>
-    public static DotnetDepsFile? TryParse(byte[] json, IReadOnlyList<string> ridChain)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json, DotnetRuntimeConfig.JsonOptions);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("targets", out var targets) || targets.ValueKind != JsonValueKind.Object)
-                return null;
-            var targetName = root.TryGetProperty("runtimeTarget", out var rt) && rt.ValueKind == JsonValueKind.Object
-                && rt.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-            JsonElement target = default;
-            if (targetName is null || !targets.TryGetProperty(targetName, out target))
-                target = targets.EnumerateObject().Select(p => p.Value).FirstOrDefault();
-            if (target.ValueKind != JsonValueKind.Object) return null;
+    public static DotnetDepsFile? TryParse(byte[] json, IReadOnlyList<string> ridChain) => AppJson.Read<DotnetDepsFile>(json, root => (Read(root, ridChain), null), out _);
 
-            var libraries = new List<string>();
-            var runtime = new List<string>();
-            var native = new List<string>();
-            foreach (var library in target.EnumerateObject())
-            {
-                var slash = library.Name.IndexOf('/');
-                libraries.Add(slash < 0 ? library.Name : library.Name[..slash]);
-                if (library.Value.ValueKind != JsonValueKind.Object) continue;
-                AddKeys(library.Value, "runtime", runtime);
-                AddKeys(library.Value, "native", native);
-                AddRuntimeTargets(library.Value, ridChain, runtime, native);
-            }
-            return new DotnetDepsFile(libraries, runtime, native);
-        }
-        catch (JsonException)
-        {
+    private static DotnetDepsFile? Read(JsonElement root, IReadOnlyList<string> ridChain)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("targets", out var targets) || targets.ValueKind != JsonValueKind.Object)
             return null;
+        var targetName = root.TryGetProperty("runtimeTarget", out var rt) && rt.ValueKind == JsonValueKind.Object
+            && rt.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        JsonElement target = default;
+        if (targetName is null || !targets.TryGetProperty(targetName, out target))
+            target = targets.EnumerateObject().Select(p => p.Value).FirstOrDefault();
+        if (target.ValueKind != JsonValueKind.Object) return null;
+
+        var libraries = new List<string>();
+        var runtime = new List<string>();
+        var native = new List<string>();
+        foreach (var library in target.EnumerateObject())
+        {
+            var slash = library.Name.IndexOf('/');
+            libraries.Add(slash < 0 ? library.Name : library.Name[..slash]);
+            if (library.Value.ValueKind != JsonValueKind.Object) continue;
+            AddKeys(library.Value, "runtime", runtime);
+            AddKeys(library.Value, "native", native);
+            AddRuntimeTargets(library.Value, ridChain, runtime, native);
         }
+        return new DotnetDepsFile(libraries, runtime, native);
     }
 
     private static void AddKeys(JsonElement library, string section, List<string> into)

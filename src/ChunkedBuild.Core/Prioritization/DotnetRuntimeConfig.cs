@@ -22,34 +22,22 @@ internal sealed record DotnetRuntimeConfig(IReadOnlyList<(string Name, string Ve
     /// Parses the JSON (comments and trailing commas allowed, as the host allows); null when it is not a runtimeconfig, with
     /// <paramref name="problem"/> saying why (not JSON, or not a JSON object: the host refuses both too).
     /// </summary>
-    public static DotnetRuntimeConfig? TryParse(byte[] json, out string? problem)
+    public static DotnetRuntimeConfig? TryParse(byte[] json, out string? problem) => AppJson.Read(json, Read, out problem);
+
+    private static (DotnetRuntimeConfig?, string?) Read(JsonElement root)
     {
-        problem = null;
-        try
+        if (root.ValueKind != JsonValueKind.Object) return (null, $"its root is {Describe(root.ValueKind)}, not a JSON object");
+        if (!root.TryGetProperty("runtimeOptions", out var options) || options.ValueKind != JsonValueKind.Object)
+            return (new DotnetRuntimeConfig([], false, null), null);
+        var frameworks = new List<(string, string)>();
+        if (options.TryGetProperty("framework", out var single)) AddFramework(single, frameworks);
+        if (options.TryGetProperty("frameworks", out var many) && many.ValueKind == JsonValueKind.Array)
         {
-            using var document = JsonDocument.Parse(json, JsonOptions);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                problem = $"its root is {Describe(document.RootElement.ValueKind)}, not a JSON object";
-                return null;
-            }
-            if (!document.RootElement.TryGetProperty("runtimeOptions", out var options) || options.ValueKind != JsonValueKind.Object)
-                return new DotnetRuntimeConfig([], false, null);
-            var frameworks = new List<(string, string)>();
-            if (options.TryGetProperty("framework", out var single)) AddFramework(single, frameworks);
-            if (options.TryGetProperty("frameworks", out var many) && many.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var item in many.EnumerateArray()) AddFramework(item, frameworks);
-            }
-            var selfContained = options.TryGetProperty("includedFrameworks", out var included) && included.ValueKind == JsonValueKind.Array;
-            string? rollForward = options.TryGetProperty("rollForward", out var rf) && rf.ValueKind == JsonValueKind.String ? rf.GetString() : null;
-            return new DotnetRuntimeConfig(frameworks, selfContained, rollForward, ReadInvariant(options));
+            foreach (var item in many.EnumerateArray()) AddFramework(item, frameworks);
         }
-        catch (JsonException e)
-        {
-            problem = $"it is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})";
-            return null;
-        }
+        var selfContained = options.TryGetProperty("includedFrameworks", out var included) && included.ValueKind == JsonValueKind.Array;
+        string? rollForward = options.TryGetProperty("rollForward", out var rf) && rf.ValueKind == JsonValueKind.String ? rf.GetString() : null;
+        return (new DotnetRuntimeConfig(frameworks, selfContained, rollForward, ReadInvariant(options)), null);
     }
 
     private static string Describe(JsonValueKind kind) => kind switch
@@ -60,8 +48,6 @@ internal sealed record DotnetRuntimeConfig(IReadOnlyList<(string Name, string Ve
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         _ => "null",
     };
-
-    internal static readonly JsonDocumentOptions JsonOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
 
     private static bool? ReadInvariant(JsonElement options)
     {

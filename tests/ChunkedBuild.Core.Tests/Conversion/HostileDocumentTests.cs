@@ -24,6 +24,7 @@ public sealed class HostileDocumentTests : IDisposable
 
     private string Layout(int platforms = 1)
     {
+        if (Directory.Exists(Source)) Directory.Delete(Source, recursive: true);
         var images = Enumerable.Range(0, platforms).Select(i => new TestPlatformImage("linux", i == 0 ? "amd64" : "arm64", TestImageLayout.SampleLayers(i + 1))).ToList();
         TestImageLayout.WriteLayout(Source, images, ["1"]);
         return Source;
@@ -171,12 +172,57 @@ public sealed class HostileDocumentTests : IDisposable
         Assert.Contains($"docker-archive:{archive}: manifest.json is not a valid list of DockerArchiveManifestEntry: {path}: {rule}", error.Message);
     }
 
-    /// <summary>A .NET app image (dotnet host, app assembly) whose runtimeconfig is <paramref name="runtimeConfig"/>.</summary>
+    /// <summary>Found by the fuzz test: JSON that is not UTF-8, names a member twice, or escapes a lone surrogate.</summary>
+    [Theory]
+    [InlineData(new byte[] { 0x22, 0xff, 0x22 }, "$: not valid JSON: the text is not valid UTF-8")]
+    [InlineData(new byte[] { 0x22, 0x5c, 0x75, 0x64, 0x38, 0x30, 0x30, 0x22 }, "$.mediaType: a string that is not valid Unicode")]
+    public async Task A_manifest_string_that_is_not_unicode_is_CHB2005(byte[] mediaTypeJson, string rule)
+    {
+        var layout = Layout();
+        var manifestPath = ManifestPath(layout);
+        var text = File.ReadAllBytes(manifestPath);
+        var at = Encoding.ASCII.GetString(text).IndexOf("\"mediaType\":", StringComparison.Ordinal) + "\"mediaType\":".Length;
+        var end = Array.IndexOf(text, (byte)'"', at + 1) + 1;
+        var edited = LayoutEditor.ReplaceBlob(layout, Core.Oci.Digest.Parse("sha256:" + Path.GetFileName(manifestPath)), [.. text[..at], .. mediaTypeJson, .. text[end..]]);
+        Assert.NotEqual(Path.GetFileName(manifestPath), edited.Hex);
+        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + layout));
+        Assert.Equal(ErrorCodes.MalformedDocument, error.Code);
+        Assert.Contains($"manifest {edited} is not a valid image manifest: {rule}", error.Message);
+    }
+
+    private static string ManifestPath(string layout) =>
+        Directory.GetFiles(Path.Combine(layout, "blobs", "sha256")).First(f => File.ReadAllText(f, Encoding.Latin1).Contains("\"layers\":["));
+
+    [Fact]
+    public async Task A_manifest_naming_a_member_twice_is_CHB2005()
+    {
+        var layout = Layout();
+        var manifestPath = ManifestPath(layout);
+        var text = File.ReadAllText(manifestPath);
+        var twice = text.Replace("\"schemaVersion\":2", "\"schemaVersion\":2,\"schemaVersion\":2", StringComparison.Ordinal);
+        LayoutEditor.ReplaceBlob(layout, Core.Oci.Digest.Parse("sha256:" + Path.GetFileName(manifestPath)), Encoding.UTF8.GetBytes(twice));
+        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + layout));
+        Assert.Equal(ErrorCodes.MalformedDocument, error.Code);
+        Assert.Contains("a member is named twice in one object", error.Message);
+    }
+
+    /// <summary>Found by the fuzz test: a runtimeconfig holding bytes that are not UTF-8 made inference throw InvalidOperationException.</summary>
+    [Fact]
+    public async Task A_runtimeconfig_that_is_not_utf8_makes_inference_give_up_with_a_warning()
+    {
+        var layout = DotnetApp(Encoding.Latin1.GetString([.. "{\"runtimeOptions\":{\"framework\":{\"name\":\"A"u8, 0xe9, .. "\",\"version\":\"1\"}}}"u8]));
+        var result = await ConvertAsync("oci:" + layout, new ConversionRequest { Variants = [LayerVariant.EStargz], Prioritization = PrioritizationMode.Auto });
+        Assert.Contains(result.Warnings, w => w.StartsWith(ErrorCodes.MalformedDocument, StringComparison.Ordinal) && w.Contains("it is not valid UTF-8"));
+    }
+
+    /// <summary>A .NET app image (dotnet host, app assembly) whose runtimeconfig is <paramref name="runtimeConfig"/> (each char one byte when it is Latin-1).</summary>
     private string DotnetApp(string runtimeConfig)
     {
+        var bytes = runtimeConfig.Any(c => c > 0x7f) ? Encoding.Latin1.GetBytes(runtimeConfig) : Encoding.UTF8.GetBytes(runtimeConfig);
         var layer = TestImageLayout.Tar(TarSpec.Of(
             TarSpec.Dir("usr/"), TarSpec.Dir("usr/bin/"), TarSpec.File("usr/bin/dotnet", "#!host"),
-            TarSpec.Dir("app/"), TarSpec.File("app/hello.dll", TarContent.Random(3, 5_000)), TarSpec.File("app/hello.runtimeconfig.json", runtimeConfig)));
+            TarSpec.Dir("app/"), TarSpec.File("app/hello.dll", TarContent.Random(3, 5_000)), TarSpec.File("app/hello.runtimeconfig.json", bytes)));
+        if (Directory.Exists(Source)) Directory.Delete(Source, recursive: true);
         TestImageLayout.WriteLayout(Source, [new TestPlatformImage("linux", "amd64", [layer])], ["1"]);
         return Source;
     }

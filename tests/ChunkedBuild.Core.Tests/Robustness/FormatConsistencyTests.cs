@@ -65,6 +65,46 @@ public sealed class FormatConsistencyTests : IDisposable
         Assert.True(verdict.IsValid, string.Join("\n", verdict.Failures));
     }
 
+    /// <summary>Found by the fuzz test: zero bytes after the end marker that are not whole blocks made a tar-split containers/storage cannot iterate.</summary>
+    [Theory]
+    [InlineData(196)]
+    [InlineData(520)]
+    public async Task Zero_bytes_after_the_end_marker_that_are_not_whole_blocks_are_CHB1111_for_zstd_chunked(int zeros)
+    {
+        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync([.. SampleTar(), .. new byte[zeros]], "zstd-chunked"));
+        Assert.Equal(ErrorCodes.DataAfterEndOfArchive, error.Code);
+        Assert.Contains("are not whole tar blocks", error.Message);
+    }
+
+    /// <summary>Found by the fuzz test: an eStargz layer with an empty symlink target failed stargz-snapshotter's TOC check after conversion.</summary>
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task A_symlink_with_an_empty_target_is_CHB1112(string format)
+    {
+        byte[] tar = [.. Tar.RawTarBuilder.Header("link", (byte)'2', 0), .. new byte[1024]];
+        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync(tar, format));
+        Assert.Equal(ErrorCodes.EmptyLinkTarget, error.Code);
+    }
+
+    /// <summary>Found by the fuzz test: a zstd:chunked TOC with a wrongly typed member crashed inspect with InvalidOperationException.</summary>
+    [Theory]
+    [InlineData("zstd-chunked", """{"version":1,"entries":[{"type":"reg","name":"a","size":"big"}]}""")]
+    [InlineData("zstd-chunked", """{"version":1,"entries":[5]}""")]
+    [InlineData("estargz", """{"version":1,"entries":[{"type":"reg","name":"\ud800"}]}""")]
+    public async Task A_toc_of_the_wrong_shape_is_CHB1301_when_inspected_and_a_failure_when_verified(string format, string toc)
+    {
+        var converted = await ConvertAsync(Gzip(SampleTar()), format);
+        var annotations = new Dictionary<string, string>(converted.Annotations);
+        var blob = File.ReadAllBytes(Path.Combine(_root, "out." + format));
+        var hostile = format == "estargz"
+            ? Fuzz.LazyBlobMutator.RewriteEStargzToc(blob, _ => System.Text.Encoding.UTF8.GetBytes(toc), annotations)!
+            : Fuzz.LazyBlobMutator.RewriteZstdChunkedToc(blob, _ => System.Text.Encoding.UTF8.GetBytes(toc), annotations)!;
+        using var stream = new MemoryStream(hostile);
+        var error = Assert.Throws<ChunkedBuildException>(() => LayerToc.Read(stream, format, annotations));
+        Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
+        Assert.False(LayerFormats.GetValidator(format).Validate(stream, new LayerValidationRequest { Annotations = annotations }).IsValid);
+    }
+
     [Theory]
     [InlineData("estargz", "zstd-chunked")]
     [InlineData("zstd-chunked", "estargz")]

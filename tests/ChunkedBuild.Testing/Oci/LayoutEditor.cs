@@ -93,12 +93,30 @@ public static class LayoutEditor
             try
             {
                 json = JsonNode.Parse(File.ReadAllBytes(file)) as JsonObject;
+                Touch(json); // the node model reads lazily: a member named twice or a string that is no Unicode shows only when read
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
             {
                 continue;
             }
             if (json is not null) yield return (Digest.Parse("sha256:" + Path.GetFileName(file)), json);
+        }
+    }
+
+    /// <summary>Reads every member and value of <paramref name="node"/>.</summary>
+    private static void Touch(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, child) in obj) Touch(child);
+                break;
+            case JsonArray array:
+                foreach (var child in array) Touch(child);
+                break;
+            case JsonValue value:
+                _ = value.ToJsonString();
+                break;
         }
     }
 

@@ -23,7 +23,7 @@ public static class EStargzTocParser
         }
         catch (JsonException e)
         {
-            throw new FormatException($"the TOC is not valid JSON: {e.Message}", e);
+            throw new FormatException($"the TOC is not valid JSON{Json.JsonSyntax.Where(e)}", e);
         }
         using (document)
         {
@@ -33,6 +33,7 @@ public static class EStargzTocParser
             var entries = new List<EStargzTocEntry>();
             foreach (var property in root.EnumerateObject())
             {
+                _ = TocJson.Name(property, "(top level)");
                 if (Is(property, "version")) version = (int)Integer(property.Value, "version", "(top level)");
                 else if (Is(property, "entries"))
                 {
@@ -55,7 +56,7 @@ public static class EStargzTocParser
         var where = $"entry {index}";
         foreach (var p in item.EnumerateObject())
         {
-            switch (p.Name.ToLowerInvariant())
+            switch (TocJson.Name(p, where).ToLowerInvariant())
             {
                 case "name": name = Text(p.Value, p.Name, where); where = $"entry {index} '{name}'"; break;
                 case "type": type = Text(p.Value, p.Name, where); break;
@@ -80,7 +81,7 @@ public static class EStargzTocParser
                     if (p.Value.ValueKind != JsonValueKind.Object) throw new FormatException($"{where}: 'xattrs' is not an object");
                     foreach (var x in p.Value.EnumerateObject())
                     {
-                        var text = Text(x.Value, x.Name, where);
+                        var text = Text(x.Value, TocJson.Name(x, where), where);
                         try
                         {
                             xattrs[x.Name] = Convert.FromBase64String(text);
@@ -103,17 +104,7 @@ public static class EStargzTocParser
 
     private static bool Is(JsonProperty p, string key) => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase);
 
-    private static string Text(JsonElement value, string key, string where) => value.ValueKind switch
-    {
-        JsonValueKind.String => value.GetString()!,
-        JsonValueKind.Null => "",
-        _ => throw new FormatException($"{where}: '{key}' is not a string"),
-    };
+    private static string Text(JsonElement value, string key, string where) => TocJson.Text(value, key, where);
 
-    private static long Integer(JsonElement value, string key, string where)
-    {
-        if (value.ValueKind == JsonValueKind.Null) return 0;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)) return n;
-        throw new FormatException($"{where}: '{key}' is not an integer");
-    }
+    private static long Integer(JsonElement value, string key, string where) => TocJson.Integer(value, key, where);
 }

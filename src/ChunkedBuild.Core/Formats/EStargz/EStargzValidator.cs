@@ -1,4 +1,3 @@
-using ChunkedBuild.Core.Errors;
 
 namespace ChunkedBuild.Core.Formats.EStargz;
 
@@ -22,8 +21,7 @@ public sealed class EStargzValidator : ILayerValidator
         {
             session.Run();
         }
-        catch (Exception e) when (e is ChunkedBuildException or FormatException or InvalidDataException or IOException
-                                      or InvalidOperationException or ArgumentException or OverflowException)
+        catch (Exception e) when (MalformedLayerData.Is(e))
         {
             failures.Add($"{session.Stage}: {e.Message}");
         }

@@ -18,7 +18,16 @@ public static class TocParser
     public static ParsedToc Parse(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
-        using var doc = JsonDocument.ParseValue(ref reader);
+        JsonDocument parsed;
+        try
+        {
+            parsed = JsonDocument.ParseValue(ref reader);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"the TOC is not valid JSON{Json.JsonSyntax.Where(e)}", e);
+        }
+        using var doc = parsed;
         if (json[(int)reader.BytesConsumed..].Trim(" \t\r\n"u8).Length != 0)
             throw new FormatException("the TOC has data after its JSON object");
         var root = doc.RootElement;
@@ -27,54 +36,58 @@ public static class TocParser
         var tarSplitDigest = "";
         foreach (var p in root.EnumerateObject())
         {
-            switch (p.Name.ToLowerInvariant())
+            switch (TocJson.Name(p, "the TOC").ToLowerInvariant())
             {
                 case "entries":
+                    if (p.Value.ValueKind == JsonValueKind.Null) break;
                     if (p.Value.ValueKind != JsonValueKind.Array) throw new FormatException("'entries' is not an array");
-                    foreach (var e in p.Value.EnumerateArray()) entries.Add(ParseEntry(e));
+                    foreach (var e in p.Value.EnumerateArray()) entries.Add(ParseEntry(e, entries.Count));
                     break;
                 case "tarsplitdigest":
-                    tarSplitDigest = p.Value.GetString() ?? "";
+                    tarSplitDigest = TocJson.Text(p.Value, p.Name, "the TOC");
                     break;
             }
         }
         return new ParsedToc(entries, tarSplitDigest);
     }
 
-    private static TocEntry ParseEntry(JsonElement e)
+    private static TocEntry ParseEntry(JsonElement e, int index)
     {
+        if (e.ValueKind != JsonValueKind.Object) throw new FormatException($"entry {index} is not an object");
         string type = "", name = "", linkName = "", digest = "", chunkDigest = "", chunkType = "";
         long mode = 0, size = 0, uid = 0, gid = 0, devMajor = 0, devMinor = 0, offset = 0, endOffset = 0, chunkSize = 0, chunkOffset = 0;
         TarTime? modTime = null, accessTime = null, changeTime = null;
         var xattrs = new Dictionary<string, string>(StringComparer.Ordinal);
+        var where = $"entry {index}";
         foreach (var p in e.EnumerateObject())
         {
             var v = p.Value;
-            switch (p.Name.ToLowerInvariant())
+            var key = TocJson.Name(p, where);
+            switch (key.ToLowerInvariant())
             {
-                case "type": type = v.GetString() ?? ""; break;
-                case "name": name = v.GetString() ?? ""; break;
-                case "linkname": linkName = v.GetString() ?? ""; break;
-                case "mode": mode = v.GetInt64(); break;
-                case "size": size = v.GetInt64(); break;
-                case "uid": uid = v.GetInt64(); break;
-                case "gid": gid = v.GetInt64(); break;
-                case "modtime": modTime = ParseTime(v, "modtime"); break;
-                case "accesstime": accessTime = ParseTime(v, "accesstime"); break;
-                case "changetime": changeTime = ParseTime(v, "changetime"); break;
-                case "devmajor": devMajor = v.GetInt64(); break;
-                case "devminor": devMinor = v.GetInt64(); break;
+                case "type": type = TocJson.Text(v, key, where); break;
+                case "name": name = TocJson.Text(v, key, where); where = $"entry {index} '{name}'"; break;
+                case "linkname": linkName = TocJson.Text(v, key, where); break;
+                case "mode": mode = TocJson.Integer(v, key, where); break;
+                case "size": size = TocJson.Integer(v, key, where); break;
+                case "uid": uid = TocJson.Integer(v, key, where); break;
+                case "gid": gid = TocJson.Integer(v, key, where); break;
+                case "modtime": modTime = ParseTime(v, key, where); break;
+                case "accesstime": accessTime = ParseTime(v, key, where); break;
+                case "changetime": changeTime = ParseTime(v, key, where); break;
+                case "devmajor": devMajor = TocJson.Integer(v, key, where); break;
+                case "devminor": devMinor = TocJson.Integer(v, key, where); break;
                 case "xattrs":
                     if (v.ValueKind == JsonValueKind.Object)
-                        foreach (var x in v.EnumerateObject()) xattrs[x.Name] = x.Value.GetString() ?? "";
+                        foreach (var x in v.EnumerateObject()) xattrs[TocJson.Name(x, where)] = TocJson.Text(x.Value, x.Name, where);
                     break;
-                case "digest": digest = v.GetString() ?? ""; break;
-                case "offset": offset = v.GetInt64(); break;
-                case "endoffset": endOffset = v.GetInt64(); break;
-                case "chunksize": chunkSize = v.GetInt64(); break;
-                case "chunkoffset": chunkOffset = v.GetInt64(); break;
-                case "chunkdigest": chunkDigest = v.GetString() ?? ""; break;
-                case "chunktype": chunkType = v.GetString() ?? ""; break;
+                case "digest": digest = TocJson.Text(v, key, where); break;
+                case "offset": offset = TocJson.Integer(v, key, where); break;
+                case "endoffset": endOffset = TocJson.Integer(v, key, where); break;
+                case "chunksize": chunkSize = TocJson.Integer(v, key, where); break;
+                case "chunkoffset": chunkOffset = TocJson.Integer(v, key, where); break;
+                case "chunkdigest": chunkDigest = TocJson.Text(v, key, where); break;
+                case "chunktype": chunkType = TocJson.Text(v, key, where); break;
             }
         }
         return new TocEntry
@@ -86,10 +99,10 @@ public static class TocParser
         };
     }
 
-    private static TarTime? ParseTime(JsonElement v, string key)
+    private static TarTime? ParseTime(JsonElement v, string key, string where)
     {
         if (v.ValueKind == JsonValueKind.Null) return null;
-        var text = v.GetString() ?? "";
-        return TarTime.TryParseRfc3339(text, out var t) ? t : throw new FormatException($"'{key}' value '{text}' is not RFC 3339");
+        var text = TocJson.Text(v, key, where);
+        return TarTime.TryParseRfc3339(text, out var t) ? t : throw new FormatException($"{where}: '{key}' value '{text}' is not RFC 3339");
     }
 }

@@ -1,5 +1,4 @@
 using ChunkedBuild.Core.Compression;
-using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
 
@@ -27,8 +26,7 @@ public sealed class ZstdChunkedValidator : ILayerValidator
         {
             session.Run();
         }
-        catch (Exception e) when (e is ChunkedBuildException or FormatException or InvalidDataException or IOException
-                                      or ZstdSharp.ZstdException or System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (MalformedLayerData.Is(e))
         {
             failures.Add($"{session.Stage}: {e.Message}");
         }
