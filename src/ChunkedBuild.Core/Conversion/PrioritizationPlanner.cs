@@ -55,28 +55,23 @@ public sealed class PrioritizationPlanner
         var key = LayerStore.Key(image.Manifest.Digest, "plan", _settingsKey, _request.ToolVersion);
         if (_store.TryGetPlan(key) is { } cached) return Report(image, cached);
 
-        var spool = Path.Combine(_request.TempDirectory ?? Path.GetTempPath(), $"chunkedbuild-scan-{Guid.NewGuid():N}");
-        try
+        // The listings' spools live in a scratch folder of this run: removed when the plan is made, or by the next run after a kill.
+        using var scratch = IO.ScratchFolder.Create(_request.TempDirectory ?? Path.GetTempPath());
+        var spool = scratch.Path;
+        var layers = new List<LayerListing>();
+        foreach (var (layer, i) in image.Manifest.Value.Layers.Select((l, i) => (l, i)))
         {
-            var layers = new List<LayerListing>();
-            foreach (var (layer, i) in image.Manifest.Value.Layers.Select((l, i) => (l, i)))
-            {
-                var offered = listings is null ? null : await listings.WaitAsync(layer.Digest, cancellationToken).ConfigureAwait(false);
-                layers.Add(offered ?? await LayerListing.ReadAsync(source, layer, Path.Combine(spool, i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                    IO.SpoolLimits.For(layer.Size, _request.SpoolLimit), cancellationToken).ConfigureAwait(false));
-            }
-            var view = LayeredImageFileView.FromLayers(layers.Select(l => l.Entries), (file, max) => layers[file.LayerIndex].Read(file.LayerEntryName, max));
-            var (paths, reason, malformed) = Choose(view, image);
-            var plan = paths.Count == 0
-                ? PrioritizationPlan.Empty(layerCount, reason ?? "no file of the list is in the image", name) with { ReasonCode = malformed ? ErrorCodes.MalformedDocument : null }
-                : new PrioritizationPlan { Paths = paths, Layers = LayerPrioritization.SplitByLayer(paths, view), Source = name };
-            _store.PutPlan(key, plan);
-            return Report(image, plan);
+            var offered = listings is null ? null : await listings.WaitAsync(layer.Digest, cancellationToken).ConfigureAwait(false);
+            layers.Add(offered ?? await LayerListing.ReadAsync(source, layer, Path.Combine(spool, i.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                IO.SpoolLimits.For(layer.Size, _request.SpoolLimit), cancellationToken).ConfigureAwait(false));
         }
-        finally
-        {
-            if (Directory.Exists(spool)) Directory.Delete(spool, recursive: true);
-        }
+        var view = LayeredImageFileView.FromLayers(layers.Select(l => l.Entries), (file, max) => layers[file.LayerIndex].Read(file.LayerEntryName, max));
+        var (paths, reason, malformed) = Choose(view, image);
+        var plan = paths.Count == 0
+            ? PrioritizationPlan.Empty(layerCount, reason ?? "no file of the list is in the image", name) with { ReasonCode = malformed ? ErrorCodes.MalformedDocument : null }
+            : new PrioritizationPlan { Paths = paths, Layers = LayerPrioritization.SplitByLayer(paths, view), Source = name };
+        _store.PutPlan(key, plan);
+        return Report(image, plan);
     }
 
     private (IReadOnlyList<string> Paths, string? Reason, bool Malformed) Choose(IImageFileView view, PlatformImage image)
