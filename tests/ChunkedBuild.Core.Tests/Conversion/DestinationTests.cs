@@ -94,6 +94,22 @@ public sealed class DestinationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_destination_whose_index_json_is_a_symlink_to_dev_zero_is_CHB2008_at_once_and_left_as_it_was()
+    {
+        Directory.CreateDirectory(Layout);
+        File.WriteAllText(Path.Combine(Layout, OciLayoutFiles.LayoutFile), OciLayoutFiles.LayoutContent);
+        File.CreateSymbolicLink(Path.Combine(Layout, OciLayoutFiles.IndexFile), "/dev/zero");
+        var source = Path.Combine(_root, "src");
+        TestImageLayout.WriteLayout(source, [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(46))], ["new"]);
+
+        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + source, "oci:" + Layout));
+
+        Assert.Equal(ErrorCodes.LayoutFileRefused, error.Code);
+        Assert.Contains("'index.json' goes through a symbolic link that leads outside the folder (to '/dev/zero')", error.Message);
+        Assert.Equal("/dev/zero", new FileInfo(Path.Combine(Layout, OciLayoutFiles.IndexFile)).LinkTarget);
+    }
+
+    [Fact]
     public async Task Replace_starts_the_layout_over()
     {
         TestImageLayout.WriteLayout(Layout, [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(44))], ["old"]);
