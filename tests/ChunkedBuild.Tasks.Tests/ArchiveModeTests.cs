@@ -1,6 +1,7 @@
-using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing.Images;
+using ChunkedBuild.Testing.Packages;
 using Xunit;
 
 namespace ChunkedBuild.Tasks.Tests;

@@ -1,8 +1,9 @@
-using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
-using ChunkedBuild.Testing;
+using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Oci;
+using ChunkedBuild.Testing.Packages;
+using ChunkedBuild.Testing;
 using Xunit;
 
 namespace ChunkedBuild.Tasks.Tests;

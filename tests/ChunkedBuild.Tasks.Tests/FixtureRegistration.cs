@@ -1,5 +1,5 @@
-using ChunkedBuild.Tasks.Tests;
 using ChunkedBuild.Testing.Images;
+using ChunkedBuild.Testing.Packages;
 using Xunit;
 
 [assembly: AssemblyFixture(typeof(PublishedImages))]

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Xml.Linq;
+using ChunkedBuild.Testing.Packages;
 using Xunit;
 
 namespace ChunkedBuild.Tasks.Tests;

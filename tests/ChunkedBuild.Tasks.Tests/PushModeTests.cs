@@ -1,5 +1,6 @@
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing.Images;
+using ChunkedBuild.Testing.Packages;
 using Xunit;
 
 namespace ChunkedBuild.Tasks.Tests;

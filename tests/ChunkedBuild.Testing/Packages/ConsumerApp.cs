@@ -1,8 +1,7 @@
 using System.Security;
-using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Images;
 
-namespace ChunkedBuild.Tasks.Tests;
+namespace ChunkedBuild.Testing.Packages;
 
 /// <summary>One <c>@(ChunkedImage)</c> item as the sample app's probe target wrote it.</summary>
 public sealed record ChunkedImageItem(string Reference, string Tag, string Digest, string Variant, string MediaType);

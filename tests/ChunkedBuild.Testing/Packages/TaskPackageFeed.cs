@@ -1,7 +1,6 @@
-using ChunkedBuild.Testing;
 using Xunit;
 
-namespace ChunkedBuild.Tasks.Tests;
+namespace ChunkedBuild.Testing.Packages;
 
 /// <summary>
 /// A local NuGet feed holding ChunkedBuild.Tasks and ChunkedBuild.Tool, packed once per test run from the already built projects
