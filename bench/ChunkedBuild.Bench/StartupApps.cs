@@ -46,20 +46,31 @@ internal static class StartupApps
     /// <paramref name="work"/> whose project drops the ChunkedBuild.Tasks package reference (the package is not packed in a bench run; it only
     /// converts the image after PublishContainer and changes no published file); its layer is <see cref="PublishedAppLayer.Build"/>.
     /// </summary>
-    public static StartupApp SampleApp(string work)
+    /// <param name="work">The work folder.</param>
+    /// <param name="release">Null for samples/app as it is; else a next release: one C# line changed (the greeting names the release).</param>
+    public static StartupApp SampleApp(string work, string? release = null)
     {
         var source = Path.Combine(BenchOptions.RepoRoot(), "samples", "app");
-        var copy = Path.Combine(work, "sample-app-src", "SampleApp");
+        var suffix = release is null ? "" : "-" + release;
+        var copy = Path.Combine(work, "sample-app-src" + suffix, "SampleApp");
         Directory.CreateDirectory(copy);
         foreach (var name in new[] { "Program.cs", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
             File.Copy(Path.Combine(source, name), Path.Combine(copy, name), overwrite: true);
+        if (release is not null)
+        {
+            var program = Path.Combine(copy, "Program.cs");
+            var text = File.ReadAllText(program);
+            var changed = text.Replace("$\"hello from ", $"$\"hello ({release}) from ", StringComparison.Ordinal);
+            if (changed == text) throw new InvalidOperationException("samples/app/Program.cs no longer has the greeting the next release changes");
+            File.WriteAllText(program, changed);
+        }
         var project = XDocument.Load(Path.Combine(source, "SampleApp.csproj"));
         project.Descendants("PackageReference").Where(e => (string?)e.Attribute("Include") == "ChunkedBuild.Tasks").Remove();
         foreach (var empty in project.Descendants("ItemGroup").Where(g => !g.HasElements).ToList()) empty.Remove();
         project.Save(Path.Combine(copy, "SampleApp.csproj"));
         // No package is restored: an empty source list, beside (not inside) the project so publish does not copy it.
         File.WriteAllText(Path.Combine(copy, "..", "nuget.config"), "<configuration><packageSources><clear /></packageSources></configuration>\n");
-        var output = Path.Combine(work, "sample-app");
+        var output = Path.Combine(work, "sample-app" + suffix);
         var publish = ProcessRunner.Run("dotnet",
             ["publish", Path.Combine(copy, "SampleApp.csproj"), "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-o", output, "-nodeReuse:false", "-v:minimal"],
             workingDirectory: copy,

@@ -29,41 +29,18 @@ internal static class StartupBench
 {
     private const double Target = 0.15;
 
-    /// <summary>The official runtime-deps image's env (also in runtime and aspnet).</summary>
-    private static readonly string[] OfficialEnv = ["APP_UID=1654", "ASPNETCORE_HTTP_PORTS=8080", "DOTNET_RUNNING_IN_CONTAINER=true"];
-
     private sealed record Row(string Variant, string Layout, string List, ManifestStartupCost Cost);
 
     public static async Task<int> RunAsync(string work, string resultPath)
     {
         Console.WriteLine("building the base layers from this machine (dpkg database, installed .NET) and publishing samples/app…");
-        string reason;
-        var debian = DebianBaseLayers.Build(CompressionLevel.Optimal, out reason) ?? throw new InvalidOperationException(reason);
-        var runtime = DotnetRuntimeLayer.Build(new DotnetRuntimeLayerOptions { AllFrameworkFiles = true, Decoys = false, Level = CompressionLevel.Optimal }, out reason)
-            ?? throw new InvalidOperationException(reason);
-        var aspnet = SharedFrameworkLayer.Build(runtime.Runtime, SharedFrameworkLayer.AspNetCore, CompressionLevel.Optimal, out reason)
-            ?? throw new InvalidOperationException(reason);
-        var hello = StartupApps.Hello(work);
-        var sample = StartupApps.SampleApp(work);
-        var osRelease = File.Exists("/etc/debian_version") ? File.ReadAllText("/etc/debian_version").Trim() : "?";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"base: Debian {osRelease} — OS layer {debian.Os.Packages.Count} packages (required + closure, slim excludes), runtime-deps layer {string.Join(", ", debian.RuntimeDeps.PackageVersions)}; " +
-            $"Microsoft.NETCore.App {runtime.Runtime.Version}, Microsoft.AspNetCore.App {aspnet.Version}"));
-
-        var osFiles = debian.Os.Tree.HostFiles.Concat(debian.RuntimeDeps.Tree.HostFiles).GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal);
-        var baseLayers = new List<(string, TestLayer, long?)>
-        {
-            ("os", debian.Os.Layer, debian.Os.Tree.TarBytes), ("runtime-deps", debian.RuntimeDeps.Layer, debian.RuntimeDeps.Tree.TarBytes), ("runtime", runtime.Layer, null),
-        };
-        var netcore = (Name: "Microsoft.NETCore.App", runtime.Runtime.Version);
-        var images = new[]
-        {
-            new StartupImage("A", "hello console app on a runtime:10.0-like base", hello, [.. baseLayers, ("app", hello.Layer, null)], [netcore], [.. OfficialEnv]),
-            new StartupImage("B", "samples/app (ASP.NET Core) on an aspnet:10.0-like base", sample,
-                [.. baseLayers, ("aspnetcore", aspnet.Layer, null), ("app", sample.Layer, null)], [netcore, (aspnet.Name, aspnet.Version)],
-                [.. OfficialEnv, "ASPNET_VERSION=" + aspnet.Version]),
-        };
-        var regularFiles = new HashSet<string>(debian.Os.Tree.Files.Concat(debian.RuntimeDeps.Tree.Files).Concat(runtime.Files).Concat(aspnet.Files), StringComparer.Ordinal);
+        var set = StartupImages.Build(work);
+        var (debian, runtime, aspnet) = (set.Debian, set.Runtime, set.AspNetCore);
+        var osRelease = StartupImages.DebianRelease;
+        Console.WriteLine(set.Describe());
+        var osFiles = set.OsFiles;
+        var images = set.Images;
+        var regularFiles = set.BaseFiles;
 
         var results = new List<object>();
         double? targetShare = null, measuredShare = null, floorShare = null;
@@ -99,9 +76,6 @@ internal static class StartupBench
         return 0;
     }
 
-    private sealed record StartupImage(string Id, string Title, StartupApp App, IReadOnlyList<(string Name, TestLayer Layer, long? TarBytes)> Layers,
-        IReadOnlyList<(string Name, string Version)> Frameworks, IReadOnlyList<string> Env);
-
     /// <summary>One image's figures: the JSON, and eStargz bytes-to-start as shares of the image (auto list; the real start on the auto
     /// layout; the real start's files alone, the floor of any whole-file ordering).</summary>
     private sealed record ImageResult(object Json, double AutoShare, double MeasuredShare, double FloorShare);
@@ -111,9 +85,8 @@ internal static class StartupBench
     {
         var id = image.Id.ToLowerInvariant();
         var source = Path.Combine(work, "startup-" + id);
-        DotnetBaseImage.Write(source, "bench", image.Layers.Select(l => l.Layer).ToList(), runtime.Runtime.Version,
-            entrypoint: ["dotnet", "/app/" + image.App.Dll], workingDir: "/app", env: image.Env);
-        var imageBytes = image.Layers.Sum(l => (long)l.Layer.Gzip.Length);
+        image.Write(source, runtime.Runtime.Version);
+        var imageBytes = image.CompressedBytes;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"image {image.Id}: {image.Title}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"layers (gzip Optimal): {string.Join(", ", image.Layers.Select(l => $"{l.Name} {l.Layer.Gzip.Length / 1e6:F2} MB" + (l.TarBytes is { } t ? $" ({t / 1e6:F1} MB tar)" : "")))}; total {imageBytes / 1e6:F1} MB"));
