@@ -71,6 +71,10 @@ case "$startup" in
     args+=(--startup "$startup")
     ;;
 esac
+if [ -n "${INPUT_STARTUP_LINK:-}" ] && [ "$startup" != none ]; then
+  [[ "$INPUT_STARTUP_LINK" =~ ^[0-9.]+[kmgKMG]bit(,[0-9.]+m?s)?$ ]] || fail "input 'startup-link' must be RATE[,RTT] such as 100mbit,20ms (got '$INPUT_STARTUP_LINK')"
+  args+=(--link "$INPUT_STARTUP_LINK")
+fi
 if [ -n "$username" ]; then args+=(--username "$username" --password-stdin); fi
 # The converted-layer cache actions/cache keeps between runs (the action's `cache: true`).
 if [ -n "${CHUNKEDBUILD_CACHE_DIR:-}" ]; then args+=(--cache-dir "$CHUNKEDBUILD_CACHE_DIR"); fi

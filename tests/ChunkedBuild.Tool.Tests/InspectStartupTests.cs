@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 
@@ -37,8 +38,54 @@ public sealed class InspectStartupTests : ToolTestBase
 
         var text = ToolProcess.Run("inspect", "oci:" + PathOf("out") + ":1.0", "--startup", list);
         Assert.True(text.ExitCode == 0, text.StdErr);
-        Assert.Contains("bytes fetched before the app starts (startup list: record)", text.StdOut);
-        Assert.Matches(@"estargz\s+\S+ \S+\s+\d+\s+\S+ \S+\s+\d+\.\d%", text.StdOut);
+        Assert.Contains("bytes fetched before the app starts (startup list: record) and the network time to start at 100 Mbit/s, 20 ms RTT", text.StdOut);
+        Assert.Matches(@"estargz\s+\S+ \S+\s+\d+\s+\S+ \S+\s+\d+\.\d%\s+\d+\.\d+ s", text.StdOut);
+    }
+
+    [Fact]
+    public void Inspect_startup_estimates_the_time_to_start_at_the_stated_link_from_the_same_bytes()
+    {
+        var source = PathOf("src");
+        TestImageLayout.WriteLayout(source, [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(7))], ["1.0"]);
+        var list = PathOf("startup.txt");
+        File.WriteAllText(list, "/app/hello.dll\n");
+        var convert = ToolProcess.Run("convert", "oci:" + source, "oci:" + PathOf("out"), "--no-cache", "-q", "--record-in", list, "--variant", "estargz,original");
+        Assert.True(convert.ExitCode == 0, convert.StdErr);
+
+        var slow = Estimates(ToolProcess.Run("inspect", "oci:" + PathOf("out") + ":1.0", "--json", "--startup", list, "--link", "20mbit,80ms"), "20mbit,80ms");
+        var fast = Estimates(ToolProcess.Run("inspect", "oci:" + PathOf("out") + ":1.0", "--json", "--startup", list), "100mbit,20ms");
+
+        foreach (var estimates in new[] { slow, fast })
+        {
+            // The original is pulled whole; its estimate is its full pull. eStargz starts after its prefetch, sooner than its own full pull.
+            Assert.Equal(estimates["original"].Full, estimates["original"].Estimated);
+            Assert.True(estimates["estargz"].Estimated < estimates["estargz"].Full);
+            Assert.True(estimates["estargz"].Estimated < estimates["original"].Estimated);
+        }
+        // 5 round trips and the image's bytes: at a fifth of the rate and four times the RTT, every term grows.
+        Assert.True(slow["original"].Full > 4.9 * fast["original"].Full - 4 * 5 * 0.020);
+        Assert.True(slow["estargz"].Estimated > fast["estargz"].Estimated);
+
+        var text = ToolProcess.Run("inspect", "oci:" + PathOf("out") + ":1.0", "--startup", list, "--link", "1gbit,5ms");
+        Assert.True(text.ExitCode == 0, text.StdErr);
+        Assert.Contains("the network time to start at 1 Gbit/s, 5 ms RTT", text.StdOut);
+        Assert.Matches(@"estimated network time to start: full pull \d+\.\d+ s, eStargz lazily \d+\.\d+ s \(\d+\.\d× sooner\)", text.StdOut);
+
+        var bad = ToolProcess.Run("inspect", "oci:" + PathOf("out") + ":1.0", "--startup", list, "--link", "fast");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("CHB9001", bad.StdErr);
+        Assert.Contains("link 'fast'", bad.StdErr);
+    }
+
+    /// <summary>Per variant: the JSON's estimatedSeconds and fullPullSeconds, after checking the link it states.</summary>
+    private static Dictionary<string, (double Estimated, double Full)> Estimates(ProcessResult inspect, string link)
+    {
+        Assert.True(inspect.ExitCode == 0, inspect.StdErr);
+        using var json = JsonDocument.Parse(inspect.StdOut);
+        var startup = json.RootElement.GetProperty("startup");
+        Assert.Equal(link, startup.GetProperty("link").GetString());
+        return startup.GetProperty("platforms")[0].GetProperty("manifests").EnumerateArray().ToDictionary(m => m.GetProperty("variant").GetString()!,
+            m => (m.GetProperty("estimatedSeconds").GetDouble(), m.GetProperty("fullPullSeconds").GetDouble()));
     }
 
     [Fact]

@@ -12,7 +12,10 @@ namespace ChunkedBuild.Core.Conversion;
 /// <param name="ListedFiles">The listed files this layer provides (whose merged version comes from it).</param>
 /// <param name="FilesOnDemand">Of those, the ones with content outside the prefetch range.</param>
 /// <param name="Ranges">Separate byte ranges fetched (adjacent ones merged): one prefetch range beats many on-demand reads at equal bytes.</param>
-public sealed record LayerStartupCost(Descriptor Layer, string Format, long PrefetchBytes, long OnDemandBytes, long MetadataBytes, long WholeBytes, int ListedFiles, int FilesOnDemand, int Ranges)
+/// <param name="OnDemandRanges">Of those, the ranges of listed files outside the prefetch range (adjacent ones merged): each is a read the
+/// starting app waits for.</param>
+public sealed record LayerStartupCost(Descriptor Layer, string Format, long PrefetchBytes, long OnDemandBytes, long MetadataBytes, long WholeBytes, int ListedFiles,
+    int FilesOnDemand, int Ranges, int OnDemandRanges = 0)
 {
     /// <summary>Everything fetched from this layer before the app starts.</summary>
     public long TotalBytes => PrefetchBytes + OnDemandBytes + MetadataBytes + WholeBytes;
@@ -30,6 +33,12 @@ public sealed record ManifestStartupCost(Descriptor Manifest, Platform Platform,
 
     /// <summary>Separate byte ranges fetched before the app starts (all layers).</summary>
     public int Ranges => Layers.Sum(l => l.Ranges);
+
+    /// <summary>On-demand reads the starting app waits for (all layers).</summary>
+    public int OnDemandRanges => Layers.Sum(l => l.OnDemandRanges);
+
+    /// <summary>Compressed bytes of the listed files outside the prefetch ranges (all layers).</summary>
+    public long OnDemandBytes => Layers.Sum(l => l.OnDemandBytes);
 
     /// <summary>The manifest's compressed layer bytes: what a full pull fetches.</summary>
     public long ImageBytes => Layers.Sum(l => l.Layer.Size);

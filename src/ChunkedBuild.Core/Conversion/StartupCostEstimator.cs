@@ -110,6 +110,7 @@ public static class StartupCostEstimator
                 ranges.Add((e.Offset, e.EndOffset));
             }
         }
+        var onDemandRanges = MergedCount(ranges);
         long metadata;
         if (kind == LayerKinds.EStargz)
         {
@@ -131,7 +132,7 @@ public static class StartupCostEstimator
                 ranges.Add((position.Offset, position.Offset + position.CompressedLength));
             }
         }
-        return new LayerStartupCost(layer, kind, prefetchEnd, onDemand, metadata, 0, found, outsideFiles, MergedCount(ranges));
+        return new LayerStartupCost(layer, kind, prefetchEnd, onDemand, metadata, 0, found, outsideFiles, MergedCount(ranges), onDemandRanges);
     }
 
     /// <summary>How many separate ranges remain once overlapping or adjacent ones are merged.</summary>

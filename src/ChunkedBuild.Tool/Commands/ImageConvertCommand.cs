@@ -55,6 +55,7 @@ public static class ImageConvertCommand
             Description = "After converting, estimate per variant the bytes a lazy puller fetches before the app starts (as inspect --startup): " +
                           "'auto' (.NET inference) or a prioritization manifest / access record file; printed after the summary and under 'startup' in --json.",
         };
+        var link = StartupLinkOption.Create();
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout (tags, digests, per-variant totals, warnings); logs go to stderr." };
         var githubOutput = new Option<string?>("--github-output")
         {
@@ -102,7 +103,7 @@ public static class ImageConvertCommand
             """)
         {
             source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
-            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, spoolLimit, config, startup, json, githubOutput, summary, replace,
+            prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, spoolLimit, config, startup, link, json, githubOutput, summary, replace,
         };
         registry.AddTo(command);
         command.Validators.Add(r =>
@@ -116,6 +117,7 @@ public static class ImageConvertCommand
             var log = logs.CreateLogger("convert");
             var settings = ToolSettings.Load(parse.GetValue(config));
             var startupList = parse.GetValue(startup) is { } startupValue ? StartupList.Parse(startupValue) : null; // a bad value fails before any work
+            var network = StartupLinkOption.Parse(parse, link);
             if (settings.Source is not null) log.LogDebug("settings from {File}", settings.Source);
             var useCache = !parse.GetValue(noCache) && settings.Cache != false;
             var request = new ConversionRequest
@@ -168,11 +170,11 @@ public static class ImageConvertCommand
             }
             // The sink is committed and closed: --startup reads what it wrote back from the destination.
             var startupReport = startupList is null ? null : await ConvertedStartupCost.EstimateAsync(transports, destinationText, result, startupList, ct);
-            var resultJson = ImageResults.Json(result, written, startupReport);
+            var resultJson = ImageResults.Json(result, written, startupReport, network);
             Console.Out.WriteLine(parse.GetValue(json) ? resultJson : ImageResults.Summary(result, written));
-            if (startupReport is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(startupReport));
+            if (startupReport is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(startupReport, network));
             if (parse.GetValue(githubOutput) is { } outputFile) GitHubOutputFile.Append(outputFile, ConversionStepOutputs.Render(result, resultJson));
-            if (parse.GetValue(summary) is { } summaryFile) GitHubOutputFile.Append(summaryFile, ConversionJobSummary.Render(result, destinationText, startupReport));
+            if (parse.GetValue(summary) is { } summaryFile) GitHubOutputFile.Append(summaryFile, ConversionJobSummary.Render(result, destinationText, startupReport, network));
             return ExitCodes.Ok;
         });
         return command;

@@ -22,26 +22,30 @@ public static class InspectCommand
             Description = "Print only the base layers' digests, one per line: every manifest's layers but its top one, each once, sorted. " +
                           "They change with the base image, not with a new build of the app (the action keys its layer cache on them).",
         };
+        var link = StartupLinkOption.Create();
         var registry = new RegistryCliOptions();
         var command = new CliCommand("inspect", "Show what an image holds: platforms, variants and, per layer, format, size and TOC.", $"""
             For each platform manifest its variant and, per layer, the format (estargz, zstd:chunked, gzip, zstd, tar),
             size, TOC digest and TOC entry count. With --startup, also the lazy-pull cost: per variant, the compressed bytes fetched before the
             app starts (eStargz: prefetch range + listed files outside it + TOCs; zstd:chunked: listed files' frames + TOC/tar-split frames;
-            original: the whole image) against the image's compressed size.
+            original: the whole image) against the image's compressed size, and the network time before the app can start at --link
+            (default {LinkProfile.Default.ToSpec()}): the whole image for a full pull, the prefetch, TOCs and on-demand reads for a lazy one.
 
             Examples:
               dotnet chunked inspect oci:out/app:latest
               dotnet chunked inspect oci-archive:app-lazy.tar --json | jq '.images[0].manifests[].variant'
               dotnet chunked inspect oci:out/app:latest --startup auto
+              dotnet chunked inspect docker://ghcr.io/org/app:1.0 --startup auto --link 1gbit,5ms
               dotnet chunked inspect app.tar.gz --base-layers --no-entries | sha256sum   # a cache key that changes with the base image
             {RegistryCliOptions.Help}
             """)
         {
-            image, json, noEntries, startup, baseLayers,
+            image, json, noEntries, startup, link, baseLayers,
         };
         registry.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
+            var network = StartupLinkOption.Parse(parse, link); // a bad value fails before any work
             var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!, destination: null), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
             var images = await ImageInspector.InspectAsync(source, !parse.GetValue(noEntries), null, ct);
@@ -51,8 +55,8 @@ public static class InspectCommand
                 return ExitCodes.Ok;
             }
             var report = parse.GetValue(startup) is { } list ? await StartupCostEstimator.EstimateAsync(source, StartupList.Parse(list), null, ct) : null;
-            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.InspectJson(images, report) : ImageResults.Listing(images, source.DisplayName));
-            if (report is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(report));
+            Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.InspectJson(images, report, network) : ImageResults.Listing(images, source.DisplayName));
+            if (report is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(report, network));
             return ExitCodes.Ok;
         });
         return command;

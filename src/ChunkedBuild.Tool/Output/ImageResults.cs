@@ -50,10 +50,10 @@ public static class ImageResults
     /// "variants":[{variant,layerBytes,originalLayerBytes,converted,reused,kept,manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest,densified}]}]}],
     /// "warnings":[…]}</c>.
     /// </summary>
-    public static string Json(ConversionResult result, string destination, StartupCostReport? startup = null) => JsonText.Object(w =>
+    public static string Json(ConversionResult result, string destination, StartupCostReport? startup = null, LinkProfile? link = null) => JsonText.Object(w =>
     {
         w.WriteString("destination", destination);
-        if (startup is not null) StartupResults.Write(w, startup);
+        if (startup is not null) StartupResults.Write(w, startup, link ?? LinkProfile.Default);
         w.WriteString("digest", result.Tags.Count > 0 ? result.Tags[0].Descriptor.Digest.ToString() : null);
         w.WriteStartArray("tags");
         foreach (var tag in result.Tags)
@@ -132,9 +132,9 @@ public static class ImageResults
     }
 
     /// <summary><c>{"startup":{…} (with <c>--startup</c>, see <see cref="StartupResults.Write"/>),"images":[{root,tags,manifests:[{digest,platform,variant,config,layers:[{digest,size,mediaType,format,diffId,tocDigest,entries,annotations}]}]}]}</c>.</summary>
-    public static string InspectJson(IReadOnlyList<InspectedImage> images, StartupCostReport? startup = null) => JsonText.Object(w =>
+    public static string InspectJson(IReadOnlyList<InspectedImage> images, StartupCostReport? startup = null, LinkProfile? link = null) => JsonText.Object(w =>
     {
-        if (startup is not null) StartupResults.Write(w, startup);
+        if (startup is not null) StartupResults.Write(w, startup, link ?? LinkProfile.Default);
         w.WriteStartArray("images");
         foreach (var image in images)
         {

@@ -145,7 +145,8 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
 
         Assert.True(result.Succeeded, result.Log);
         Assert.Contains(_harness.CommandLines, l => l.Contains($" --prioritize-file {manifest} --startup {manifest}", StringComparison.Ordinal));
-        Assert.Contains("**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: manifest)", result.StepSummary);
+        Assert.Contains("**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: manifest; estimated network time to start at 100mbit,20ms)",
+            result.StepSummary);
         using var json = JsonDocument.Parse(result.Outputs["result"]);
         var platform = Assert.Single(json.RootElement.GetProperty("startup").GetProperty("platforms").EnumerateArray());
         Assert.Equal(["/app/hello.dll"], platform.GetProperty("paths").EnumerateArray().Select(p => p.GetString()));
@@ -154,9 +155,20 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
             // one row per variant: the listed file's bytes and the TOCs, fewer than the image
             var bytes = m.GetProperty("startupBytes").GetInt64();
             Assert.InRange(bytes, 1, m.GetProperty("imageBytes").GetInt64() - 1);
-            Assert.Matches(new Regex($@"^\| linux/amd64 \| {m.GetProperty("variant").GetString()} \| [0-9.]+ (B|KiB) \| {m.GetProperty("ranges").GetInt32()} \| [0-9.]+ KiB \| [0-9.]+% \|$",
+            Assert.InRange(m.GetProperty("estimatedSeconds").GetDouble(), 0.1, m.GetProperty("fullPullSeconds").GetDouble() + 0.1);
+            Assert.Matches(new Regex($@"^\| linux/amd64 \| {m.GetProperty("variant").GetString()} \| [0-9.]+ (B|KiB) \| {m.GetProperty("ranges").GetInt32()} \| [0-9.]+ KiB \| [0-9.]+% \| [0-9]+\.[0-9]{{2}} s \|$",
                 RegexOptions.Multiline), result.StepSummary);
         }
+
+        Assert.Matches(@"- `linux/amd64`: full pull [0-9]+\.[0-9]{2} s, eStargz lazily [0-9]+\.[0-9]{2} s \([0-9.]+× sooner;", result.StepSummary);
+
+        var slow = _harness.Run(new Dictionary<string, string>
+        {
+            ["source"] = HelloSample, ["destination"] = "oci:" + PathOf("slow"), ["prioritization-file"] = manifest, ["startup-link"] = "20mbit,80ms",
+        });
+        Assert.True(slow.Succeeded, slow.Log);
+        Assert.Contains(_harness.CommandLines, l => l.Contains($" --startup {manifest} --link 20mbit,80ms", StringComparison.Ordinal));
+        Assert.Contains("estimated network time to start at 20mbit,80ms)", slow.StepSummary);
 
         var auto = _harness.Run(new Dictionary<string, string> { ["source"] = HelloSample, ["destination"] = "oci:" + PathOf("auto") });
         Assert.True(auto.Succeeded, auto.Log);
@@ -254,6 +266,7 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
     [InlineData("extra-args", "must not carry credentials (--creds)")]
     [InlineData("publish", "must be index or tags")]
     [InlineData("startup-report", "startup-report 'x' is neither auto, none nor an existing file")]
+    [InlineData("startup-link", "input 'startup-link' must be RATE[,RTT] such as 100mbit,20ms (got 'x')")]
     public void Bad_inputs_fail_before_the_tool_runs(string input, string message)
     {
         var value = input == "extra-args" ? "--strict --creds u:p" : "x";

@@ -14,13 +14,14 @@ public static class ConversionJobSummary
     /// <param name="result">What the conversion wrote.</param>
     /// <param name="destination">The destination as given on the command line, e.g. <c>oci:out/app</c>.</param>
     /// <param name="startup">The start-up cost report of what was written, or null without <c>--startup</c>.</param>
-    public static string Render(ConversionResult result, string destination, StartupCostReport? startup)
+    /// <param name="link">The link the network time to start is estimated at (<c>--link</c>); <see cref="LinkProfile.Default"/> when null.</param>
+    public static string Render(ConversionResult result, string destination, StartupCostReport? startup, LinkProfile? link = null)
     {
         var text = new StringBuilder();
         text.Append("### ChunkedBuild: `").Append(destination).Append("`\n\n");
         AppendVariants(text, result);
         AppendTags(text, result);
-        if (startup is not null) AppendStartup(text, startup);
+        if (startup is not null) AppendStartup(text, startup, link ?? LinkProfile.Default);
         AppendDensified(text, result);
         AppendWarnings(text, result);
         return text.ToString();
@@ -49,24 +50,39 @@ public static class ConversionJobSummary
         text.Append('\n');
     }
 
-    /// <summary>Per platform and variant: bytes before start, separate ranges, image bytes, share; a note per platform without a startup list.</summary>
-    private static void AppendStartup(StringBuilder text, StartupCostReport startup)
+    /// <summary>
+    /// Per platform and variant: bytes before start, separate ranges, image bytes, share and the estimated network time to start at
+    /// <paramref name="link"/>; a note per platform without a startup list, then per platform with an eStargz manifest the full pull against
+    /// the lazy one.
+    /// </summary>
+    private static void AppendStartup(StringBuilder text, StartupCostReport startup, LinkProfile link)
     {
-        text.Append($"**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: {OneLine(startup.Source)})\n\n");
-        text.Append("| platform | variant | before start | ranges | image | share |\n");
-        text.Append("| --- | --- | ---: | ---: | ---: | ---: |\n");
+        text.Append($"**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: {OneLine(startup.Source)}; estimated network time to start at {link.ToSpec()})\n\n");
+        text.Append("| platform | variant | before start | ranges | image | share | est. start |\n");
+        text.Append("| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
         foreach (var platform in startup.Platforms)
         {
             foreach (var m in platform.Manifests)
             {
                 text.Append(string.Create(CultureInfo.InvariantCulture,
-                    $"| {platform.Platform} | {m.Variant} | {ByteSizes.Format(m.StartupBytes)} | {m.Ranges} | {ByteSizes.Format(m.ImageBytes)} | {ByteSizes.Share(m.StartupBytes, m.ImageBytes)} |\n"));
+                    $"| {platform.Platform} | {m.Variant} | {ByteSizes.Format(m.StartupBytes)} | {m.Ranges} | {ByteSizes.Format(m.ImageBytes)} | {ByteSizes.Share(m.StartupBytes, m.ImageBytes)} | {Seconds(StartupTimeModel.ForVariant(m, link))} |\n"));
             }
         }
         text.Append('\n');
         var notes = startup.Platforms.Where(p => p.Plan.Paths.Count == 0).Select(p => $"`{p.Platform}`: no startup list ({OneLine(p.Plan.Reason ?? "")})").ToList();
+        foreach (var platform in startup.Platforms.OrderBy(p => p.Platform.ToString(), StringComparer.Ordinal))
+        {
+            if (platform.Manifests.FirstOrDefault(m => m.Variant == LayerVariant.EStargz.Name()) is not { } lazy) continue;
+            var whole = platform.Manifests.FirstOrDefault(m => m.Variant == LayerVariant.Original.Name()) ?? lazy;
+            var (full, fast) = (StartupTimeModel.FullPull(whole, link), StartupTimeModel.Lazy(lazy, link));
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"`{platform.Platform}`: full pull {Seconds(full)}, eStargz lazily {Seconds(fast)} ({full / fast:F1}× sooner; unpacking, FUSE reads and the app's own start come on top)"));
+        }
         AppendList(text, notes);
     }
+
+    /// <summary>Seconds as the tool prints them: two decimals under 10 s, one above.</summary>
+    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString(time.TotalSeconds < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) + " s";
 
     /// <summary>The sparse files written as regular files: per variant, its distinct layers in digest order, each file with its size.</summary>
     private static void AppendDensified(StringBuilder text, ConversionResult result)
