@@ -1,4 +1,6 @@
 using System.Globalization;
+using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Errors;
 
 namespace ChunkedBuild.Bench;
 
@@ -16,8 +18,11 @@ namespace ChunkedBuild.Bench;
 /// <param name="PushMb">When above 0: the push mode (<c>--push-mb</c>).</param>
 /// <param name="Startup">The lazy-pull mode (<c>--startup</c>): bytes fetched before the sample app starts, per variant.</param>
 /// <param name="LayerCounts">When not empty: the layer-count mode (<c>--layer-counts</c>), images of that many tiny layers, smallest first.</param>
+/// <param name="Lazy">The real lazy-pull mode (<c>--lazy</c>): the start-up images pulled by containerd (+ stargz-snapshotter) through a shaped link.</param>
+/// <param name="Link">The link of <c>--lazy</c> (<c>--link RATE,RTT</c>).</param>
+/// <param name="Skopeo">A skopeo new enough for containers/storage partial pulls (<c>--skopeo</c>, else <c>CHUNKEDBUILD_SKOPEO</c>), or null.</param>
 internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false,
-    IReadOnlyList<int>? LayerCounts = null)
+    IReadOnlyList<int>? LayerCounts = null, bool Lazy = false, LinkProfile? Link = null, string? Skopeo = null)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -34,6 +39,9 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         long pushMb = 0;
         var startup = false;
         List<int>? layerCounts = null;
+        var lazy = false;
+        var link = LinkProfile.Default;
+        var skopeo = Environment.GetEnvironmentVariable("CHUNKEDBUILD_SKOPEO") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -48,19 +56,35 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--push-mb": pushMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--startup": startup = true; break;
                 case "--layer-counts": layerCounts = [.. Next().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Order()]; break;
+                case "--lazy": lazy = true; break;
+                case "--link": link = ParseLink(Next()); break;
+                case "--skopeo": skopeo = Path.GetFullPath(Next()); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         if (sizeMb < 1 || runs < 1 || rssGb < 0) throw new ArgumentException("--size-mb and --runs must be at least 1, --rss-gb positive");
         if (layerCounts is not null && (layerCounts.Count < 2 || layerCounts[0] < 1)) throw new ArgumentException("--layer-counts needs at least two positive counts, e.g. 2000,20000");
         if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
-        var defaultName = layerCounts is not null ? "latest-layer-count.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
-        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts);
+        if (skopeo is not null && !File.Exists(skopeo)) throw new ArgumentException($"--skopeo '{skopeo}' does not exist");
+        var defaultName = layerCounts is not null ? "latest-layer-count.json" : lazy ? "latest-lazy.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
+        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts, lazy, link, skopeo);
+    }
+
+    private static LinkProfile ParseLink(string text)
+    {
+        try
+        {
+            return LinkProfile.Parse(text);
+        }
+        catch (ChunkedBuildException e)
+        {
+            throw new ArgumentException(e.Message);
+        }
     }
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup] [--layer-counts N,M] [--output FILE]
+        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup] [--layer-counts N,M] [--lazy [--link RATE,RTT] [--skopeo PATH]] [--output FILE]
           --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
           --size-mb N    size of the built tar in MB (default 100)
           --runs N       timed runs per writer after one warm-up; the best is reported (default 3)
@@ -75,8 +99,13 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          files a real start of the app here read, vs the image's compressed size (target: samples/app, eStargz + auto <= 15%)
           --layer-counts N,M  layer-count mode: images of N and M one-file gzip layers (2000,20000 for the README figure) converted by the
                          tool (both variants, auto prioritization, no cache); the time ratio must stay linear in the count ratio
-          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json,
-                         latest-startup.json or latest-layer-count.json)
+          --lazy         real lazy pulls of the --startup images (root, FUSE): containerd + the stargz snapshotter (tests/lazypull) pull them from
+                         Debian's docker-registry through a shaped link, cold each run; time to the app's first output and bytes moved before it for
+                         the gzip image (full pull), eStargz with auto, with none and with the list `ctr-remote optimize` records; --runs rounds,
+                         interleaved; then zstd:chunked partial pulls of a next release with a new skopeo (--skopeo)
+          --link R,RTT   the link of --lazy (default 100mbit,20ms)
+          --skopeo PATH  a skopeo new enough to partial-pull zstd:chunked (Debian 12's 1.9.3 is not; also CHUNKEDBUILD_SKOPEO)
+          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json, latest-startup.json, latest-layer-count.json or latest-lazy.json)
         """;
 
     /// <summary>The repository root (the folder holding ChunkedBuild.sln), else the current folder.</summary>

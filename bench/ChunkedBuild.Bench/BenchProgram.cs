@@ -31,6 +31,7 @@ public static class BenchProgram
         try
         {
             if (options.LayerCounts is { } counts) return LayerCountBench.Run(work.FullName, counts, options.ResultPath);
+            if (options.Lazy) return await LazyBench.RunAsync(work.FullName, options);
             if (options.Startup) return await StartupBench.RunAsync(work.FullName, options.ResultPath);
             if (options.PushMb > 0) return PushBench.Run(work.FullName, options.PushMb, options.Runs, options.ResultPath);
             if (options.ImageMb > 0) return ImageBench.Run(work.FullName, options.ImageMb, options.Runs, options.ResultPath);
@@ -74,7 +75,7 @@ public static class BenchProgram
     }
 
     /// <summary>The 1/5/15-minute load averages from /proc/loadavg, when readable.</summary>
-    private static string? LoadAverage() =>
+    internal static string? LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
 
     private static List<BenchWriter> Writers(bool memoryMode)

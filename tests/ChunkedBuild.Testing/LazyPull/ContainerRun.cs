@@ -18,7 +18,7 @@ public sealed class ContainerRun : IDisposable
     private readonly List<string> _errors = [];
     private readonly SemaphoreSlim _lineArrived = new(0);
 
-    internal ContainerRun(Process process, string id, Func<TimeSpan> clock, Action<string> kill)
+    internal ContainerRun(Process process, string id, Func<TimeSpan> clock, Action<string> kill, Action<OutputLine>? onLine)
     {
         _process = process;
         Id = id;
@@ -27,7 +27,9 @@ public sealed class ContainerRun : IDisposable
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null) return;
-            lock (_output) _output.Add(new OutputLine(_clock(), e.Data));
+            var line = new OutputLine(_clock(), e.Data);
+            onLine?.Invoke(line);
+            lock (_output) _output.Add(line);
             _lineArrived.Release();
         };
         process.ErrorDataReceived += (_, e) =>

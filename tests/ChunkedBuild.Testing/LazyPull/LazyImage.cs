@@ -9,7 +9,8 @@ namespace ChunkedBuild.Testing.LazyPull;
 /// <param name="Index">Its position in the manifest (base first).</param>
 /// <param name="Descriptor">The layer descriptor as the manifest holds it.</param>
 /// <param name="TocEntries">Its eStargz TOC read from the blob (null when it is not eStargz).</param>
-public sealed record LazyImageLayer(int Index, Descriptor Descriptor, IReadOnlyList<TocRange>? TocEntries)
+/// <param name="TocOffset">Where its TOC member starts (null when it is not eStargz).</param>
+public sealed record LazyImageLayer(int Index, Descriptor Descriptor, IReadOnlyList<TocRange>? TocEntries, long? TocOffset = null)
 {
     /// <summary>The layer digest.</summary>
     public string Digest => Descriptor.Digest.ToString();
@@ -51,12 +52,14 @@ public sealed record LazyImage(string Repository, Digest Manifest, IReadOnlyList
         {
             var layer = value.Layers[i];
             IReadOnlyList<TocRange>? toc = null;
+            long? tocOffset = null;
             if (layer.Annotation(Annotations.EStargzTocDigest) is not null)
             {
                 var blob = await client.ReadBlobAsync(image, layer);
-                toc = LayerToc.Read(new MemoryStream(blob, writable: false), "estargz", layer.Annotations).Entries;
+                (toc, var offset) = LayerToc.Read(new MemoryStream(blob, writable: false), "estargz", layer.Annotations);
+                tocOffset = offset;
             }
-            layers.Add(new LazyImageLayer(i, layer, toc));
+            layers.Add(new LazyImageLayer(i, layer, toc, tocOffset));
         }
         return new LazyImage(image.Repository, manifest.Digest, layers);
     }

@@ -88,7 +88,7 @@ public sealed class LazyPullSession : IDisposable
         catch
         {
             snapshotter?.Dispose();
-            Cleanup(folder);
+            MountedFolder.Delete(folder);
             throw;
         }
     }
@@ -114,9 +114,10 @@ public sealed class LazyPullSession : IDisposable
 
     /// <summary>
     /// Starts <c>ctr run --rm</c> of <paramref name="reference"/> (on the stargz snapshotter when <paramref name="lazy"/>, else overlayfs)
-    /// with <paramref name="env"/> and <paramref name="args"/> (none: the image's entrypoint and command).
+    /// with <paramref name="env"/> and <paramref name="args"/> (none: the image's entrypoint and command); <paramref name="onLine"/> hears each
+    /// stdout line as it arrives (e.g. to read a byte counter at the first one).
     /// </summary>
-    public ContainerRun Start(string reference, bool lazy, IReadOnlyList<string>? args = null, IReadOnlyList<string>? env = null)
+    public ContainerRun Start(string reference, bool lazy, IReadOnlyList<string>? args = null, IReadOnlyList<string>? env = null, Action<OutputLine>? onLine = null)
     {
         var id = "cb-" + Guid.NewGuid().ToString("N")[..12];
         var psi = new ProcessStartInfo("/usr/bin/ctr") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
@@ -128,7 +129,7 @@ public sealed class LazyPullSession : IDisposable
         foreach (var a in args ?? []) psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start ctr run");
         process.StandardInput.Close();
-        return new ContainerRun(process, id, _clock, container => Ctr("task", "kill", "--signal", "SIGKILL", container));
+        return new ContainerRun(process, id, _clock, container => Ctr("task", "kill", "--signal", "SIGKILL", container), onLine);
     }
 
     /// <summary>Runs <c>ctr</c> against this containerd and namespace.</summary>
@@ -142,26 +143,6 @@ public sealed class LazyPullSession : IDisposable
     {
         _containerd.Dispose();
         _snapshotter.Dispose();
-        Cleanup(Folder);
+        MountedFolder.Delete(Folder);
     }
-
-    /// <summary>Lazily unmounts every mount below <paramref name="folder"/> (deepest first), then deletes the folder.</summary>
-    private static void Cleanup(string folder)
-    {
-        var prefix = folder.TrimEnd('/') + "/";
-        var mounts = File.ReadAllLines("/proc/self/mounts").Select(l => l.Split(' ')).Where(f => f.Length > 2).Select(f => Unescape(f[1]))
-            .Where(m => m.StartsWith(prefix, StringComparison.Ordinal)).Distinct().OrderByDescending(m => m.Length).ToList();
-        foreach (var mount in mounts) ProcessRunner.Run("umount", ["-l", mount], timeout: TimeSpan.FromMinutes(1));
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
-
-    /// <summary>Undoes /proc/mounts' octal escapes (<c>\040</c> for a space, …).</summary>
-    private static string Unescape(string field) =>
-        System.Text.RegularExpressions.Regex.Replace(field, @"\\([0-7]{3})", m => ((char)Convert.ToInt32(m.Groups[1].Value, 8)).ToString());
 }
