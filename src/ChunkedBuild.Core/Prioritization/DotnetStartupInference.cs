@@ -9,8 +9,9 @@ namespace ChunkedBuild.Core.Prioritization;
 /// interpreter and libraries, hostfxr, the app's runtimeconfig and deps files, the resolved frameworks'
 /// deps/runtimeconfig files, hostpolicy, the runtime (coreclr, the JIT, System.Native, CoreLib), each native module
 /// followed by the OS libraries it needs (<see cref="NativeLibraryClosure"/>), ICU unless the app is
-/// globalization-invariant, the entry assembly, then the assemblies it references (app-local
-/// ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/> levels), the app's deps.json assets and
+/// globalization-invariant, the entry assembly, then for an ASP.NET Core app whose host is known the assemblies that host loads
+/// (<see cref="AspNetCoreStartup"/>), then the assemblies it references (app-local ones transitively, framework ones to
+/// <see cref="FrameworkReferenceDepth"/> levels, not through ASP.NET Core's own when the host is known), the app's deps.json assets and
 /// appsettings files. Debug symbols, XML docs and test assemblies are never listed.
 /// </summary>
 public static partial class DotnetStartupInference
@@ -82,7 +83,11 @@ public static partial class DotnetStartupInference
         var deps = view.ReadSmallFile(depsPath, MaxJsonBytes) is { } depsBytes ? DotnetDepsFile.TryParse(depsBytes, RidChain(view, settings)) : null;
         var appAssemblies = AppLocalAssemblies(view, index, appDir, deps);
         var lookupDirs = runtimeConfig.IsSelfContained ? [appDir] : frameworkDirs;
-        AddReferencedAssemblies(view, appName, () => view.ReadSmallFile(launch.AppDll, MaxAssemblyBytes), appAssemblies, lookupDirs, output);
+        var entry = view.ReadSmallFile(launch.AppDll, MaxAssemblyBytes);
+        // A known ASP.NET Core host: list what it loads (measured) instead of walking the references of ASP.NET Core's own assemblies.
+        var webHost = frameworkDirs.Any(IsAspNetCoreFramework) ? AspNetCoreStartup.DetectHost(entry) : AspNetCoreHost.Unknown;
+        foreach (var name in AspNetCoreStartup.Assemblies(webHost)) AddFrameworkAssembly(view, name, frameworkDirs, output);
+        AddReferencedAssemblies(view, appName, () => entry, appAssemblies, lookupDirs, output, webHost != AspNetCoreHost.Unknown);
         AddDepsAssets(view, deps, appDir, lookupDirs, native, output);
         AddAppSettings(settings, appDir, output);
         return new StartupInference(output.Paths, null, launch.AppDll);
@@ -169,9 +174,28 @@ public static partial class DotnetStartupInference
     /// <summary>An app-local assembly: a file in the image (listed when referenced), or an entry of a single-file bundle (<paramref name="ImagePath"/> null: read, never listed).</summary>
     private sealed record AppAssembly(string? ImagePath, Func<byte[]?> Read);
 
-    /// <summary>Adds the assemblies the entry assembly references: app-local ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/>.</summary>
+    /// <summary>True for a <c>shared/Microsoft.AspNetCore.App/&lt;version&gt;</c> folder.</summary>
+    private static bool IsAspNetCoreFramework(string frameworkDir) => ImagePath.FileName(ImagePath.Parent(frameworkDir)) == AspNetCoreStartup.Framework;
+
+    /// <summary>Lists <c>&lt;name&gt;.dll</c> from the first framework folder that has it; returns its path, or null when none has.</summary>
+    private static string? AddFrameworkAssembly(IImageFileView view, string name, IReadOnlyList<string> frameworkDirs, StartupFileList output)
+    {
+        foreach (var dir in frameworkDirs)
+        {
+            var candidate = $"{dir}/{name}.dll";
+            if (view.Resolve(candidate) is not { Kind: ImageFileKind.File }) continue;
+            output.Add(candidate);
+            return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Adds the assemblies the entry assembly references: app-local ones transitively, framework ones to <see cref="FrameworkReferenceDepth"/>;
+    /// with <paramref name="knownWebHost"/> the references of ASP.NET Core's own assemblies are not followed (the host's list stands for them).
+    /// </summary>
     private static void AddReferencedAssemblies(IImageFileView view, string entryName, Func<byte[]?> readEntry,
-        Dictionary<string, AppAssembly> appAssemblies, IReadOnlyList<string> frameworkDirs, StartupFileList output)
+        Dictionary<string, AppAssembly> appAssemblies, IReadOnlyList<string> frameworkDirs, StartupFileList output, bool knownWebHost = false)
     {
         var queue = new Queue<(Func<byte[]?> Read, int FrameworkDepth)>();
         var visited = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { entryName };
@@ -189,14 +213,9 @@ public static partial class DotnetStartupInference
                     continue;
                 }
                 if (depth >= FrameworkReferenceDepth) continue;
-                foreach (var dir in frameworkDirs)
-                {
-                    var candidate = $"{dir}/{reference}.dll";
-                    if (view.Resolve(candidate) is not { Kind: ImageFileKind.File }) continue;
-                    output.Add(candidate);
-                    if (depth + 1 < FrameworkReferenceDepth) queue.Enqueue((() => view.ReadSmallFile(candidate, MaxAssemblyBytes), depth + 1));
-                    break;
-                }
+                if (AddFrameworkAssembly(view, reference, frameworkDirs, output) is not { } candidate) continue;
+                if (depth + 1 < FrameworkReferenceDepth && !(knownWebHost && IsAspNetCoreFramework(ImagePath.Parent(candidate))))
+                    queue.Enqueue((() => view.ReadSmallFile(candidate, MaxAssemblyBytes), depth + 1));
             }
         }
     }

@@ -181,7 +181,7 @@ public class DotnetStartupInferenceTests
     /// Layer 0: the local dotnet root (the host, host/fxr, shared/*) at /usr/share/dotnet with /usr/bin/dotnet linking
     /// to it; layer 1: ./app/ with the published Hello app, an app host, a pdb and an xml doc, plus <paramref name="extra"/>.
     /// </summary>
-    private static (LayeredImageFileView View, Dictionary<string, byte[]> AppFiles) HelloImage(params (string Name, byte[] Content)[] extra) =>
+    internal static (LayeredImageFileView View, Dictionary<string, byte[]> AppFiles) HelloImage(params (string Name, byte[] Content)[] extra) =>
         HelloImage(null, extra);
 
     /// <summary><see cref="HelloImage(ValueTuple{string, byte[]}[])"/> on top of <paramref name="os"/> (a base layer below the dotnet layer) when given.</summary>
