@@ -20,9 +20,10 @@ namespace ChunkedBuild.Bench;
 /// <param name="LayerCounts">When not empty: the layer-count mode (<c>--layer-counts</c>), images of that many tiny layers, smallest first.</param>
 /// <param name="Lazy">The real lazy-pull mode (<c>--lazy</c>): the start-up images pulled by containerd (+ stargz-snapshotter) through a shaped link.</param>
 /// <param name="Link">The link of <c>--lazy</c> (<c>--link RATE,RTT</c>).</param>
+/// <param name="LazyImages">The images <c>--lazy</c> measures (<c>--images A,B</c>); null: both.</param>
 /// <param name="Skopeo">A skopeo new enough for containers/storage partial pulls (<c>--skopeo</c>, else <c>CHUNKEDBUILD_SKOPEO</c>), or null.</param>
 internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false,
-    IReadOnlyList<int>? LayerCounts = null, bool Lazy = false, LinkProfile? Link = null, string? Skopeo = null)
+    IReadOnlyList<int>? LayerCounts = null, bool Lazy = false, LinkProfile? Link = null, string? Skopeo = null, IReadOnlySet<string>? LazyImages = null)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -40,6 +41,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         var startup = false;
         List<int>? layerCounts = null;
         var lazy = false;
+        IReadOnlySet<string>? lazyImages = null;
         var link = LinkProfile.Default;
         var skopeo = Environment.GetEnvironmentVariable("CHUNKEDBUILD_SKOPEO") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         for (var i = 0; i < args.Length; i++)
@@ -58,6 +60,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--layer-counts": layerCounts = [.. Next().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Order()]; break;
                 case "--lazy": lazy = true; break;
                 case "--link": link = ParseLink(Next()); break;
+                case "--images": lazyImages = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal); break;
                 case "--skopeo": skopeo = Path.GetFullPath(Next()); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
@@ -67,7 +70,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
         if (skopeo is not null && !File.Exists(skopeo)) throw new ArgumentException($"--skopeo '{skopeo}' does not exist");
         var defaultName = layerCounts is not null ? "latest-layer-count.json" : lazy ? "latest-lazy.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
-        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts, lazy, link, skopeo);
+        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts, lazy, link, skopeo, lazyImages);
     }
 
     private static LinkProfile ParseLink(string text)
@@ -84,7 +87,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup] [--layer-counts N,M] [--lazy [--link RATE,RTT] [--skopeo PATH]] [--output FILE]
+        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup] [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B] [--skopeo PATH]] [--output FILE]
           --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
           --size-mb N    size of the built tar in MB (default 100)
           --runs N       timed runs per writer after one warm-up; the best is reported (default 3)
@@ -104,6 +107,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          the gzip image (full pull), eStargz with auto, with none and with the list `ctr-remote optimize` records; --runs rounds,
                          interleaved; then zstd:chunked partial pulls of a next release with a new skopeo (--skopeo)
           --link R,RTT   the link of --lazy (default 100mbit,20ms)
+          --images A,B   the images --lazy measures (default both; the partial pulls use B and run whenever a new skopeo is given)
           --skopeo PATH  a skopeo new enough to partial-pull zstd:chunked (Debian 12's 1.9.3 is not; also CHUNKEDBUILD_SKOPEO)
           --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json, latest-startup.json, latest-layer-count.json or latest-lazy.json)
         """;

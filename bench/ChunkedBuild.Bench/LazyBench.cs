@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.LazyPull;
@@ -34,7 +35,10 @@ internal static class LazyBench
     private sealed record Variant(string Key, string Title, string Repository, bool Lazy);
 
     private sealed record Prepared(StartupImage Image, IReadOnlyList<Variant> Variants, IReadOnlyDictionary<string, double> Estimates,
-        IReadOnlyDictionary<string, long> EstimatedBytes, int RecordedFiles);
+        IReadOnlyDictionary<string, long> EstimatedBytes, ListComparison AutoVsRecord);
+
+    /// <summary>The auto list against the files ctr-remote optimize recorded (regular files the image holds).</summary>
+    private sealed record ListComparison(IReadOnlyList<string> Recorded, IReadOnlyList<string> Auto, IReadOnlyList<string> AutoNotRead, IReadOnlyList<string> ReadNotInAuto);
 
     public static async Task<int> RunAsync(string work, BenchOptions options)
     {
@@ -52,7 +56,8 @@ internal static class LazyBench
         var transports = new ImageTransports(new RegistryImageTransport(new RegistryClientOptions()), null);
 
         var prepared = new List<Prepared>();
-        foreach (var image in set.Images) prepared.Add(await PrepareAsync(work, image, set.Runtime.Runtime.Version, registry, transports, link));
+        foreach (var image in set.Images.Where(i => options.LazyImages is null || options.LazyImages.Contains(i.Id)))
+            prepared.Add(await PrepareAsync(work, image, set, registry, transports, link));
 
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -96,8 +101,9 @@ internal static class LazyBench
     }
 
     /// <summary>Pushes the gzip image, converts the eStargz variants into the registry, records the optimize list, and estimates each.</summary>
-    private static async Task<Prepared> PrepareAsync(string work, StartupImage image, string dotnetVersion, LocalRegistry registry, ImageTransports transports, LinkProfile link)
+    private static async Task<Prepared> PrepareAsync(string work, StartupImage image, StartupImages set, LocalRegistry registry, ImageTransports transports, LinkProfile link)
     {
+        var dotnetVersion = set.Runtime.Runtime.Version;
         var id = image.Id.ToLowerInvariant();
         var layout = image.Write(Path.Combine(work, "lazy-" + id), dotnetVersion);
         Console.WriteLine();
@@ -123,25 +129,42 @@ internal static class LazyBench
             var optimize = session.Optimize(source, $"{registry.Host}/lazy-{id}-peer:1", record, OptimizePeriod);
             if (optimize.ExitCode != 0 || !File.Exists(record)) throw new InvalidOperationException($"ctr-remote image optimize {source}: {optimize.StdErr}");
         }
-        var recorded = File.ReadLines(record).Count(l => l.Trim().Length > 0);
         var optimized = $"lazy-{id}-optimize:1";
         await ConvertAsync(transports, layout.SkopeoReference, $"docker://{registry.Host}/{optimized}", PrioritizationMode.Record, record);
         variants.Add(new Variant("optimize", "eStargz lazy, ctr-remote optimize's list", optimized, Lazy: true));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"variants pushed to {registry.Host}: {string.Join(", ", variants.Select(v => $"{v.Key} = {v.Repository}"))}; ctr-remote optimize recorded {recorded} file accesses"));
+            $"variants pushed to {registry.Host}: {string.Join(", ", variants.Select(v => $"{v.Key} = {v.Repository}"))}"));
 
         // What inspect --startup auto --link prints for each: the bytes of the auto list on that layout and the network time at the link.
         var estimates = new Dictionary<string, double>(StringComparer.Ordinal);
         var bytes = new Dictionary<string, long>(StringComparer.Ordinal);
+        IReadOnlyList<string> auto = [];
         foreach (var v in variants)
         {
             await using var source = transports.OpenSource($"docker://{registry.Host}/{v.Repository}");
-            var cost = (await StartupCostEstimator.EstimateAsync(source, StartupList.Auto, work)).Platforms.Single().Manifests[0];
+            var platform = (await StartupCostEstimator.EstimateAsync(source, StartupList.Auto, work)).Platforms.Single();
+            var cost = platform.Manifests[0];
+            if (v.Key == "full") auto = platform.Plan.Paths;
             estimates[v.Key] = (v.Lazy ? StartupTimeModel.Lazy(cost, link) : StartupTimeModel.FullPull(cost, link)).TotalSeconds;
             bytes[v.Key] = v.Lazy ? cost.StartupBytes : cost.ImageBytes;
         }
-        return new Prepared(image, variants, estimates, bytes, recorded);
+        var comparison = Compare(auto, AccessRecord.Load(record).Entries.Select(e => ImagePath.Normalize(e.Path)).Distinct().ToList(), image, set);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"auto list vs ctr-remote optimize's record (regular files): {comparison.Auto.Count} listed, {comparison.Recorded.Count} read; listed not read {comparison.AutoNotRead.Count}{Names(comparison.AutoNotRead)}; read not listed {comparison.ReadNotInAuto.Count}{Names(comparison.ReadNotInAuto)}"));
+        return new Prepared(image, variants, estimates, bytes, comparison);
     }
+
+    /// <summary>The auto list against the record, both cut to the image's regular files (the record holds directories and symlinks too).</summary>
+    private static ListComparison Compare(IReadOnlyList<string> autoPaths, IReadOnlyList<string> recordPaths, StartupImage image, StartupImages set)
+    {
+        var files = set.BaseFiles;
+        files.UnionWith(Directory.GetFiles(image.App.Folder, "*", SearchOption.AllDirectories).Select(f => "/app/" + Path.GetRelativePath(image.App.Folder, f).Replace('\\', '/')));
+        var auto = autoPaths.Select(ImagePath.Normalize).Where(files.Contains).Distinct().ToList();
+        var read = recordPaths.Where(files.Contains).ToList();
+        return new ListComparison(read, auto, [.. auto.Except(read).Order(StringComparer.Ordinal)], [.. read.Except(auto).Order(StringComparer.Ordinal)]);
+    }
+
+    private static string Names(IReadOnlyList<string> paths) => paths.Count == 0 ? "" : " (" + string.Join(", ", paths.Select(p => p[(p.LastIndexOf('/') + 1)..])) + ")";
 
     private static async Task ConvertAsync(ImageTransports transports, string source, string destination, PrioritizationMode mode, string? file)
     {
@@ -192,7 +215,8 @@ internal static class LazyBench
             $"the estimate is the network time of {StartupTimeModel.ResolveRoundTrips}+ round trips and the bytes of the auto list (inspect --startup auto --link {link.ToSpec()})"));
         return new
         {
-            image = p.Image.Id, title = p.Image.Title, gzipBytes = p.Image.CompressedBytes, optimizeRecordedAccesses = p.RecordedFiles, variants = rows,
+            image = p.Image.Id, title = p.Image.Title, gzipBytes = p.Image.CompressedBytes, optimizeRecord = p.AutoVsRecord.Recorded, autoList = p.AutoVsRecord.Auto,
+            autoNotRead = p.AutoVsRecord.AutoNotRead, readNotInAuto = p.AutoVsRecord.ReadNotInAuto, variants = rows,
             fullOverAuto, autoOverOptimize, fullOverAutoBest = bests["full"] / bests["auto"], autoOnDemandShare = Median(onDemandShare),
         };
     }
