@@ -36,7 +36,7 @@ internal sealed record LazyMeasurement(string Image, string Variant, int Round, 
         var pull = lazy ? session.RemotePull(reference) : session.Pull(reference);
         var pulled = link.Now;
         if (pull.ExitCode != 0) throw new InvalidOperationException($"{(lazy ? "ctr-remote image rpull" : "ctr image pull")} {reference} exited {pull.ExitCode}: {pull.StdErr}");
-        using var run = session.Start(reference, lazy, onLine: _ => bytesAtFirst ??= link.BytesDown);
+        using var run = session.RunContainer(reference, lazy, onLine: _ => bytesAtFirst ??= link.BytesDown);
         if (!run.WaitForLine(_ => true, TimeSpan.FromMinutes(5)))
             throw new InvalidOperationException($"{repository} printed nothing within 5 minutes: {run.Errors}\n{session.ContainerdLog}");
         var printed = run.FirstOutputAt!.Value;

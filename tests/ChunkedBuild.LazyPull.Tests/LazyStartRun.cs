@@ -47,7 +47,7 @@ public sealed record LazyStartRun(LazyImage Image, ProcessResult Pull, int? Exit
         var errors = "";
         if (pull.ExitCode == 0)
         {
-            using var run = session.Start(reference, lazy: true);
+            using var run = session.RunContainer(reference, lazy: true);
             exit = run.WaitForExit(TimeSpan.FromMinutes(3));
             output = run.Output;
             errors = run.Errors;

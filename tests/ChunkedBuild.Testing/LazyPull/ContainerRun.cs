@@ -6,7 +6,7 @@ namespace ChunkedBuild.Testing.LazyPull;
 public sealed record OutputLine(TimeSpan At, string Text);
 
 /// <summary>
-/// A container started by <c>ctr run --rm</c> (<see cref="LazyPullSession.Start"/>): its stdout lines with their arrival times, its
+/// A container started by <c>ctr run --rm</c> (<see cref="LazyPullSession.RunContainer"/>): its stdout lines with their arrival times, its
 /// stderr (ctr's errors included), and the way to stop it (a server runs until killed).
 /// </summary>
 public sealed class ContainerRun : IDisposable

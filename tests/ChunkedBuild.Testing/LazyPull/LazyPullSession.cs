@@ -117,7 +117,7 @@ public sealed class LazyPullSession : IDisposable
     /// with <paramref name="env"/> and <paramref name="args"/> (none: the image's entrypoint and command); <paramref name="onLine"/> hears each
     /// stdout line as it arrives (e.g. to read a byte counter at the first one).
     /// </summary>
-    public ContainerRun Start(string reference, bool lazy, IReadOnlyList<string>? args = null, IReadOnlyList<string>? env = null, Action<OutputLine>? onLine = null)
+    public ContainerRun RunContainer(string reference, bool lazy, IReadOnlyList<string>? args = null, IReadOnlyList<string>? env = null, Action<OutputLine>? onLine = null)
     {
         var id = "cb-" + Guid.NewGuid().ToString("N")[..12];
         var psi = new ProcessStartInfo("/usr/bin/ctr") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
