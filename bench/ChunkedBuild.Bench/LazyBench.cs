@@ -42,9 +42,13 @@ internal static class LazyBench
 
     public static async Task<int> RunAsync(string work, BenchOptions options)
     {
-        if (LazyPullTools.UnavailableReason is { } reason)
+        try
         {
-            Console.Error.WriteLine($"error: --lazy cannot run here: {reason}");
+            _ = LazyPullTools.Programs;
+        }
+        catch (InvalidOperationException e)
+        {
+            Console.Error.WriteLine($"error: --lazy cannot run here: {e.Message}");
             return 2;
         }
         var link = options.Link ?? LinkProfile.Default;

@@ -18,8 +18,8 @@ namespace ChunkedBuild.LazyPull.Tests;
 /// -t:PublishContainer</c>, OCI archive), converted by <c>dotnet chunked convert</c> to the registry (eStargz + zstd:chunked, <c>auto</c>);</item>
 /// <item><c>lazy-hello-task:1</c>: the same app published with the packed ChunkedBuild.Tasks in push mode (<c>ContainerRegistry</c> set).</item>
 /// </list>
-/// Every request skips the test with the reason when the tier cannot run here (<see cref="LazyPullTools.UnavailableReason"/>: no FUSE, not
-/// root, …) or a program the images need is missing.
+/// Every request skips the test with the reason only where this kernel or sandbox cannot mount FUSE (<see cref="LazyPullTools.SkipReason"/>);
+/// a missing program (containerd, runc, skopeo, docker-registry) or a failed build of the Go programs fails it, as <c>.ci/run</c> provides them.
 /// </summary>
 public sealed class LazyStartImages : IDisposable
 {
@@ -104,8 +104,9 @@ public sealed class LazyStartImages : IDisposable
 
     private static Task<T> Get<T>(Lazy<Task<T>> lazy)
     {
-        if (LazyPullTools.UnavailableReason is { } reason) Assert.Skip(reason);
-        if (PublishedImages.UnavailableReason is { } missing) Assert.Skip(missing);
+        if (LazyPullTools.SkipReason is { } reason) Assert.Skip(reason);
+        _ = LazyPullTools.Programs; // throws: a missing program or a failed build is an error, not a skip
+        if (PublishedImages.UnavailableReason is { } missing) throw new InvalidOperationException(missing + "; .ci/run installs it");
         return lazy.Value;
     }
 

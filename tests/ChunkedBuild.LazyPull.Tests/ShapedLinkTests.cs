@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Text;
 using ChunkedBuild.Testing.LazyPull;
 using Xunit;
 
@@ -18,13 +19,9 @@ public sealed class ShapedLinkTests
     [Fact]
     public async Task Every_exchange_is_recorded_with_its_range_status_and_body_bytes_and_the_counters_match_the_wire()
     {
-        using var server = new HttpListener();
-        var port = FreePort();
-        server.Prefixes.Add($"http://127.0.0.1:{port}/");
-        server.Start();
+        using var server = new KeepAliveServer();
         var ct = TestContext.Current.CancellationToken;
-        var serving = Task.Run(() => Serve(server), ct);
-        using var link = ShapedLink.Start(new IPEndPoint(IPAddress.Loopback, port), profile: null);
+        using var link = ShapedLink.Start(server.EndPoint, profile: null);
         using var client = new HttpClient { BaseAddress = new Uri($"http://{link.Host}/") };
         const string blob = "v2/app/blobs/sha256:0123";
 
@@ -56,48 +53,6 @@ public sealed class ShapedLinkTests
         link.Reset();
         Assert.Equal(0, link.BytesDown);
         Assert.Empty(link.Exchanges);
-        server.Stop();
-        await serving;
-    }
-
-    private static async Task Serve(HttpListener server)
-    {
-        while (server.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await server.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-            var (request, response) = (context.Request, context.Response);
-            var path = request.Url!.AbsolutePath;
-            if (path == "/empty")
-            {
-                response.StatusCode = 204;
-            }
-            else if (path == "/chunked")
-            {
-                response.SendChunked = true;
-                for (var i = 0; i < 3; i++) await response.OutputStream.WriteAsync(new byte[i == 2 ? 12_345 - 8_000 : 4_000]);
-            }
-            else if (request.Headers["Range"] is { } range)
-            {
-                var bounds = range["bytes=".Length..].Split('-').Select(long.Parse).ToArray();
-                response.StatusCode = 206;
-                response.ContentLength64 = bounds[1] - bounds[0] + 1;
-                await response.OutputStream.WriteAsync(Blob.AsMemory((int)bounds[0], (int)(bounds[1] - bounds[0] + 1)));
-            }
-            else
-            {
-                response.ContentLength64 = Blob.Length;
-                if (request.HttpMethod != "HEAD") await response.OutputStream.WriteAsync(Blob);
-            }
-            response.Close();
-        }
     }
 
     private static async Task WaitUntil(Func<bool> condition, CancellationToken ct)
@@ -105,10 +60,114 @@ public sealed class ShapedLinkTests
         for (var i = 0; i < 1500 && !condition(); i++) await Task.Delay(20, ct);
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// The upstream: HTTP/1.1 with keep-alive (several exchanges on one connection, as containerd's client makes them), on a port bound
+    /// to 0 and held until disposed. Answers <c>/empty</c> with 204, <c>/chunked</c> with 12,345 bytes in three chunks, a Range GET
+    /// with 206 and the range of <see cref="Blob"/>, anything else with the whole blob (no body for HEAD).
+    /// </summary>
+    private sealed class KeepAliveServer : IDisposable
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _accepting;
+
+        public KeepAliveServer()
+        {
+            _listener.Start();
+            _accepting = Task.Run(AcceptAsync);
+        }
+
+        public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndpoint;
+
+        private async Task AcceptAsync()
+        {
+            var connections = new List<Task>();
+            while (true)
+            {
+                try
+                {
+                    connections.Add(ServeAsync(await _listener.AcceptTcpClientAsync(_stop.Token)));
+                }
+                catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+                {
+                    break;
+                }
+            }
+            await Task.WhenAll(connections);
+        }
+
+        private async Task ServeAsync(TcpClient client)
+        {
+            using (client)
+            {
+                try
+                {
+                    var stream = client.GetStream();
+                    while (await ReadHeadAsync(stream, _stop.Token) is { } head) await stream.WriteAsync(Answer(head), _stop.Token);
+                }
+                catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+                {
+                    // The client went away or the test is over.
+                }
+            }
+        }
+
+        private static byte[] Answer(string head)
+        {
+            var lines = head.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+            var (method, path) = (lines[0].Split(' ')[0], lines[0].Split(' ')[1]);
+            var range = lines.Skip(1).FirstOrDefault(l => l.StartsWith("Range:", StringComparison.OrdinalIgnoreCase))?["Range:".Length..].Trim();
+            var answer = new MemoryStream();
+            void Write(string text) => answer.Write(Encoding.ASCII.GetBytes(text));
+            if (path == "/empty")
+            {
+                Write("HTTP/1.1 204 No Content\r\n\r\n");
+            }
+            else if (path == "/chunked")
+            {
+                Write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+                foreach (var size in (int[])[4_000, 4_000, 12_345 - 8_000])
+                {
+                    Write($"{size:x}\r\n");
+                    answer.Write(new byte[size]);
+                    Write("\r\n");
+                }
+                Write("0\r\n\r\n");
+            }
+            else if (range is not null)
+            {
+                var bounds = range["bytes=".Length..].Split('-').Select(int.Parse).ToArray();
+                var length = bounds[1] - bounds[0] + 1;
+                Write($"HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {bounds[0]}-{bounds[1]}/{Blob.Length}\r\nContent-Length: {length}\r\n\r\n");
+                answer.Write(Blob, bounds[0], length);
+            }
+            else
+            {
+                Write($"HTTP/1.1 200 OK\r\nContent-Length: {Blob.Length}\r\n\r\n");
+                if (method != "HEAD") answer.Write(Blob);
+            }
+            return answer.ToArray();
+        }
+
+        /// <summary>The next request's line and headers (GET and HEAD carry no body), or null when the client closed the connection.</summary>
+        private static async Task<string?> ReadHeadAsync(Stream stream, CancellationToken ct)
+        {
+            var head = new StringBuilder();
+            var one = new byte[1];
+            while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+            {
+                if (await stream.ReadAsync(one, ct) == 0) return null;
+                head.Append((char)one[0]);
+            }
+            return head.ToString();
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+            _accepting.Wait();
+            _stop.Dispose();
+        }
     }
 }

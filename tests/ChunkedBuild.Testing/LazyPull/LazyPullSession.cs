@@ -51,7 +51,7 @@ public sealed class LazyPullSession : IDisposable
     public string ContainerdLog => string.Join('\n', _containerd.Lines);
 
     /// <summary>
-    /// Starts the snapshotter and containerd (about a second); throws when the tier is unavailable (<see cref="LazyPullTools.UnavailableReason"/>).
+    /// Starts the snapshotter and containerd (about a second); throws when the tier is unavailable (<see cref="LazyPullTools.Programs"/>).
     /// <paramref name="clock"/> times container output (default: a stopwatch started here); pass a <see cref="ShapedLink.Now"/> to share the link's.
     /// </summary>
     public static LazyPullSession Start(LazyPullOptions? options = null, Func<TimeSpan>? clock = null)

@@ -14,23 +14,30 @@ public sealed record LazyPullPrograms(string Folder)
 }
 
 /// <summary>
-/// Whether this machine can pull lazily for real (root, <c>/dev/fuse</c>, FUSE mounts, containerd + runc) and where the Go programs are.
+/// Whether this machine can pull lazily for real and where the Go programs are. The tier skips only where no FUSE filesystem can be
+/// mounted the way the snapshotter mounts one (not Linux, no <c>/dev/fuse</c>, not root — an unprivileged sandbox — or a probe mount
+/// that fails): <see cref="SkipReason"/>. Anything else missing (containerd, runc, Go, a failed build) is an error the tests fail
+/// with (<see cref="Programs"/>), since <c>.ci/run</c> installs and builds all of it.
 /// The programs are built once per source version by <c>tests/lazypull/build.sh</c> into <c>artifacts/ci/lazypull-&lt;hash&gt;</c>
 /// (the hash of the script and the snapshotter's sources, as <c>.ci/run</c> computes it; <c>CHUNKEDBUILD_LAZYPULL_TOOLS</c> names another
 /// folder): by <c>.ci/run</c>, else on first use here (about 3 minutes, one process at a time).
 /// </summary>
 public static class LazyPullTools
 {
-    private static readonly Lazy<(LazyPullPrograms? Programs, string? Reason)> State = new(Prepare, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<(LazyPullPrograms? Programs, string? Skip, string? Error)> State = new(Prepare, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The Debian programs a lazy pull needs besides the built ones.</summary>
     public static IReadOnlyList<string> SystemPrograms { get; } = ["/usr/bin/containerd", "/usr/bin/ctr", "/usr/bin/containerd-shim-runc-v2", "/usr/sbin/runc"];
 
-    /// <summary>Why lazy pulls cannot run here (no FUSE, not root, a missing program, a failed build), or null.</summary>
-    public static string? UnavailableReason => State.Value.Reason;
+    /// <summary>Why this kernel or sandbox cannot mount FUSE the way the snapshotter does (the only reason the tier skips), or null.</summary>
+    public static string? SkipReason => State.Value.Skip;
 
-    /// <summary>The built programs; throws with <see cref="UnavailableReason"/> when there are none.</summary>
-    public static LazyPullPrograms Programs => State.Value.Programs ?? throw new InvalidOperationException(State.Value.Reason);
+    /// <summary>
+    /// The built programs. Throws <see cref="InvalidOperationException"/> with the reason when there are none: <see cref="SkipReason"/>, or
+    /// the missing program or failed build (an error: <c>.ci/run</c> provides them all).
+    /// </summary>
+    public static LazyPullPrograms Programs =>
+        State.Value.Programs ?? throw new InvalidOperationException(State.Value.Skip ?? State.Value.Error);
 
     /// <summary>The source hash <c>.ci/run</c> keys the build folder with: sha256 of build.sh then the snapshotter's *.go files (name order), 16 hex digits.</summary>
     public static string SourceHash()
@@ -43,13 +50,13 @@ public static class LazyPullTools
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
     }
 
-    private static (LazyPullPrograms?, string?) Prepare()
+    private static (LazyPullPrograms?, string?, string?) Prepare()
     {
-        if (!OperatingSystem.IsLinux()) return (null, "lazy pulls need Linux (containerd, FUSE)");
-        if (!IsRoot()) return (null, "lazy pulls need root (containerd, FUSE mounts, overlayfs)");
-        if (!File.Exists("/dev/fuse")) return (null, "/dev/fuse is missing: this kernel or sandbox has no FUSE");
+        if (!OperatingSystem.IsLinux()) return (null, "no FUSE: lazy pulls need Linux (containerd, FUSE)", null);
+        if (!File.Exists("/dev/fuse")) return (null, "no FUSE: /dev/fuse is missing in this kernel or sandbox", null);
+        if (!IsRoot()) return (null, "no FUSE mounts: not root (the snapshotter mounts FUSE directly, which an unprivileged sandbox cannot)", null);
         if (SystemPrograms.FirstOrDefault(p => !File.Exists(p)) is { } missing)
-            return (null, $"{missing} is missing (apt-get install containerd runc; the CI script does)");
+            return (null, null, $"{missing} is missing (apt-get install containerd runc; .ci/run does)");
         LazyPullPrograms programs;
         try
         {
@@ -57,19 +64,19 @@ public static class LazyPullTools
         }
         catch (InvalidOperationException e)
         {
-            return (null, e.Message);
+            return (null, null, e.Message);
         }
         var probe = Directory.CreateTempSubdirectory("chunkedbuild-fuse-probe-");
         try
         {
             var result = ProcessRunner.Run(programs.Snapshotter, ["-probe-fuse", probe.FullName], timeout: TimeSpan.FromMinutes(1));
-            if (result.ExitCode != 0) return (null, $"FUSE mounts fail here ({result.StdErr.Trim()})");
+            if (result.ExitCode != 0) return (null, $"no FUSE mounts: a probe mount fails here ({result.StdErr.Trim()})", null);
         }
         finally
         {
             try { probe.Delete(); } catch (IOException) { }
         }
-        return (programs, null);
+        return (programs, null, null);
     }
 
     private static LazyPullPrograms Locate()
