@@ -7,10 +7,12 @@ namespace ChunkedBuild.Testing.LazyPull;
 /// Reads the two byte streams of one HTTP/1.1 connection (as they are delivered, in any slicing) and reports each completed
 /// request/response pair. Heads end at an empty line; a body is framed by <c>Content-Length</c>, <c>Transfer-Encoding: chunked</c> or (a
 /// response) the connection's end; HEAD, 1xx, 204 and 304 responses have none. Responses answer requests in order (no pipelining is
-/// assumed beyond that). Anything it cannot frame marks the connection <see cref="Unparsed"/> and stops the reporting.
+/// assumed beyond that). Anything it cannot frame marks the connection <see cref="Unparsed"/> and stops the reporting. The two streams
+/// are fed from two threads (one per direction of the link); one lock keeps the queue of requests consistent between them.
 /// </summary>
 internal sealed class HttpExchangeParser
 {
+    private readonly Lock _gate = new();
     private readonly Action<HttpExchange> _completed;
     private readonly Queue<(string Method, string Target, string? Range, TimeSpan At)> _requests = new();
     private readonly MessageReader _request;
@@ -29,19 +31,28 @@ internal sealed class HttpExchangeParser
     /// <summary>Bytes the client sent, as the server received them at <paramref name="at"/>.</summary>
     public void OnRequestBytes(ReadOnlySpan<byte> bytes, TimeSpan at)
     {
-        if (Unparsed is null) _request.Feed(bytes, at);
+        lock (_gate)
+        {
+            if (Unparsed is null) _request.Feed(bytes, at);
+        }
     }
 
     /// <summary>Bytes the server sent, as the client received them at <paramref name="at"/>.</summary>
     public void OnResponseBytes(ReadOnlySpan<byte> bytes, TimeSpan at)
     {
-        if (Unparsed is null) _response.Feed(bytes, at);
+        lock (_gate)
+        {
+            if (Unparsed is null) _response.Feed(bytes, at);
+        }
     }
 
     /// <summary>The server closed its side: a response framed by the connection's end is complete.</summary>
     public void OnResponseEnd(TimeSpan at)
     {
-        if (Unparsed is null) _response.End(at);
+        lock (_gate)
+        {
+            if (Unparsed is null) _response.End(at);
+        }
     }
 
     private void Fail(string why) => Unparsed ??= why;

@@ -158,9 +158,11 @@ public sealed class ShapedLink : IDisposable
             {
                 var wait = TimeSpan.FromTicks(due - _clock.Elapsed.Ticks);
                 if (wait > TimeSpan.FromMilliseconds(1)) await Task.Delay(wait, _stop.Token);
+                // Followed before it is forwarded: once a request reaches the server, its answer may come back and be parsed before
+                // this thread runs again, and a response must never be read ahead of the request it answers.
+                delivered(piece.AsMemory(0, length), _clock.Elapsed);
                 await to.SendAsync(piece.AsMemory(0, length), SocketFlags.None, _stop.Token);
                 Interlocked.Add(ref direction.Delivered, length);
-                delivered(piece.AsMemory(0, length), _clock.Elapsed);
             }
             ended(_clock.Elapsed);
             to.Shutdown(SocketShutdown.Send);
