@@ -111,12 +111,15 @@ public sealed class ConversionReportsTests : IDisposable
                      $"{ByteSizes.Share(estargz.LayerBytes, estargz.OriginalLayerBytes)} | 2 | 0 | 0 | `{e[0].Descriptor.Digest}`<br>`{e[1].Descriptor.Digest}` |", lines[4]);
         Assert.StartsWith("| zstd-chunked | 2 | ", lines[5]);
         Assert.Equal(["", "| tag | digest | variant |", "| --- | --- | --- |", $"| `1.0` | `{index}` | all variants (index) |", ""], lines[6..11]);
-        Assert.Equal("**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: auto)", lines[11]);
-        Assert.Equal(["", "| platform | variant | before start | ranges | image | share |", "| --- | --- | ---: | ---: | ---: | ---: |"], lines[12..15]);
+        Assert.Equal("**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: auto; estimated network time to start at 100mbit,20ms)", lines[11]);
+        Assert.Equal(["", "| platform | variant | before start | ranges | image | share | est. start |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"], lines[12..15]);
         Assert.Equal(4, lines.Count(l => l.StartsWith("| linux/", StringComparison.Ordinal)));
         // The sample layers hold no .NET app: each platform says why it has no list.
         Assert.Contains("- `linux/amd64`: no startup list (", summary);
         Assert.Contains("- `linux/arm64`: no startup list (", summary);
+        // Per platform with an eStargz manifest: the full pull of the original against eStargz pulled lazily, from the same time model.
+        Assert.Matches(@"\n- `linux/amd64`: full pull [0-9.]+ s, eStargz lazily [0-9.]+ s \([0-9.]+× sooner; unpacking, FUSE reads and the app's own start come on top\)\n", summary);
+        Assert.All(lines.Where(l => l.StartsWith("| linux/", StringComparison.Ordinal)), l => Assert.Matches(@" [0-9]+\.[0-9]{1,2} s \|$", l));
         Assert.DoesNotContain("**Warnings**", summary);
         Assert.DoesNotContain("**Sparse files densified**", summary);
         Assert.EndsWith(")\n\n", summary);
