@@ -1,11 +1,10 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.IO.Hashing;
 
 namespace ChunkedBuild.Core.Compression;
 
-/// <summary>One gzip member per input (RFC 1952; MTIME 0, no name; deflate via System.IO.Compression / zlib-ng).</summary>
+/// <summary>One gzip member per input (RFC 1952; MTIME 0, no name; deflate by the engine <see cref="DeflateEngines"/> chooses).</summary>
 /// <remarks>
 /// The 10-byte header is written here, not by zlib, so the bytes are the same on every platform:
 /// <c>1F 8B</c> magic, <c>08</c> CM = deflate, <c>00</c> FLG (no name/comment/extra/hcrc), <c>00 00 00 00</c> MTIME,
@@ -18,18 +17,25 @@ public sealed class GzipMemberEncoder : IFrameEncoder
     private const int HeaderLength = 10;
     private const int TrailerLength = 8;
 
-    private readonly ZLibCompressionOptions _options;
-    private readonly BufferWriterStream _sink = new();
+    private readonly IDeflater _deflater;
     private readonly byte _extraFlags;
 
-    /// <summary>Creates an encoder for a gzip level (0..9; eStargz's default is 6).</summary>
+    /// <summary>Creates an encoder for a gzip level (0..9; eStargz's default is 6) with this machine's engine.</summary>
     public GzipMemberEncoder(int level)
+        : this(level, DeflateEngines.EngineFor(CheckLevel(level)))
     {
-        if (level is < 0 or > 9) throw new ArgumentOutOfRangeException(nameof(level), level, "gzip level must be 0..9");
-        Level = level;
-        _options = new ZLibCompressionOptions { CompressionLevel = level, CompressionStrategy = ZLibCompressionStrategy.Default };
+    }
+
+    /// <summary>Creates an encoder for a gzip level with the named engine (<see cref="DeflateEngines.LibDeflate"/> or <see cref="DeflateEngines.ZlibNg"/>).</summary>
+    public GzipMemberEncoder(int level, string engine)
+    {
+        Level = CheckLevel(level);
+        _deflater = DeflateEngines.Create(engine, level);
         _extraFlags = level switch { 9 => 2, 1 => 4, _ => 0 };
     }
+
+    private static int CheckLevel(int level) =>
+        level is < 0 or > 9 ? throw new ArgumentOutOfRangeException(nameof(level), level, "gzip level must be 0..9") : level;
 
     /// <summary>The compression level.</summary>
     public int Level { get; }
@@ -47,25 +53,7 @@ public sealed class GzipMemberEncoder : IFrameEncoder
         header[9] = 0xFF;
         output.Advance(HeaderLength);
 
-        _sink.Target = output;
-        _sink.Count = 0;
-        try
-        {
-            using (var deflate = new DeflateStream(_sink, _options, leaveOpen: true))
-            {
-                deflate.Write(input);
-            }
-            if (_sink.Count == 0)
-            {
-                // An empty deflate stream still needs its final block: a fixed-Huffman block with BFINAL=1 holding only
-                // end-of-block (bits 1, 01, 0000000 → bytes 03 00).
-                _sink.Write([0x03, 0x00]);
-            }
-        }
-        finally
-        {
-            _sink.Target = null;
-        }
+        _deflater.Deflate(input, output);
 
         var trailer = output.GetSpan(TrailerLength);
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, Crc32.HashToUInt32(input));
@@ -74,5 +62,5 @@ public sealed class GzipMemberEncoder : IFrameEncoder
     }
 
     /// <inheritdoc />
-    public void Dispose() => _sink.Dispose();
+    public void Dispose() => _deflater.Dispose();
 }

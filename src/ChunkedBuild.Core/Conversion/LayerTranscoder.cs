@@ -201,7 +201,9 @@ public sealed class LayerTranscoder
     private string CanonicalOptions(string format, IReadOnlyList<string> prioritized)
     {
         var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
-        return $"level={_request.LevelFor(format)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()}";
+        var level = _request.LevelFor(format);
+        var encoder = LayerFormats.Get(format).EncoderIdentity(new FormatOptions { Level = level });
+        return $"level={level?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
     }
 
     /// <summary>Hashes and counts the compressed source bytes and reports them to the work item's progress counter.</summary>

@@ -34,6 +34,12 @@ public sealed record FormatOptions
     /// <summary>Sparse files: densified (default; the layer gets a new DiffID) or refused (CHB1102).</summary>
     public SparseMode Sparse { get; init; } = SparseMode.Densify;
 
+    /// <summary>
+    /// eStargz's deflate engine (<see cref="Compression.DeflateEngines.LibDeflate"/> or <see cref="Compression.DeflateEngines.ZlibNg"/>);
+    /// null = this machine's choice (<see cref="Compression.DeflateEngines.EngineFor"/>). The engines write different bytes.
+    /// </summary>
+    public string? DeflateEngine { get; init; }
+
     /// <summary>stargz-snapshotter's default chunk size.</summary>
     public const long DefaultEStargzChunkSize = 4L << 20;
 }

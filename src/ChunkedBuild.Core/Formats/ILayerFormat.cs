@@ -13,6 +13,13 @@ public interface ILayerFormat
     string MediaType { get; }
 
     /// <summary>
+    /// What the output bytes depend on besides the input and <paramref name="options"/>: the compressor and a fingerprint of
+    /// its output (e.g. <c>libdeflate:…</c> or <c>zlib-ng:…</c> for eStargz). Part of the converted-layer cache key, so a layer
+    /// written by another compressor is never served as if this machine had written it.
+    /// </summary>
+    string EncoderIdentity(FormatOptions options);
+
+    /// <summary>
     /// Converts <paramref name="uncompressedTar"/> (read sequentially) and writes the blob to <paramref name="destination"/>.
     /// Entries the format cannot represent raise a <see cref="Errors.ChunkedBuildException"/> naming the entry and the rule.
     /// </summary>

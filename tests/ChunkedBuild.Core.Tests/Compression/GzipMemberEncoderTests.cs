@@ -52,7 +52,8 @@ public class GzipMemberEncoderTests
     {
         using var encoder = new GzipMemberEncoder(6);
         var member = Encode(encoder, []);
-        Assert.Equal(20, member.Length);
+        // header and trailer (18 bytes) around the shortest final block: zlib-ng's fixed-Huffman 03 00, libdeflate's stored 01 00 00 FF FF
+        Assert.InRange(member.Length, 20, 23);
         Assert.Empty(Gunzip(member));
     }
 

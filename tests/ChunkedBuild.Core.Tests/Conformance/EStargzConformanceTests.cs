@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Tar;
 using ChunkedBuild.Testing;
@@ -92,3 +93,6 @@ public sealed class EStargzConformanceTests(TarCorpus corpus) : EStargzConforman
 
 /// <summary>eStargz at gzip level 1 (a different encoder configuration; the format must not care).</summary>
 public sealed class EStargzLevel1ConformanceTests(TarCorpus corpus) : EStargzConformanceTestsBase(corpus, new FormatOptions { Level = 1 });
+
+/// <summary>The eStargz suite with the zlib-ng engine pinned: the fallback of machines without libdeflate writes valid layers too.</summary>
+public sealed class EStargzZlibNgConformanceTests(TarCorpus corpus) : EStargzConformanceTestsBase(corpus, new FormatOptions { DeflateEngine = DeflateEngines.ZlibNg });

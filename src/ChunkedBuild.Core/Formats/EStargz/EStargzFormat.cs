@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Formats.EStargz;
@@ -17,6 +18,9 @@ public sealed class EStargzFormat : ILayerFormat
 
     /// <inheritdoc />
     public string MediaType => MediaTypes.OciLayerGzip;
+
+    /// <inheritdoc />
+    public string EncoderIdentity(FormatOptions options) => DeflateEngines.Identity(options.Level ?? DefaultLevel, options.DeflateEngine);
 
     /// <inheritdoc />
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>

@@ -34,13 +34,13 @@ internal sealed class EStargzMemberWriter : IDisposable
     private readonly IncrementalHash _fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _uncompressedLength;
 
-    /// <summary>Creates the writer; <paramref name="blob"/> receives the members from offset 0.</summary>
-    public EStargzMemberWriter(Stream blob, int level, int degreeOfParallelism, long chunkSize)
+    /// <summary>Creates the writer; <paramref name="blob"/> receives the members from offset 0, deflated by <paramref name="engine"/>.</summary>
+    public EStargzMemberWriter(Stream blob, int level, string engine, int degreeOfParallelism, long chunkSize)
     {
         // In-flight memory counts buffer capacity: room for each worker's member plus two waiting to be written.
         var member = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Min(chunkSize + TrailingMetadataReserve, int.MaxValue));
         var inFlight = Math.Max(16L << 20, member * (degreeOfParallelism + 2));
-        _pipeline = new OrderedFramePipeline(blob, () => new GzipMemberEncoder(level), degreeOfParallelism, OnWritten, inFlight);
+        _pipeline = new OrderedFramePipeline(blob, () => new GzipMemberEncoder(level, engine), degreeOfParallelism, OnWritten, inFlight);
     }
 
     /// <summary>Length of the uncompressed stream written so far (valid after <see cref="Finish"/>).</summary>

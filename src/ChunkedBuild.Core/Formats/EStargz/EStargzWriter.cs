@@ -62,7 +62,8 @@ internal sealed class EStargzWriter
     {
         _cancellation = cancellationToken;
         using var blob = new HashingWriteStream(destination);
-        using var members = _members = new EStargzMemberWriter(blob, _level, _options.DegreeOfParallelism, _options.ChunkSize);
+        var engine = _options.DeflateEngine ?? DeflateEngines.EngineFor(_level);
+        using var members = _members = new EStargzMemberWriter(blob, _level, engine, _options.DegreeOfParallelism, _options.ChunkSize);
         using (var reader = new RawTarReader(tar, leaveOpen: true))
         {
             if (_options.PrioritizedFiles.Count == 0)
@@ -83,7 +84,7 @@ internal sealed class EStargzWriter
         var tocTar = TocTar(tocJson);
         var tocOffset = blob.BytesWritten;
         var tocMember = new ArrayBufferWriter<byte>(tocTar.Length / 2 + 1024);
-        using (var encoder = new GzipMemberEncoder(_level)) encoder.Encode(tocTar, tocMember);
+        using (var encoder = new GzipMemberEncoder(_level, engine)) encoder.Encode(tocTar, tocMember);
         blob.Write(tocMember.WrittenSpan);
         blob.Write(EStargzFooter.Create(tocOffset));
         blob.Flush();

@@ -19,6 +19,10 @@ public sealed class ZstdChunkedFormat : ILayerFormat
     public string MediaType => MediaTypes.OciLayerZstd;
 
     /// <inheritdoc />
+    /// <remarks>libzstd 1.5.7 (bundled) and ZstdSharp write the same frames (pinned by a test), so the tool version covers them.</remarks>
+    public string EncoderIdentity(FormatOptions options) => "zstd";
+
+    /// <inheritdoc />
     /// <remarks>
     /// With <see cref="FormatOptions.PrioritizedFiles"/>, the tar is first rewritten with those entries first (<see cref="PrioritizedTar"/>):
     /// the layer then decompresses to that reordered tar, so its DiffID differs from the input's. So it does when sparse entries are densified
