@@ -20,10 +20,14 @@ namespace ChunkedBuild.Bench;
 /// <param name="LayerCounts">When not empty: the layer-count mode (<c>--layer-counts</c>), images of that many tiny layers, smallest first.</param>
 /// <param name="Lazy">The real lazy-pull mode (<c>--lazy</c>): the start-up images pulled by containerd (+ stargz-snapshotter) through a shaped link.</param>
 /// <param name="Link">The link of <c>--lazy</c> (<c>--link RATE,RTT</c>).</param>
+/// <param name="Skopeo">A newest skopeo (<c>--skopeo</c>, else <c>CHUNKEDBUILD_SKOPEO</c>), or null: its zstd:chunked writer is a reference of the default
+/// mode, and <c>--lazy</c> partial-pulls zstd:chunked with it.</param>
 /// <param name="LazyImages">The images <c>--lazy</c> measures (<c>--images A,B</c>); null: both.</param>
-/// <param name="Skopeo">A skopeo new enough for containers/storage partial pulls (<c>--skopeo</c>, else <c>CHUNKEDBUILD_SKOPEO</c>), or null.</param>
+/// <param name="Tool">A <c>dotnet-chunked.dll</c> to time instead of publishing the tool (ReadyToRun) in the run.</param>
+/// <param name="Loaded">Also run the set with one core busy (default; <c>--no-load</c> skips it).</param>
 internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false,
-    IReadOnlyList<int>? LayerCounts = null, bool Lazy = false, LinkProfile? Link = null, string? Skopeo = null, IReadOnlySet<string>? LazyImages = null)
+    IReadOnlyList<int>? LayerCounts = null, bool Lazy = false, LinkProfile? Link = null, string? Skopeo = null, IReadOnlySet<string>? LazyImages = null,
+    string? Tool = null, bool Loaded = true)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -44,6 +48,8 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         IReadOnlySet<string>? lazyImages = null;
         var link = LinkProfile.Default;
         var skopeo = Environment.GetEnvironmentVariable("CHUNKEDBUILD_SKOPEO") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
+        string? tool = null;
+        var loaded = true;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -62,15 +68,19 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--link": link = ParseLink(Next()); break;
                 case "--images": lazyImages = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal); break;
                 case "--skopeo": skopeo = Path.GetFullPath(Next()); break;
+                case "--tool": tool = Path.GetFullPath(Next()); break;
+                case "--no-load": loaded = false; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         if (sizeMb < 1 || runs < 1 || rssGb < 0) throw new ArgumentException("--size-mb and --runs must be at least 1, --rss-gb positive");
         if (layerCounts is not null && (layerCounts.Count < 2 || layerCounts[0] < 1)) throw new ArgumentException("--layer-counts needs at least two positive counts, e.g. 2000,20000");
         if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
+        if (tool is not null && !File.Exists(tool)) throw new ArgumentException($"--tool '{tool}' does not exist");
         if (skopeo is not null && !File.Exists(skopeo)) throw new ArgumentException($"--skopeo '{skopeo}' does not exist");
         var defaultName = layerCounts is not null ? "latest-layer-count.json" : lazy ? "latest-lazy.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
-        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts, lazy, link, skopeo, lazyImages);
+        return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts,
+            lazy, link, skopeo, lazyImages, tool, loaded);
     }
 
     private static LinkProfile ParseLink(string text)
@@ -87,8 +97,13 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
 
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup] [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B] [--skopeo PATH]] [--output FILE]
+        usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup]
+                 [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B]] [--tool DLL] [--skopeo PATH] [--no-load] [--output FILE]
           --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
+          --tool DLL     time this dotnet-chunked.dll (default: the tool published ReadyToRun for this machine's RID in the run)
+          --skopeo PATH  a newest skopeo (Debian 12's 1.9.3 is too old): its zstd:chunked writer is a reference, and --lazy partial-pulls
+                         zstd:chunked with it (default: $CHUNKEDBUILD_SKOPEO, else n/a)
+          --no-load      skip the second set of rounds, run with one core kept busy by a spinning child process
           --size-mb N    size of the built tar in MB (default 100)
           --runs N       timed runs per writer after one warm-up; the best is reported (default 3)
           --rss-gb N     memory mode: an N GB tar, our two writers only, one run each; reports peak RSS (target <= 300 MB)
@@ -108,7 +123,6 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          interleaved; then zstd:chunked partial pulls of a next release with a new skopeo (--skopeo)
           --link R,RTT   the link of --lazy (default 100mbit,20ms)
           --images A,B   the images --lazy measures (default both; the partial pulls use B and run whenever a new skopeo is given)
-          --skopeo PATH  a skopeo new enough to partial-pull zstd:chunked (Debian 12's 1.9.3 is not; also CHUNKEDBUILD_SKOPEO)
           --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json, latest-startup.json, latest-layer-count.json or latest-lazy.json)
         """;
 

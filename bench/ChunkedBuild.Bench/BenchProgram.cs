@@ -42,28 +42,35 @@ public static class BenchProgram
             Console.WriteLine($"input: {tar} ({inputBytes / 1e6:F1} MB), {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, " +
                 $"peak RSS via {(ProcessMeasure.HasTimeTool ? "/usr/bin/time" : "VmHWM (ours only)")}");
             var output = Path.Combine(work.FullName, "out.blob");
-            var writers = Writers(options.MemoryMode);
-            // Memory mode: one run each, no warm-up (the input is large and RSS does not need repeats).
-            var loadBefore = LoadAverage();
-            var rows = BenchRunner.MeasureAll(writers, tar, output, options.MemoryMode ? 1 : options.Runs, warmUp: !options.MemoryMode);
-            var loadAfter = LoadAverage();
-            Console.WriteLine($"load average before/after: {loadBefore ?? "n/a"} / {loadAfter ?? "n/a"} (other work on the machine skews the figures)");
-            var ratios = options.MemoryMode ? [] : Report.Ratios(rows);
-            Report.Print(rows, ratios, options.MemoryMode);
+            var tool = options.Tool ?? PublishedTool.Publish(work.FullName);
+            var writers = Writers(options, tool, tar, work.FullName);
+            var runs = options.MemoryMode ? 1 : options.Runs;
+            // Memory mode: one run each, no warm-up (the input is large and RSS does not need repeats), no second set.
+            var sets = new List<object>();
+            foreach (var loaded in options.MemoryMode || !options.Loaded ? [false] : new[] { false, true })
+            {
+                Console.WriteLine(loaded ? "set 2: with one core kept busy by a spinning child process" : "set 1: as the machine is");
+                var loadBefore = LoadAverage();
+                List<WriterResult> rows;
+                using (loaded ? CpuLoad.OneBusyCore() : null) rows = BenchRunner.MeasureAll(writers, tar, output, runs, warmUp: !options.MemoryMode);
+                var loadAfter = LoadAverage();
+                Console.WriteLine($"load average before/after: {loadBefore ?? "n/a"} / {loadAfter ?? "n/a"} (other work on the machine skews the figures)");
+                var ratios = options.MemoryMode ? [] : Report.Ratios(rows, loaded);
+                Report.Print(rows, ratios, options.MemoryMode);
+                sets.Add(new { oneCoreBusy = loaded, loadAverageBefore = loadBefore, loadAverageAfter = loadAfter, writers = rows, ratios });
+            }
             Report.Save(options.ResultPath, new
             {
                 mode = options.MemoryMode ? "rss" : "throughput",
                 input = options.Input ?? "dotnet shared runtime (Microsoft.NETCore.App + Microsoft.AspNetCore.App), repeated",
                 inputBytes,
+                inputSha256 = Sha256(tar),
                 cores = Environment.ProcessorCount,
                 os = RuntimeInformation.OSDescription,
                 runtime = RuntimeInformation.FrameworkDescription,
-                runsPerWriter = options.MemoryMode ? 1 : options.Runs,
-                loadAverageBefore = loadBefore,
-                loadAverageAfter = loadAfter,
+                runsPerWriter = runs,
                 mbIs = "10^6 bytes",
-                writers = rows,
-                ratios,
+                sets,
                 rssTargetMb = Report.RssTargetMb,
             });
             return 0;
@@ -78,16 +85,24 @@ public static class BenchProgram
     internal static string? LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
 
-    private static List<BenchWriter> Writers(bool memoryMode)
+    private static string Sha256(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
+
+    private static List<BenchWriter> Writers(BenchOptions options, string tool, string tar, string work)
     {
         var writers = new List<BenchWriter>
         {
-            BenchWriter.Ours(Names.OursZstdChunked, "zstd-chunked", 3),
-            BenchWriter.Ours(Names.OursEStargz, "estargz", 6),
+            BenchWriter.Ours(Names.OursZstdChunked, tool, "zstd-chunked", 3),
+            BenchWriter.Ours(Names.OursEStargz, tool, "estargz", 6),
         };
-        if (memoryMode) return writers;
+        if (options.MemoryMode) return writers;
         writers.Add(BenchWriter.Reference(Names.ZstdCli, ReferenceTools.Zstd(), "zstd not on PATH (apt-get install zstd)",
             (input, output) => ["-3", "-T2", "-q", "-f", "-o", output, input]));
+        writers.AddRange(GzipReferences.Writers(GzipReferences.Halves(tar, work)));
+        writers.Add(SkopeoReference.Writer(options.Skopeo, tar, work));
         var (refcheck, reason) = ReferenceTools.RefCheck();
         writers.Add(BenchWriter.Reference(Names.RefCheckZstdChunked, refcheck, reason, (input, output) => ["convert-zstdchunked", input, output]));
         writers.Add(BenchWriter.Reference(Names.RefCheckEStargz, refcheck, reason, (input, output) => ["convert-estargz", input, output, "--level", "6"]));

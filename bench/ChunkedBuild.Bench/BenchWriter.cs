@@ -1,6 +1,6 @@
 namespace ChunkedBuild.Bench;
 
-/// <summary>One converter the benchmark times: ours (run as a child of this program) or a reference program.</summary>
+/// <summary>One converter the benchmark times: ours (the published tool, run as a user runs it) or a reference program.</summary>
 /// <param name="Name">The row name in the table and the JSON.</param>
 /// <param name="IsOurs">True for our writers.</param>
 /// <param name="Program">The executable; null when it is not available (the row then says n/a).</param>
@@ -8,9 +8,15 @@ namespace ChunkedBuild.Bench;
 /// <param name="Unavailable">Why the program is missing, when it is.</param>
 internal sealed record BenchWriter(string Name, bool IsOurs, string? Program, Func<string, string, IReadOnlyList<string>> Arguments, string? Unavailable = null)
 {
-    /// <summary>Our writer <paramref name="format"/> at <paramref name="level"/>, in a child process of this program.</summary>
-    public static BenchWriter Ours(string name, string format, int level) =>
-        new(name, true, "dotnet", (input, output) => [typeof(BenchWriter).Assembly.Location, "--child", format, input, output, level.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+    /// <summary>The files (or folders) whose sizes add up to the output; by default the output path itself.</summary>
+    public Func<string, IReadOnlyList<string>> OutputFiles { get; init; } = output => [output];
+
+    /// <summary>
+    /// Our writer <paramref name="format"/> at <paramref name="level"/>: <c>dotnet dotnet-chunked.dll layer convert</c> of the
+    /// tool published ReadyToRun (<see cref="PublishedTool"/>), so start-up and JIT are what a user's run has.
+    /// </summary>
+    public static BenchWriter Ours(string name, string toolDll, string format, int level) =>
+        new(name, true, "dotnet", (input, output) => [toolDll, "layer", "convert", input, "-f", format, "-o", output, "--level", level.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
 
     /// <summary>A reference program, or an n/a row when <paramref name="program"/> is null.</summary>
     public static BenchWriter Reference(string name, string? program, string? unavailable, Func<string, string, IReadOnlyList<string>> arguments) =>

@@ -24,9 +24,13 @@ internal static class ProcessMeasure
     /// Runs <paramref name="program"/> (under /usr/bin/time when installed) and returns the sample. Peak RSS comes from
     /// GNU time's %M, or from the child's own <c>peak_rss_kb=</c> line (our writers print it).
     /// </summary>
-    public static RunSample Run(string program, IReadOnlyList<string> arguments, string outputPath)
+    public static RunSample Run(string program, IReadOnlyList<string> arguments, string outputPath) =>
+        Run(program, arguments, [outputPath]);
+
+    /// <summary>As above, the output size being the sum of <paramref name="outputFiles"/> (e.g. both halves of a two-process reference).</summary>
+    public static RunSample Run(string program, IReadOnlyList<string> arguments, IReadOnlyList<string> outputFiles)
     {
-        if (File.Exists(outputPath)) File.Delete(outputPath);
+        foreach (var file in outputFiles) if (File.Exists(file)) File.Delete(file);
         var rssFile = HasTimeTool ? Path.GetTempFileName() : null;
         var psi = new ProcessStartInfo(rssFile is null ? program : TimeTool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (rssFile is not null)
@@ -45,7 +49,7 @@ internal static class ProcessMeasure
             if (p.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({p.ExitCode}): {stderr.Result}{stdout.Result}");
             var rss = ReadTimeRss(rssFile) ?? SelfReportedRss(stderr.Result);
             var (toolSeconds, toolMbPerSecond) = ToolFigures(stdout.Result);
-            return new RunSample(seconds, rss, File.Exists(outputPath) ? new FileInfo(outputPath).Length : 0, toolSeconds, toolMbPerSecond);
+            return new RunSample(seconds, rss, outputFiles.Sum(f => File.Exists(f) ? new FileInfo(f).Length : 0), toolSeconds, toolMbPerSecond);
         }
         finally
         {

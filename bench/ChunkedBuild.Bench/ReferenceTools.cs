@@ -22,6 +22,9 @@ internal static class ReferenceTools
         }
     }
 
+    /// <summary>A program on PATH, or null.</summary>
+    public static string? Find(string program) => OnPath(program);
+
     private static string? OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);

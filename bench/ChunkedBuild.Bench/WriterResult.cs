@@ -21,6 +21,9 @@ internal sealed record WriterResult(string Name, bool Ours, bool Available, stri
     [JsonInclude]
     public double? MbPerSecond => Seconds is > 0 ? InputBytes / 1e6 / Seconds : null;
 
+    /// <summary>sha256 of the output (our writers only; the bytes are the same in every run).</summary>
+    public string? OutputSha256 { get; init; }
+
     /// <summary>Output size as a fraction of the input.</summary>
     [JsonInclude]
     public double? SizeRatio => OutputBytes is { } o && InputBytes > 0 ? (double)o / InputBytes : null;
