@@ -9,7 +9,9 @@ namespace ChunkedBuild.Core.Conversion;
 /// Where converted layers are kept: the persistent converted-layer cache (<c>&lt;cache&gt;/layers/v1/&lt;key&gt;.{blob,json}</c>), or a
 /// temporary folder removed on dispose when the cache is off. Entries appear atomically (written in the run's <see cref="ScratchFolder"/>
 /// beside them, then renamed), so concurrent runs and interrupted runs never see half-written layers, and a dead run's partial files are
-/// removed by the next run. The key covers everything the output depends on: source layer digest, format, options and tool version.
+/// removed by the next run. The key covers everything the output depends on: source layer digest, format, options and tool version;
+/// the options include the format's output version and its encoder (<see cref="Formats.ILayerFormat.OutputVersion"/>,
+/// <see cref="Formats.ILayerFormat.EncoderIdentity"/>: eStargz bytes differ between libdeflate and zlib-ng).
 /// </summary>
 /// <remarks>
 /// Every cached blob is checked before it is used (<see cref="TryGet"/>): its record holds the blob's <see cref="FileFingerprint"/> (inode,

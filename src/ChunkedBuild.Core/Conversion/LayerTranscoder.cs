@@ -202,8 +202,9 @@ public sealed class LayerTranscoder
     {
         var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
         var level = _request.LevelFor(format);
-        var encoder = LayerFormats.Get(format).EncoderIdentity(new FormatOptions { Level = level });
-        return $"level={level?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
+        var writer = LayerFormats.Get(format);
+        var encoder = writer.EncoderIdentity(new FormatOptions { Level = level });
+        return $"output=v{writer.OutputVersion};level={level?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
     }
 
     /// <summary>Hashes and counts the compressed source bytes and reports them to the work item's progress counter.</summary>

@@ -20,6 +20,13 @@ public interface ILayerFormat
     string EncoderIdentity(FormatOptions options);
 
     /// <summary>
+    /// The version of the bytes this format writes, raised whenever the bytes written for the same input, options and encoder change
+    /// on purpose. Part of the converted-layer cache key beside <see cref="EncoderIdentity"/>, so entries written by an older writer are
+    /// never reused, whatever the tool version says.
+    /// </summary>
+    int OutputVersion { get; }
+
+    /// <summary>
     /// Converts <paramref name="uncompressedTar"/> (read sequentially) and writes the blob to <paramref name="destination"/>.
     /// Entries the format cannot represent raise a <see cref="Errors.ChunkedBuildException"/> naming the entry and the rule.
     /// </summary>

@@ -23,6 +23,10 @@ public sealed class EStargzFormat : ILayerFormat
     public string EncoderIdentity(FormatOptions options) => DeflateEngines.Identity(options.Level ?? DefaultLevel, options.DeflateEngine);
 
     /// <inheritdoc />
+    /// <remarks>2: gzip members deflated by libdeflate where the system has it (1: always zlib-ng).</remarks>
+    public int OutputVersion => 2;
+
+    /// <inheritdoc />
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>
         Task.Factory.StartNew(() => SparseInput.Write(uncompressedTar, options, tar => new EStargzWriter(options).Run(tar, destination, cancellationToken)),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);

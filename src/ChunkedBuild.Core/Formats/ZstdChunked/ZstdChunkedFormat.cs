@@ -23,6 +23,9 @@ public sealed class ZstdChunkedFormat : ILayerFormat
     public string EncoderIdentity(FormatOptions options) => "zstd";
 
     /// <inheritdoc />
+    public int OutputVersion => 1;
+
+    /// <inheritdoc />
     /// <remarks>
     /// With <see cref="FormatOptions.PrioritizedFiles"/>, the tar is first rewritten with those entries first (<see cref="PrioritizedTar"/>):
     /// the layer then decompresses to that reordered tar, so its DiffID differs from the input's. So it does when sparse entries are densified
