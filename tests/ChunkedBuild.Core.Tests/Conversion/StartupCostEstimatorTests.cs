@@ -11,8 +11,8 @@ using Xunit;
 namespace ChunkedBuild.Core.Tests.Conversion;
 
 /// <summary>
-/// The lazy-pull cost report on a converted image whose sizes are known: two layers, each with one listed file of incompressible bytes
-/// (its compressed size is its size plus a few bytes of deflate framing) and one large file that is not listed.
+/// The lazy-pull cost report on a converted image whose sizes are known: two layers, each with one listed file of random bytes
+/// (its compressed size is within 0.5% of its size, framing included) and one large file that is not listed.
 /// </summary>
 public sealed class StartupCostEstimatorTests : IDisposable
 {
@@ -128,6 +128,10 @@ public sealed class StartupCostEstimatorTests : IDisposable
         Assert.Equal(PrioritizationMode.Auto, StartupList.Parse("auto").Mode);
     }
 
+    /// <summary>
+    /// <paramref name="actual"/> is <paramref name="expected"/> plus framing, or a little less: the "random" bytes have no zero byte
+    /// (7.99 bits of entropy per byte), so libdeflate's Huffman blocks save ~0.1% where zlib-ng stores them.
+    /// </summary>
     private static void AssertNear(long expected, long actual) =>
-        Assert.True(actual >= expected && actual <= expected + Slack, $"expected {expected}..{expected + Slack}, got {actual}");
+        Assert.True(actual >= expected - expected / 200 && actual <= expected + Slack, $"expected {expected - expected / 200}..{expected + Slack}, got {actual}");
 }
