@@ -30,8 +30,9 @@ public sealed class InspectStartupTests : ToolTestBase
         foreach (var variant in new[] { "estargz", "zstd-chunked" })
         {
             var m = manifests[variant];
-            // The 3 MiB random library of the base layer is never fetched.
-            Assert.True(m.GetProperty("startupBytes").GetInt64() < m.GetProperty("imageBytes").GetInt64() - (3 << 20), variant);
+            // The 3 MiB random library of the base layer is never fetched (its bytes have no zero byte, so libdeflate's Huffman
+            // blocks make it ~0.1% smaller than 3 MiB where zlib-ng stores it: 0.5% allowed).
+            Assert.True(m.GetProperty("startupBytes").GetInt64() < m.GetProperty("imageBytes").GetInt64() - (3L << 20) * 995 / 1000, variant);
             Assert.Equal(m.GetProperty("startupBytes").GetInt64(), m.GetProperty("layers").EnumerateArray().Sum(l => l.GetProperty("totalBytes").GetInt64()));
         }
         Assert.True(manifests["estargz"].GetProperty("layers")[1].GetProperty("prefetchBytes").GetInt64() >= 300_000);
