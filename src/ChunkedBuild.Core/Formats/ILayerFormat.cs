@@ -31,4 +31,14 @@ public interface ILayerFormat
     /// Entries the format cannot represent raise a <see cref="Errors.ChunkedBuildException"/> naming the entry and the rule.
     /// </summary>
     Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default);
+
+    /// <summary>The keys of the layer-descriptor annotations this format writes (every one of them checked by its validator).</summary>
+    IReadOnlyList<string> AnnotationKeys { get; }
+
+    /// <summary>
+    /// The entries a blob <see cref="WriteAsync"/> writes holds, in order, for a source whose entries (as read through
+    /// <see cref="LayerOrigin.ReadSource"/>) are <paramref name="source"/>: the rule <see cref="LayerOrigin.Check"/> holds a converted
+    /// blob made elsewhere to.
+    /// </summary>
+    IReadOnlyList<ExpectedEntry> ArrangeEntries(IReadOnlyList<Tar.TarEntryInfo> source, FormatOptions options);
 }

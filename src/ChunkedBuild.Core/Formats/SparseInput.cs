@@ -12,9 +12,22 @@ internal static class SparseInput
     /// <summary>Runs <paramref name="write"/> over <paramref name="tar"/> as <paramref name="options"/> say.</summary>
     public static LayerWriteResult Write(Stream tar, FormatOptions options, Func<Stream, LayerWriteResult> write)
     {
-        if (options.Sparse == SparseMode.Refuse) return write(tar);
-        using var densifier = new SparseDensifier(tar, leaveOpen: true);
-        var result = write(densifier);
-        return densifier.DensifiedEntries.Count == 0 ? result : result with { DensifiedEntries = [.. densifier.DensifiedEntries] };
+        var input = Open(tar, options);
+        try
+        {
+            var result = write(input);
+            return input is SparseDensifier { DensifiedEntries.Count: > 0 } densifier ? result with { DensifiedEntries = [.. densifier.DensifiedEntries] } : result;
+        }
+        finally
+        {
+            if (!ReferenceEquals(input, tar)) input.Dispose();
+        }
     }
+
+    /// <summary>
+    /// The tar a writer reads for <paramref name="tar"/>: a <see cref="SparseDensifier"/> over it (leaving it open) with
+    /// <see cref="SparseMode.Densify"/>, else the tar itself.
+    /// </summary>
+    public static Stream Open(Stream tar, FormatOptions options) =>
+        options.Sparse == SparseMode.Refuse ? tar : new SparseDensifier(tar, leaveOpen: true);
 }

@@ -104,6 +104,25 @@ public abstract class LayerFormatConformanceTests
         Assert.Equal(single.Result.DiffId, again.Result.DiffId);
     }
 
+    [Theory]
+    [MemberData(nameof(TarCorpus.Cases), MemberType = typeof(TarCorpus))]
+    public async Task The_blob_holds_the_source_entries_in_the_order_ArrangeEntries_gives(TarCorpusCase corpusCase)
+    {
+        // LayerOrigin holds a layer converted elsewhere (a registry cache entry) to ArrangeEntries: it must describe what the writer does.
+        var built = Corpus.Get(corpusCase);
+        var tar = await File.ReadAllBytesAsync(built.Path, TestContext.Current.CancellationToken);
+        foreach (var options in new[] { Options with { PrioritizedFiles = [] }, Options with { PrioritizedFiles = [built.FirstNestedFile.Spec.Name] } })
+        {
+            var layer = await ConvertedLayer.ConvertAsync(Format, tar, options);
+            var source = LayerOrigin.ReadSource(new MemoryStream(tar, writable: false), options, TestContext.Current.CancellationToken);
+            using var blob = LayerInput.OpenUncompressed(new MemoryStream(layer.Blob, writable: false), out _);
+            var failures = LayerOrigin.Check(blob, Format, source, options, TestContext.Current.CancellationToken);
+            Assert.True(failures.Count == 0, $"{corpusCase} ({options.PrioritizedFiles.Count} prioritized): {string.Join('\n', failures)}");
+            Assert.Equal(layer.Result.DensifiedEntries, source.Densified);
+            Assert.Equal(Format.AnnotationKeys.Order(StringComparer.Ordinal), layer.Result.Annotations.Keys.Order(StringComparer.Ordinal));
+        }
+    }
+
     /// <summary>The oracle command line that checks <paramref name="blobPath"/> against its input tar.</summary>
     protected string[] RefCheckArguments(string blobPath, string tarPath, LayerWriteResult result) => RefCheckMode switch
     {

@@ -57,6 +57,12 @@ public abstract class SparseConformanceTests(TarCorpus corpus, ILayerFormat form
             new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
         Assert.True(verdict.IsValid, $"{corpusCase}: validator failures:\n{string.Join('\n', verdict.Failures)}");
 
+        // a cached copy of this layer is held to the same entries: the source densified as the writer densifies it
+        var source = LayerOrigin.ReadSource(new MemoryStream(tar, writable: false), new FormatOptions(), TestContext.Current.CancellationToken);
+        Assert.Equal(result.DensifiedEntries, source.Densified);
+        var origin = LayerOrigin.Check(new MemoryStream(decompressed, writable: false), Format, source, new FormatOptions(), TestContext.Current.CancellationToken);
+        Assert.True(origin.Count == 0, $"{corpusCase}: origin check failures:\n{string.Join('\n', origin)}");
+
         // Go's archive/tar reads PAX sparse entries as regular files, so the oracle compares the original with the blob entry by
         // entry; old GNU 'S' entries keep their typeflag there (the oracle skips them), so only the blob itself is checked.
         var blobPath = layer.SaveTo(Path.Combine(Corpus.Folder, "blobs"), corpusCase.Key);

@@ -1,5 +1,6 @@
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Formats.EStargz;
 
@@ -30,4 +31,36 @@ public sealed class EStargzFormat : ILayerFormat
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>
         Task.Factory.StartNew(() => SparseInput.Write(uncompressedTar, options, tar => new EStargzWriter(options).Run(tar, destination, cancellationToken)),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> AnnotationKeys { get; } = [Annotations.EStargzTocDigest, Annotations.EStargzUncompressedSize];
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// As <see cref="EStargzWriter"/> writes them: input landmarks and TOC files dropped; without prioritized files
+    /// <c>.no.prefetch.landmark</c> first and every entry in tar order; with them the prioritized entries (<see cref="EStargzEntryOrder"/>),
+    /// <c>.prefetch.landmark</c>, the rest in tar order; last <c>stargz.index.json</c> (its content is the validator's to check).
+    /// </remarks>
+    public IReadOnlyList<ExpectedEntry> ArrangeEntries(IReadOnlyList<TarEntryInfo> source, FormatOptions options)
+    {
+        var kept = Enumerable.Range(0, source.Count).Where(i => !EStargzLandmark.IsLandmark(source[i].Name) && !EStargzLandmark.IsToc(source[i].Name)).ToList();
+        var arranged = new List<ExpectedEntry>(kept.Count + 2);
+        if (options.PrioritizedFiles.Count == 0)
+        {
+            arranged.Add(Landmark(EStargzLandmark.NoPrefetch));
+            arranged.AddRange(kept.Select(ExpectedEntry.FromSource));
+        }
+        else
+        {
+            var order = EStargzEntryOrder.Arrange([.. kept.Select(i => source[i])], options.PrioritizedFiles);
+            arranged.AddRange(order.Prioritized.Select(i => ExpectedEntry.FromSource(kept[i])));
+            arranged.Add(Landmark(EStargzLandmark.Prefetch));
+            arranged.AddRange(order.Rest.Select(i => ExpectedEntry.FromSource(kept[i])));
+        }
+        arranged.Add(ExpectedEntry.Generated(EStargzLandmark.TocName, size => EStargzTarHeader.RegularFile(EStargzLandmark.TocName, size), content: null));
+        return arranged;
+    }
+
+    private static ExpectedEntry Landmark(string name) =>
+        ExpectedEntry.Generated(name, size => EStargzTarHeader.RegularFile(name, size), [EStargzLandmark.Content]);
 }

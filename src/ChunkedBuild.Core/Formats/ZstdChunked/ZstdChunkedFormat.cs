@@ -1,4 +1,6 @@
+using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
@@ -38,4 +40,17 @@ public sealed class ZstdChunkedFormat : ILayerFormat
             using var reordered = PrioritizedTar.Reorder(tar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, options.SpoolLimit ?? IO.SpoolLimits.Floor, cancellationToken);
             return new ZstdChunkedWriter(options).Run(reordered, destination, cancellationToken);
         }), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> AnnotationKeys { get; } =
+        [Annotations.ZstdChunkedManifestChecksum, Annotations.ZstdChunkedManifestPosition, Annotations.ZstdChunkedTarSplitPosition];
+
+    /// <inheritdoc />
+    /// <remarks>Every entry of the source in tar order, or with prioritized files in <see cref="PrioritizedTar"/>'s order; nothing generated.</remarks>
+    public IReadOnlyList<ExpectedEntry> ArrangeEntries(IReadOnlyList<TarEntryInfo> source, FormatOptions options)
+    {
+        if (options.PrioritizedFiles.Count == 0) return [.. Enumerable.Range(0, source.Count).Select(ExpectedEntry.FromSource)];
+        var order = EStargzEntryOrder.Arrange(source, options.PrioritizedFiles);
+        return [.. order.Prioritized.Concat(order.Rest).Select(ExpectedEntry.FromSource)];
+    }
 }
