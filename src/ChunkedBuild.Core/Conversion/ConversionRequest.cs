@@ -54,6 +54,9 @@ public sealed record ConversionRequest
     /// </summary>
     public long? SpoolLimit { get; init; }
 
+    /// <summary>Conversions shared through registries: where they are looked up and recorded (default: the destination when it is a registry).</summary>
+    public RegistryCacheOptions RegistryCache { get; init; } = new();
+
     /// <summary>The folder for temporary files (default: the system's temp folder).</summary>
     public string? TempDirectory { get; init; }
 

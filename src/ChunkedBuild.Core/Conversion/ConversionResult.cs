@@ -29,6 +29,9 @@ public sealed record VariantSummary
     /// <summary>Layers reused: from the cache or already in the format.</summary>
     public required int Reused { get; init; }
 
+    /// <summary>Layers taken from a registry cache (converted by another run, verified against the source here).</summary>
+    public int Shared { get; init; }
+
     /// <summary>Layers kept in their original compression (the format could not represent them), or passed through for the original variant.</summary>
     public required int Kept { get; init; }
 }
@@ -44,6 +47,9 @@ public sealed record ConversionResult
 
     /// <summary>The prioritization plan of each source platform manifest (by its digest), when the eStargz variant was made.</summary>
     public IReadOnlyDictionary<Digest, PrioritizationPlan> Plans { get; init; } = new Dictionary<Digest, PrioritizationPlan>();
+
+    /// <summary>What the registry cache did; null when none was used (turned off, or neither a registry destination nor a cache reference).</summary>
+    public RegistryCacheReport? RegistryCache { get; init; }
 
     /// <summary>The warnings raised (e.g. layers kept in their original compression).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }

@@ -20,6 +20,12 @@ public sealed record ConvertedLayer
     /// <summary>The <see cref="IO.FileFingerprint"/> of <see cref="BlobFile"/> when its content was last checked (null: copies are hashed).</summary>
     public string? BlobFingerprint { get; init; }
 
+    /// <summary>A registry source the blob can be mounted from instead of uploaded (a registry cache entry), when there is one.</summary>
+    public Oci.Transport.IImageSource? BlobOrigin { get; init; }
+
+    /// <summary>The converted-layer cache key of this conversion (<see cref="LayerStore.Key"/>); null for layers not converted.</summary>
+    public string? CacheKey { get; init; }
+
     /// <summary>The TOC digest, for converted formats.</summary>
     public Digest? TocDigest { get; init; }
 

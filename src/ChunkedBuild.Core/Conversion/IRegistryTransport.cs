@@ -10,4 +10,10 @@ public interface IRegistryTransport
 
     /// <summary>A sink pushing to <paramref name="location"/>; <paramref name="tag"/> receives the tag the reference names, if any.</summary>
     IImageSink CreateSink(ImageLocation location, out string? tag);
+
+    /// <summary>
+    /// A registry client made with the same options (credentials, TLS, retries), for reading and writing registry caches; with
+    /// <paramref name="forPush"/> every request uses push credentials. The caller disposes it.
+    /// </summary>
+    Registry.RegistryClient CreateClient(bool forPush);
 }

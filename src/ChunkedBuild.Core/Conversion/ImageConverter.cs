@@ -15,10 +15,15 @@ public sealed class ImageConverter
 {
     private readonly ConversionRequest _request;
     private readonly IConversionObserver _observer;
+    private readonly IRegistryTransport? _registry;
 
     /// <summary>Creates a converter for <paramref name="request"/>.</summary>
-    public ImageConverter(ConversionRequest request, IConversionObserver? observer = null)
+    /// <param name="request">What to convert and how.</param>
+    /// <param name="observer">Hears about layers, warnings and progress.</param>
+    /// <param name="registry">Registry access for the registry caches <see cref="ConversionRequest.RegistryCache"/> names that are not the destination's.</param>
+    public ImageConverter(ConversionRequest request, IConversionObserver? observer = null, IRegistryTransport? registry = null)
     {
+        _registry = registry;
         if (request.Variants.Count == 0) throw new ChunkedBuildException(ErrorCodes.InvalidOption, "no variant to produce");
         if (request.Jobs < 1) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"--jobs must be at least 1 (got {request.Jobs})");
         foreach (var variant in request.Variants)
@@ -41,6 +46,7 @@ public sealed class ImageConverter
         using var scratch = ScratchFolder.Create(_request.TempDirectory ?? Path.GetTempPath());
         var request = _request with { TempDirectory = scratch.Path };
         using var store = request.CacheDirectory is null ? LayerStore.Temporary(scratch.Path) : LayerStore.Persistent(request.CacheDirectory);
+        await using var registryCache = RegistryLayerCache.Create(request, sink, _registry, store, observer);
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = failFast.Token;
 
@@ -67,7 +73,7 @@ public sealed class ImageConverter
             foreach (var layer in work.Where(w => w.Variant == LayerVariant.ZstdChunked).SelectMany(w => w.Source.Manifest.Value.Layers).DistinctBy(l => l.Digest))
                 if (!IsAlreadyIn(LayerVariant.ZstdChunked, layer)) listings.Expect(layer.Digest);
         }
-        var transcoder = new LayerTranscoder(source, store, request, observer, listings, listingFolder);
+        var transcoder = new LayerTranscoder(source, store, request, observer, listings, listingFolder, registryCache);
         // eStargz layers wait for the prioritization plans (a pass over every layer's listing); zstd:chunked layers keep tar order and start at once.
         var plans = new Lazy<Task<Dictionary<Digest, PrioritizationPlan>>>(() => Task.Run(() => PlanAsync(planner!, source, plannedPlatforms, listings, token), token));
         // Where each layer sits (platform, position), in platform order: one pass, so finding a layer's places costs nothing per layer.
@@ -98,7 +104,12 @@ public sealed class ImageConverter
                 {
                     jobs.Release();
                 }
-                var content = converted.BlobFile is { } file ? BlobContent.FromVerifiedFile(file, converted.BlobFingerprint) : new BlobContent(ct => source.OpenBlobAsync(layer, ct), source);
+                var content = converted.BlobFile is { } file
+                    ? BlobContent.FromVerifiedFile(file, converted.BlobFingerprint) with
+                    {
+                        Origin = converted.BlobOrigin, CheckAfterWrite = registryCache?.WasDamaged(converted.Descriptor.Digest) == true,
+                    }
+                    : new BlobContent(ct => source.OpenBlobAsync(layer, ct), source);
                 await Blob(converted.Descriptor, content).ConfigureAwait(false);
                 return converted;
             })).Value;
@@ -164,8 +175,14 @@ public sealed class ImageConverter
         token.ThrowIfCancellationRequested();
         await sink.CommitAsync(token).ConfigureAwait(false);
 
+        // Recorded once the image is published: a cache never names conversions of an image that failed.
+        var allManifests = results.SelectMany(r => r.Manifests).ToList();
+        var registryReport = registryCache is null ? null
+            : await registryCache.ExportAsync([.. allManifests.SelectMany(m => m.Layers).Select(l => l.CacheKey).OfType<string>()], sink, token).ConfigureAwait(false);
+
         return new ConversionResult
         {
+            RegistryCache = registryReport,
             Tags = tags,
             Plans = plans.IsValueCreated ? await plans.Value.ConfigureAwait(false) : new Dictionary<Digest, PrioritizationPlan>(),
             Variants = Summaries(results.SelectMany(r => r.Manifests).ToList(), roots.SelectMany(r => r.Platforms).Select(p => p.Base).ToList()),
@@ -258,6 +275,7 @@ public sealed class ImageConverter
                 OriginalLayerBytes = originalBytes,
                 Converted = layers.Count(l => l.Outcome == LayerOutcome.Converted),
                 Reused = layers.Count(l => l.Outcome is LayerOutcome.Cached or LayerOutcome.AlreadyInFormat),
+                Shared = layers.Count(l => l.Outcome == LayerOutcome.RegistryCached),
                 Kept = layers.Count(l => l.Outcome is LayerOutcome.Kept or LayerOutcome.Original),
             };
         }).ToList();

@@ -9,6 +9,9 @@ public enum LayerOutcome
     /// <summary>Taken from the converted-layer cache (converted by an earlier run).</summary>
     Cached,
 
+    /// <summary>Converted by another run and shared through a registry cache; verified against the source before use.</summary>
+    RegistryCached,
+
     /// <summary>Already in the variant's format: passed through untouched.</summary>
     AlreadyInFormat,
 

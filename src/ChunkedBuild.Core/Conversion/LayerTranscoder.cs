@@ -30,16 +30,22 @@ public sealed class LayerTranscoder
     private readonly IConversionObserver _observer;
     private readonly ListingExchange? _listings;
     private readonly string? _listingFolder;
+    private readonly RegistryLayerCache? _registryCache;
 
     /// <summary>Creates a transcoder for layers of <paramref name="source"/>.</summary>
     public LayerTranscoder(IImageSource source, LayerStore store, ConversionRequest request, IConversionObserver observer)
-        : this(source, store, request, observer, null, null)
+        : this(source, store, request, observer, null, null, null)
     {
     }
 
-    /// <summary>A transcoder whose zstd:chunked conversions also list each layer for the prioritization planner.</summary>
-    internal LayerTranscoder(IImageSource source, LayerStore store, ConversionRequest request, IConversionObserver observer, ListingExchange? listings, string? listingFolder)
+    /// <summary>
+    /// A transcoder whose zstd:chunked conversions also list each layer for the prioritization planner, and which looks conversions up in
+    /// (and remembers them for) <paramref name="registryCache"/>.
+    /// </summary>
+    internal LayerTranscoder(IImageSource source, LayerStore store, ConversionRequest request, IConversionObserver observer, ListingExchange? listings, string? listingFolder,
+        RegistryLayerCache? registryCache)
     {
+        _registryCache = registryCache;
         _source = source;
         _store = store;
         _request = request;
@@ -89,20 +95,20 @@ public sealed class LayerTranscoder
         }
 
         var key = LayerStore.Key(layer.Digest, format, CanonicalOptions(format, prioritized), _request.ToolVersion);
-        if (_store.TryGet(key, damage => _observer.Warning(ErrorCodes.DigestMismatch, damage)) is { Record: var record } cached)
+        var layerFormat = LayerFormats.Get(format);
+        if (_store.TryGet(key, damage => _observer.Warning(ErrorCodes.DigestMismatch, damage)) is { Record: var record } hit)
         {
             if (record.SourceDiffId != diffId) throw DiffIdMismatch(layer, record.SourceDiffId, diffId);
-            return record.Descriptor is null
-                ? Kept(ociLayer, diffId, variant, record.RefusedCode!, record.RefusedMessage!)
-                : new ConvertedLayer
-                {
-                    Descriptor = record.Descriptor, DiffId = record.DiffId!.Value, Outcome = LayerOutcome.Cached, BlobFile = cached.BlobPath,
-                    BlobFingerprint = cached.Fingerprint, TocDigest = record.TocDigest, DensifiedEntries = record.DensifiedEntries ?? [],
-                };
+            if (record.Descriptor is null) return Kept(ociLayer, diffId, variant, record.RefusedCode!, record.RefusedMessage!);
+            var cached = new ConvertedLayer
+            {
+                Descriptor = record.Descriptor, DiffId = record.DiffId!.Value, Outcome = LayerOutcome.Cached, BlobFile = hit.BlobPath,
+                BlobFingerprint = hit.Fingerprint, TocDigest = record.TocDigest, DensifiedEntries = record.DensifiedEntries ?? [], CacheKey = key,
+            };
+            _registryCache?.Remember(key, layer, diffId, layerFormat, cached);
+            return cached;
         }
 
-        var work = new LayerWork(layer, variant);
-        _observer.LayerStarted(work);
         var options = new FormatOptions
         {
             Level = _request.LevelFor(format),
@@ -115,6 +121,14 @@ public sealed class LayerTranscoder
             EntryListener = listener,
             Sparse = _request.Sparse,
         };
+        if (_registryCache is not null)
+        {
+            var lookup = new SharedLayerLookup(key, layer, diffId, layerFormat, options with { EntryListener = null }, ct => _source.OpenBlobAsync(layer, ct));
+            if (await _registryCache.TryReuseAsync(lookup, cancellationToken).ConfigureAwait(false) is { } shared) return shared;
+        }
+
+        var work = new LayerWork(layer, variant);
+        _observer.LayerStarted(work);
         var temp = _store.NewTempFile();
         try
         {
@@ -125,7 +139,7 @@ public sealed class LayerTranscoder
                 await using (var tar = new HashingReadStream(LayerInput.OpenUncompressed(blob, out _, leaveOpen: true)))
                 await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                 {
-                    result = await LayerFormats.Get(format).WriteAsync(tar, output, options, cancellationToken).ConfigureAwait(false);
+                    result = await layerFormat.WriteAsync(tar, output, options, cancellationToken).ConfigureAwait(false);
                     sourceDiffId = Digest.FromSha256Bytes(tar.DrainAndHash());
                 }
                 var sourceDigest = Digest.FromSha256Bytes(blob.DrainAndHash());
@@ -152,8 +166,9 @@ public sealed class LayerTranscoder
             var converted = new ConvertedLayer
             {
                 Descriptor = descriptor, DiffId = result.DiffId, Outcome = LayerOutcome.Converted, BlobFile = stored.BlobPath, BlobFingerprint = stored.Fingerprint,
-                TocDigest = result.TocDigest, DensifiedEntries = result.DensifiedEntries,
+                TocDigest = result.TocDigest, DensifiedEntries = result.DensifiedEntries, CacheKey = key,
             };
+            _registryCache?.Remember(key, layer, diffId, layerFormat, converted);
             _observer.LayerFinished(work, converted);
             return converted;
         }

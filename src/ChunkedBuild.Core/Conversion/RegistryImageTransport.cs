@@ -18,4 +18,7 @@ public sealed class RegistryImageTransport(RegistryClientOptions options) : IReg
         tag = sink.Reference.Digest is null ? sink.Reference.Tag : null;
         return sink;
     }
+
+    /// <inheritdoc />
+    public RegistryClient CreateClient(bool forPush) => new(forPush ? options with { ForPush = true } : options);
 }

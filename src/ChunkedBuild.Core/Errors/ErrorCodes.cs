@@ -108,6 +108,23 @@ public static class ErrorCodes
     /// re-read and re-write; the message names the tag and the entry.
     /// </summary>
     public const string RegistryReferrersTagContended = "CHB4007";
+    /// <summary>
+    /// Warning: a registry cache entry failed verification (its blob is missing or does not hash to its digest, or is not a valid layer of
+    /// its format, or does not hold exactly the source layer's entries): the layer is converted instead, and the entry never published.
+    /// </summary>
+    public const string RegistryCacheEntryRejected = "CHB4008";
+    /// <summary>
+    /// The registry serves bytes for a blob the image references that do not hash to its digest (its stored copy is damaged, and a push
+    /// cannot replace it): nothing is tagged.
+    /// </summary>
+    public const string RegistryBlobDamaged = "CHB4009";
+    /// <summary>Warning: a registry cache could not be read or written (access, network, a malformed cache manifest); the run goes on without it.</summary>
+    public const string RegistryCacheUnavailable = "CHB4010";
+    /// <summary>
+    /// Warning: the registry does not serve the <c>Range</c> requests lazy (eStargz) or partial (zstd:chunked) pulls send; the status it
+    /// gave is named.
+    /// </summary>
+    public const string RegistryRangeRequestsUnsupported = "CHB4011";
 
     // ---- registry authentication (45xx) ----
     /// <summary>The registry still answered 401 after the client answered its challenge (wrong or missing credentials).</summary>

@@ -9,6 +9,8 @@ public sealed record LayerValidationResult
     public required IReadOnlyList<string> Failures { get; init; }
     /// <summary>The DiffID computed from the decompressed blob, when it could be computed.</summary>
     public Digest? DiffId { get; init; }
+    /// <summary>The TOC digest the blob was checked against (the TOC found matched it), when the check got that far.</summary>
+    public Digest? TocDigest { get; init; }
     /// <summary>Number of TOC entries seen.</summary>
     public int EntryCount { get; init; }
     /// <summary>True when every check passed.</summary>

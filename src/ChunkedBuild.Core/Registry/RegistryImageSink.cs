@@ -145,6 +145,7 @@ public sealed class RegistryImageSink : IImageSink
         {
             Interlocked.Increment(ref _skipped);
             Client.Options.Progress?.Report(new BlobTransferProgress(descriptor.Digest, descriptor.Size, descriptor.Size, BlobTransferKind.Skipped));
+            if (content.CheckAfterWrite) await CheckStoredAsync(descriptor, cancellationToken).ConfigureAwait(false);
             return;
         }
         var mountFrom = content.Origin is RegistryImageSource source
@@ -155,6 +156,25 @@ public sealed class RegistryImageSink : IImageSink
         if (result.Mounted) Interlocked.Increment(ref _mounted);
         else if (result.AlreadyPresent && result.BytesSent == 0) Interlocked.Increment(ref _skipped);
         else Interlocked.Increment(ref _uploaded);
+        if (content.CheckAfterWrite) await CheckStoredAsync(descriptor, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads the blob back from the repository and hashes it (<see cref="BlobContent.CheckAfterWrite"/>).</summary>
+    /// <exception cref="ChunkedBuildException">CHB4009 when the registry serves other bytes under the digest.</exception>
+    private async Task CheckStoredAsync(Descriptor descriptor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stored = await Client.OpenBlobAsync(Reference, descriptor, cancellationToken).ConfigureAwait(false);
+            await stored.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChunkedBuildException e) when (e.Code == ErrorCodes.DigestMismatch)
+        {
+            throw new ChunkedBuildException(ErrorCodes.RegistryBlobDamaged,
+                $"{DisplayName} serves bytes for blob {descriptor.Digest} that do not hash to it ({e.Message}): the registry's stored copy is damaged, and a push " +
+                "cannot replace it (a registry keeps the first bytes stored under a digest); nothing was tagged. Delete the blob from the registry's storage, " +
+                "or push to another registry", layer: descriptor.Digest.ToString(), innerException: e);
+        }
     }
 
     private void ThrowIfAnyFailed()

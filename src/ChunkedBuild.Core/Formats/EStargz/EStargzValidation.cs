@@ -15,6 +15,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
 
     public string Stage { get; private set; } = "annotations";
     public Digest? DiffId { get; private set; }
+    public Digest? TocDigest { get; private set; }
     public int EntryCount { get; private set; }
 
     public void Run()
@@ -30,6 +31,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
         if (ReadTocJson(tocOffset) is not { } tocJson) return;
         var tocDigest = Digest.Sha256Of(tocJson);
         CheckTocDigest(annotations, tocDigest);
+        TocDigest = tocDigest;
         var toc = EStargzTocParser.Parse(tocJson);
         EntryCount = toc.Entries.Count;
         var files = EStargzTocRules.Check(toc.Entries, tocOffset, failures);

@@ -11,6 +11,7 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
 {
     public string Stage { get; private set; } = "annotations";
     public Digest? DiffId { get; private set; }
+    public Digest? TocDigest { get; private set; }
     public int EntryCount { get; private set; }
 
     public void Run()
@@ -37,6 +38,7 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
             failures.Add($"TOC: sha256 of the compressed TOC at {tocPosition.Offset} is {tocDigest}, the manifest-checksum says {expectedTocDigest}");
             return;
         }
+        TocDigest = tocDigest;
         var tocJson = Decompress(tocCompressed);
         if (tocJson.Length != tocPosition.UncompressedLength)
             failures.Add($"TOC: decompressed length {tocJson.Length} differs from the declared {tocPosition.UncompressedLength}");

@@ -30,6 +30,6 @@ public sealed class ZstdChunkedValidator : ILayerValidator
         {
             failures.Add($"{session.Stage}: {e.Message}");
         }
-        return new LayerValidationResult { Failures = failures, DiffId = session.DiffId, EntryCount = session.EntryCount };
+        return new LayerValidationResult { Failures = failures, DiffId = session.DiffId, TocDigest = session.TocDigest, EntryCount = session.EntryCount };
     }
 }

@@ -20,6 +20,13 @@ public sealed record BlobContent(Func<CancellationToken, Task<Stream>> Open, IIm
     /// </summary>
     public string? VerifiedFingerprint { get; init; }
 
+    /// <summary>
+    /// Whether a registry sink must read the blob back after writing it and hash what the registry serves: set when a copy the same
+    /// registry already stored under this digest was found damaged (a registry keeps the first bytes stored under a digest, so a push
+    /// cannot replace them, and a skipped or deduplicated upload would leave the damaged copy in the image).
+    /// </summary>
+    public bool CheckAfterWrite { get; init; }
+
     /// <summary>Content from a file whose bytes were checked against the digest (see <see cref="VerifiedFile"/>).</summary>
     public static BlobContent FromVerifiedFile(string path, string? fingerprint) => FromFile(path) with { VerifiedFile = path, VerifiedFingerprint = fingerprint };
 

@@ -1,0 +1,14 @@
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Oci;
+
+namespace ChunkedBuild.Core.Conversion;
+
+/// <summary>What <see cref="RegistryLayerCache"/> needs to find, and verify, a shared conversion of one source layer in one format.</summary>
+/// <param name="Key">The converted-layer cache key (<see cref="LayerStore.Key"/>).</param>
+/// <param name="Layer">The source layer's descriptor.</param>
+/// <param name="DiffId">The source layer's DiffID from the image config.</param>
+/// <param name="Format">The format to produce.</param>
+/// <param name="Options">The options the conversion would run with (prioritized files, sparse handling).</param>
+/// <param name="OpenSource">Opens the source layer's blob (compressed, unverified: the caller hashes).</param>
+internal sealed record SharedLayerLookup(string Key, Descriptor Layer, Digest DiffId, ILayerFormat Format, FormatOptions Options,
+    Func<CancellationToken, Task<Stream>> OpenSource);
