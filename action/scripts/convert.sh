@@ -5,6 +5,8 @@
 # Environment (the action maps its inputs here; nothing is interpolated into this script):
 #   INPUT_SOURCE, INPUT_DESTINATION          required
 #   INPUT_VARIANTS, INPUT_PUBLISH, INPUT_LEVEL, INPUT_SPARSE, INPUT_PRIORITIZATION_FILE, INPUT_STARTUP_REPORT, INPUT_EXTRA_ARGS
+#   INPUT_REGISTRY_CACHE, INPUT_CACHE_TO, INPUT_CACHE_FROM
+#                                            the registry cache: true/false, where to record, where else to look (comma/newline list)
 #   INPUT_REGISTRY_USERNAME, INPUT_REGISTRY_PASSWORD
 #                                            the password reaches the tool on stdin (--password-stdin), never on a
 #                                            command line, and is removed from the environment the tool inherits
@@ -55,6 +57,22 @@ if [ -n "${INPUT_SPARSE:-}" ]; then
     densify | refuse) args+=(--sparse "$INPUT_SPARSE") ;;
     *) fail "input 'sparse' must be densify or refuse (got '$INPUT_SPARSE')" ;;
   esac
+fi
+case "${INPUT_REGISTRY_CACHE:-}" in
+  '' | true) ;;
+  false)
+    if [ -n "${INPUT_CACHE_TO:-}${INPUT_CACHE_FROM:-}" ]; then fail "input 'registry-cache: false' cannot go with 'cache-to' or 'cache-from'"; fi
+    args+=(--no-registry-cache)
+    ;;
+  *) fail "input 'registry-cache' must be true or false (got '$INPUT_REGISTRY_CACHE')" ;;
+esac
+if [ -n "${INPUT_CACHE_TO:-}" ]; then args+=(--cache-to "$INPUT_CACHE_TO"); fi
+if [ -n "${INPUT_CACHE_FROM:-}" ]; then
+  while IFS= read -r ref; do
+    ref=${ref#"${ref%%[![:space:]]*}"}
+    ref=${ref%"${ref##*[![:space:]]}"}
+    if [ -n "$ref" ]; then args+=(--cache-from "$ref"); fi
+  done <<< "${INPUT_CACHE_FROM//,/$'\n'}"
 fi
 if [ -n "${INPUT_PRIORITIZATION_FILE:-}" ]; then
   [ -f "$INPUT_PRIORITIZATION_FILE" ] || fail "prioritization-file '$INPUT_PRIORITIZATION_FILE' does not exist"

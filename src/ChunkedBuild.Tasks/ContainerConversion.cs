@@ -57,7 +57,7 @@ public static class ContainerConversion
             ConversionResult pushed;
             await using (var source = transports.OpenSource(settings.ArchivePath))
             await using (var sink = transports.OpenSink(destination, out _))
-                pushed = await new ImageConverter(request, observer).ConvertAsync(source, sink, cancellationToken).ConfigureAwait(false);
+                pushed = await new ImageConverter(request, observer, registry).ConvertAsync(source, sink, cancellationToken).ConfigureAwait(false);
             return (pushed, Describe(pushed, tag => $"{host}/{settings.Repository}:{tag}"));
         }
 
@@ -65,7 +65,7 @@ public static class ContainerConversion
         ConversionResult converted;
         await using (var source = transports.OpenSource(settings.ArchivePath))
         await using (var sink = new OciArchiveSink(settings.ArchivePath, "oci-archive:" + settings.ArchivePath, archiveTime ?? DateTimeOffset.UnixEpoch, ExistingArchive.Replace))
-            converted = await new ImageConverter(request, observer).ConvertAsync(source, sink, cancellationToken).ConfigureAwait(false);
+            converted = await new ImageConverter(request, observer, registry).ConvertAsync(source, sink, cancellationToken).ConfigureAwait(false);
         return (converted, Describe(converted, tag => $"oci-archive:{settings.ArchivePath}:{tag}"));
     }
 

@@ -61,6 +61,18 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
     /// <summary><c>$(ChunkedCacheDirectory)</c>: the converted-layer cache (empty → <c>$XDG_CACHE_HOME/chunkedbuild</c> or <c>~/.cache/chunkedbuild</c>; <c>none</c> → no cache).</summary>
     public string? CacheDirectory { get; set; }
 
+    /// <summary>
+    /// <c>$(ChunkedRegistryCache)</c>: <c>true</c> (default) shares conversions through registries: looked up before converting, recorded in
+    /// the push destination's repository (tag <c>chunkedbuild-cache</c>) or <see cref="CacheTo"/>; <c>false</c> turns it off.
+    /// </summary>
+    public string? RegistryCache { get; set; }
+
+    /// <summary><c>$(ChunkedCacheTo)</c>: the registry cache conversions are recorded in (<c>registry/repo[:tag]</c>); empty → the push destination's repository.</summary>
+    public string? CacheTo { get; set; }
+
+    /// <summary><c>$(ChunkedCacheFrom)</c>: more registry caches to reuse conversions from, separated by <c>;</c> or <c>,</c>.</summary>
+    public string? CacheFrom { get; set; }
+
     /// <summary>One item per tag written, its identity the pullable reference; metadata <c>Reference</c>, <c>Tag</c>, <c>Digest</c>, <c>Variant</c>, <c>MediaType</c>.</summary>
     [Output] public ITaskItem[] ChunkedImage { get; private set; } = [];
 
@@ -97,6 +109,12 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
             {
                 Log.LogMessage(MessageImportance.Normal, string.Create(CultureInfo.InvariantCulture,
                     $"ChunkedBuild: {variant.Name()} layer {layer.Descriptor.Digest}: sparse files written as regular files (new DiffID): {string.Join(", ", layer.DensifiedEntries.Select(d => d.Name))}"));
+            }
+            if (result.RegistryCache is { } cache)
+            {
+                Log.LogMessage(MessageImportance.High, string.Create(CultureInfo.InvariantCulture,
+                    $"ChunkedBuild: registry cache: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected, {cache.BytesSaved} bytes of converted layers reused; " +
+                    $"looked in {string.Join(", ", cache.LookedUp)}{(cache.RecordedTo is { } to ? $"; recorded {cache.Recorded} new in {to}" : "")}"));
             }
             foreach (var image in images)
                 Log.LogMessage(MessageImportance.High, $"ChunkedBuild: {image.Reference} → {image.Digest} ({image.Variant})");
@@ -157,10 +175,22 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
         if (file is not null && prioritization == PrioritizationMode.Auto) prioritization = PrioritizationMode.Manifest;
         if (file is null && prioritization is PrioritizationMode.Manifest or PrioritizationMode.Record)
             throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPrioritization={Prioritization} needs ChunkedPrioritizationFile");
+        var registryCache = RegistryCache?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "true" => true,
+            "false" => false,
+            var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedRegistryCache '{other}' is not true or false"),
+        };
         return new ConversionRequest
         {
             Variants = variants, Publish = publish, Level = level, CacheDirectory = cache, Prioritization = prioritization, PrioritizationFile = file,
             Sparse = SparseModes.Parse(Sparse, "ChunkedSparse"),
+            RegistryCache = new RegistryCacheOptions
+            {
+                Enabled = registryCache,
+                CacheTo = string.IsNullOrWhiteSpace(CacheTo) ? null : CacheTo.Trim(),
+                CacheFrom = [.. (CacheFrom ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            },
         };
     }
 

@@ -20,6 +20,7 @@ public sealed class TaskConversionObserver(TaskLoggingHelper log, string file) :
         {
             LayerOutcome.Converted => "converted",
             LayerOutcome.Cached => "reused from the cache",
+            LayerOutcome.RegistryCached => "reused from a registry cache",
             LayerOutcome.AlreadyInFormat => "already in format",
             LayerOutcome.Kept => "kept in its original compression",
             _ => "original",

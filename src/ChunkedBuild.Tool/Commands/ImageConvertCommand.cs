@@ -39,6 +39,17 @@ public static class ImageConvertCommand
         var strict = new Option<bool>("--strict") { Description = "Fail when a format cannot represent a layer, instead of keeping that layer in its original compression with a warning." };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the converted-layer cache." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "The converted-layer cache folder (default: $XDG_CACHE_HOME/chunkedbuild or ~/.cache/chunkedbuild)." };
+        var cacheTo = new Option<string?>("--cache-to")
+        {
+            Description = $"The registry cache new conversions are recorded in (and looked up first): [docker://]registry/repo[:tag], tag default '{RegistryCacheOptions.DefaultTag}'. " +
+                          "Default: the destination's repository when it is a registry.",
+        };
+        var cacheFrom = new Option<string[]>("--cache-from")
+        {
+            Description = "More registry caches to reuse conversions from (read only; other repositories and registries too). Repeatable. Every entry is verified against the source before use.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var noRegistryCache = new Option<bool>("--no-registry-cache") { Description = "Neither look conversions up in registry caches nor record them." };
         var prioritizeFile = new Option<string?>("--prioritize-file") { Description = "A prioritization manifest (YAML: ordered paths and globs, excludes, per-platform rules; see docs/prioritization.md) for eStargz." };
         var recordIn = new Option<string?>("--record-in") { Description = "An access record to prioritize by: ctr-remote's JSON lines or a plain list of paths." };
         var noPrioritize = new Option<bool>("--no-prioritize") { Description = "No prioritization: eStargz layers get the no-prefetch landmark. (Default: inferred for .NET apps.)" };
@@ -96,13 +107,17 @@ public static class ImageConvertCommand
               dotnet chunked convert app.tar.gz oci:out/app --startup auto   # plus the bytes a lazy puller fetches before the app starts
               dotnet chunked convert app.tar.gz docker://ghcr.io/org/app:1.0 --github-output "$GITHUB_OUTPUT" --summary "$GITHUB_STEP_SUMMARY"
 
+            Converted layers are shared through the destination registry (tag {RegistryCacheOptions.DefaultTag} of its repository; --cache-to,
+            --cache-from, --no-registry-cache): a fresh CI runner converts only the layers no earlier run converted. Entries are verified against
+            the source before use (docs/registry-cache.md); a damaged or forged one is reported (CHB4008) and converted again.
+
             Settings may come from {ToolSettings.DefaultFileName} (variants, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, cache, cacheDir,
-            prioritizeFile, zstdOrder, sparse, spoolLimit).
+            registryCache, cacheTo, cacheFrom, prioritizeFile, zstdOrder, sparse, spoolLimit).
             SOURCE_DATE_EPOCH sets every timestamp the tool writes (archive entries); unset, they are 1970-01-01.
             {RegistryCliOptions.Help}
             """)
         {
-            source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir,
+            source, destination, variant, publish, level, zstdLevel, gzipLevel, chunkSize, jobs, strict, noCache, cacheDir, cacheTo, cacheFrom, noRegistryCache,
             prioritizeFile, recordIn, noPrioritize, zstdOrder, sparse, spoolLimit, config, startup, link, json, githubOutput, summary, replace,
         };
         registry.AddTo(command);
@@ -110,6 +125,8 @@ public static class ImageConvertCommand
         {
             var given = new[] { r.GetResult(prioritizeFile) is not null, r.GetResult(recordIn) is not null, r.GetValue(noPrioritize) }.Count(b => b);
             if (given > 1) r.AddError("give at most one of --prioritize-file, --record-in, --no-prioritize");
+            if (r.GetValue(noRegistryCache) && (r.GetResult(cacheTo) is not null || r.GetResult(cacheFrom) is not null))
+                r.AddError("--no-registry-cache cannot go with --cache-to or --cache-from");
         });
         command.SetAction(async (parse, ct) =>
         {
@@ -149,9 +166,16 @@ public static class ImageConvertCommand
                 PrioritizationFile = parse.GetValue(recordIn) ?? parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile,
                 SpoolLimit = parse.GetValue(spoolLimit) ?? settings.SpoolLimit,
                 CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
+                RegistryCache = new RegistryCacheOptions
+                {
+                    Enabled = !parse.GetValue(noRegistryCache) && settings.RegistryCache != false,
+                    CacheTo = parse.GetValue(cacheTo) ?? settings.CacheTo,
+                    CacheFrom = parse.GetValue(cacheFrom) is { Length: > 0 } fromFlags ? fromFlags : settings.CacheFrom ?? [],
+                },
             };
             using var progress = new ImageProgress(log, ConsoleMode.IsInteractive);
-            var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(source)!, parse.GetValue(destination)!, progress), SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
+            var registryTransport = registry.Transport(parse, parse.GetValue(source)!, parse.GetValue(destination)!, progress);
+            var transports = new ImageTransports(registryTransport, SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
             var destinationText = parse.GetValue(destination)!;
             await using var from = transports.OpenSource(parse.GetValue(source)!);
             ConversionResult result;
@@ -163,7 +187,7 @@ public static class ImageConvertCommand
                     from.DisplayName, string.Join(", ", request.Variants.Select(v => v.Name())), request.Publish.ToString().ToLowerInvariant(), request.Jobs,
                     request.CacheDirectory ?? "off");
                 var clock = Stopwatch.StartNew();
-                result = await new ImageConverter(request, progress).ConvertAsync(from, to, ct);
+                result = await new ImageConverter(request, progress, registryTransport).ConvertAsync(from, to, ct);
                 progress.Dispose();
                 written = to.DisplayName;
                 log.LogInformation("wrote {Destination} in {Seconds:F1} s", written, clock.Elapsed.TotalSeconds);

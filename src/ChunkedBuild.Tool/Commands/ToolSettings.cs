@@ -19,6 +19,9 @@ namespace ChunkedBuild.Tool.Commands;
 /// strict: false                       # fail instead of keeping a layer a format cannot represent
 /// cache: true                         # the converted-layer cache
 /// cacheDir: ~/.cache/chunkedbuild
+/// registryCache: true                 # share conversions through registries (docs/registry-cache.md)
+/// cacheTo: ghcr.io/org/app-cache      # default: the destination's repository, tag chunkedbuild-cache
+/// cacheFrom: [ghcr.io/org/base-cache] # or a comma list
 /// prioritizeFile: chunked.prioritize.yaml
 /// zstdOrder: tar                      # tar | prioritized
 /// sparse: densify                     # densify | refuse
@@ -30,7 +33,7 @@ public sealed record ToolSettings
     /// <summary>The default file name looked for in the current folder.</summary>
     public const string DefaultFileName = "chunked.yaml";
 
-    private static readonly string[] Keys = ["variants", "publish", "level", "zstdLevel", "gzipLevel", "chunkSize", "jobs", "strict", "cache", "cacheDir", "prioritizeFile", "zstdOrder", "sparse", "spoolLimit"];
+    private static readonly string[] Keys = ["variants", "publish", "level", "zstdLevel", "gzipLevel", "chunkSize", "jobs", "strict", "cache", "cacheDir", "registryCache", "cacheTo", "cacheFrom", "prioritizeFile", "zstdOrder", "sparse", "spoolLimit"];
 
     /// <summary>Where the settings came from (null: no file).</summary>
     public string? Source { get; init; }
@@ -64,6 +67,15 @@ public sealed record ToolSettings
 
     /// <summary><c>cacheDir</c> (relative paths are relative to the file's folder).</summary>
     public string? CacheDir { get; init; }
+
+    /// <summary><c>registryCache</c>.</summary>
+    public bool? RegistryCache { get; init; }
+
+    /// <summary><c>cacheTo</c>: the registry cache conversions are recorded in.</summary>
+    public string? CacheTo { get; init; }
+
+    /// <summary><c>cacheFrom</c>: more registry caches to reuse conversions from.</summary>
+    public IReadOnlyList<string>? CacheFrom { get; init; }
 
     /// <summary><c>zstdOrder</c>: tar or prioritized.</summary>
     public string? ZstdOrder { get; init; }
@@ -119,6 +131,13 @@ public sealed record ToolSettings
                 "jobs" => settings with { Jobs = (int)Number(source, value, key) },
                 "strict" => settings with { Strict = Boolean(source, value, key) },
                 "cache" => settings with { Cache = Boolean(source, value, key) },
+                "registryCache" => settings with { RegistryCache = Boolean(source, value, key) },
+                "cacheTo" => settings with { CacheTo = Scalar(source, value, key) },
+                "cacheFrom" => settings with
+                {
+                    CacheFrom = value is YamlSequenceNode list ? [.. list.Children.Select(c => Scalar(source, c, key))]
+                        : [.. Scalar(source, value, key).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+                },
                 "cacheDir" => settings with { CacheDir = Path.Combine(folder, ExpandHome(Scalar(source, value, key))) },
                 "spoolLimit" => settings with
                 {

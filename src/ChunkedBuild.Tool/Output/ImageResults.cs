@@ -9,22 +9,37 @@ namespace ChunkedBuild.Tool.Output;
 public static class ImageResults
 {
 
-    /// <summary>The conversion summary: one row per variant (size vs the original, layers converted / reused / kept), then the tags written.</summary>
+    /// <summary>
+    /// The conversion summary: one row per variant (size vs the original, layers converted / reused from the local cache / shared through a
+    /// registry cache / kept), what the registry cache did, then the tags written.
+    /// </summary>
     public static string Summary(ConversionResult result, string destination)
     {
         var text = new StringBuilder();
-        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{"variant",-14}{"platforms",10}{"layers",12}{"vs original",13}{"converted",11}{"reused",8}{"kept",6}"));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{"variant",-14}{"platforms",10}{"layers",12}{"vs original",13}{"converted",11}{"reused",8}{"shared",8}{"kept",6}"));
         foreach (var v in result.Variants)
         {
             var ratio = v.OriginalLayerBytes > 0 ? $"{100.0 * v.LayerBytes / v.OriginalLayerBytes:F1}%" : "-";
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"{v.Variant.Name(),-14}{v.Manifests.Count,10}{Sizes.Format(v.LayerBytes),12}{ratio,13}{v.Converted,11}{v.Reused,8}{v.Kept,6}"));
+                $"{v.Variant.Name(),-14}{v.Manifests.Count,10}{Sizes.Format(v.LayerBytes),12}{ratio,13}{v.Converted,11}{v.Reused,8}{v.Shared,8}{v.Kept,6}"));
         }
+        AppendRegistryCache(text, result.RegistryCache);
         AppendDensified(text, result);
         text.AppendLine();
         foreach (var tag in result.Tags)
             text.AppendLine($"{destination} {tag.Tag} → {tag.Descriptor.Digest}{(tag.Variant is { } variant ? $" ({variant.Name()})" : "")}");
         return text.ToString().TrimEnd();
+    }
+
+    /// <summary>What the registry cache did: hits (shared), misses, rejected entries, bytes saved, where it looked and what it recorded.</summary>
+    private static void AppendRegistryCache(StringBuilder text, RegistryCacheReport? cache)
+    {
+        if (cache is null) return;
+        text.AppendLine();
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"registry cache: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected; {Sizes.Format(cache.BytesSaved)} of converted layers reused"));
+        text.AppendLine($"  looked in {(cache.LookedUp.Count == 0 ? "nothing" : string.Join(", ", cache.LookedUp))}");
+        if (cache.RecordedTo is { } to) text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  recorded {cache.Recorded} new conversion(s) in {to}"));
     }
 
     /// <summary>
@@ -47,8 +62,8 @@ public static class ImageResults
 
     /// <summary>
     /// <c>{"destination","startup":{…} (with <c>--startup</c>, see <see cref="StartupResults.Write"/>),"digest","tags":[{tag,digest,mediaType,variant}],
-    /// "variants":[{variant,layerBytes,originalLayerBytes,converted,reused,kept,manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest,densified}]}]}],
-    /// "warnings":[…]}</c>.
+    /// "variants":[{variant,layerBytes,originalLayerBytes,converted,reused,shared,kept,manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest,densified}]}]}],
+    /// "registryCache":{lookedUp,recordedTo,hits,misses,rejected,bytesSaved,recorded} (null when none was used),"warnings":[…]}</c>.
     /// </summary>
     public static string Json(ConversionResult result, string destination, StartupCostReport? startup = null, LinkProfile? link = null) => JsonText.Object(w =>
     {
@@ -76,6 +91,7 @@ public static class ImageResults
             w.WriteNumber("originalLayerBytes", v.OriginalLayerBytes);
             w.WriteNumber("converted", v.Converted);
             w.WriteNumber("reused", v.Reused);
+            w.WriteNumber("shared", v.Shared);
             w.WriteNumber("kept", v.Kept);
             w.WriteStartArray("manifests");
             foreach (var m in v.Manifests)
@@ -103,10 +119,31 @@ public static class ImageResults
             w.WriteEndObject();
         }
         w.WriteEndArray();
+        WriteRegistryCache(w, result.RegistryCache);
         w.WriteStartArray("warnings");
         foreach (var warning in result.Warnings.Order(StringComparer.Ordinal)) w.WriteStringValue(warning);
         w.WriteEndArray();
     });
+
+    private static void WriteRegistryCache(Utf8JsonWriter w, RegistryCacheReport? cache)
+    {
+        if (cache is null)
+        {
+            w.WriteNull("registryCache");
+            return;
+        }
+        w.WriteStartObject("registryCache");
+        w.WriteStartArray("lookedUp");
+        foreach (var name in cache.LookedUp) w.WriteStringValue(name);
+        w.WriteEndArray();
+        w.WriteString("recordedTo", cache.RecordedTo);
+        w.WriteNumber("hits", cache.Hits);
+        w.WriteNumber("misses", cache.Misses);
+        w.WriteNumber("rejected", cache.Rejected);
+        w.WriteNumber("bytesSaved", cache.BytesSaved);
+        w.WriteNumber("recorded", cache.Recorded);
+        w.WriteEndObject();
+    }
 
     /// <summary>The inspect listing for people.</summary>
     public static string Listing(IReadOnlyList<InspectedImage> images, string source)

@@ -63,7 +63,7 @@ public sealed class ActionFilesTests
         var action = CompositeAction.Load(Path.Combine(Root, "action"));
         Assert.Equal(["source", "destination"], action.Inputs.Where(i => i.Required).Select(i => i.Id));
         Assert.Equal(["source", "destination", "variants", "publish", "prioritization-file", "startup-report", "startup-link", "sparse", "level", "registry-username", "registry-password",
-            "tool-version", "tool-source", "cache", "extra-args"], action.Inputs.Select(i => i.Id));
+            "tool-version", "tool-source", "cache", "registry-cache", "cache-to", "cache-from", "extra-args"], action.Inputs.Select(i => i.Id));
         // convert --github-output writes the convert step's outputs: the declared outputs are exactly the ones it writes, in its order.
         Assert.All(action.Outputs, o => Assert.Equal($"${{{{ steps.convert.outputs.{o.Id} }}}}", o.Value));
         Assert.Equal(ConversionStepOutputs.Names, action.Outputs.Select(o => o.Id));

@@ -52,6 +52,31 @@ public sealed class ActionRegistryTests(ActionToolFeed feed) : IDisposable
     }
 
     [Fact]
+    public async Task A_fresh_runner_reuses_the_conversions_an_earlier_run_recorded_in_the_registry_and_the_job_summary_says_so()
+    {
+        if (!LocalRegistry.IsAvailable) Assert.Skip("docker-registry is not installed (apt-get install docker-registry)");
+        using var registry = LocalRegistry.Start();
+        var first = _harness.Run(new Dictionary<string, string> { ["source"] = HelloSample, ["destination"] = $"docker://{registry.Host}/apps/hello:1.0" });
+        SkipWhenConvertHasNoRegistries(first);
+        Assert.True(first.Succeeded, first.Log + registry.Log);
+        Assert.Contains("**Registry cache**: 0 hit(s), 4 miss(es), 0 rejected", first.StepSummary);
+
+        // Another runner: its own empty converted-layer cache, the cache read from another repository too.
+        using var fresh = new ActionHarness(feed);
+        var second = fresh.Run(new Dictionary<string, string>
+        {
+            ["source"] = HelloSample, ["destination"] = $"docker://{registry.Host}/apps/hello2:1.0", ["cache-from"] = $"{registry.Host}/apps/hello",
+        });
+        Assert.True(second.Succeeded, second.Log + registry.Log);
+        Assert.Contains("**Registry cache**: 4 hit(s), 0 miss(es), 0 rejected", second.StepSummary);
+        Assert.Contains($"recorded 4 new in `{registry.Host}/apps/hello2:chunkedbuild-cache`", second.StepSummary);
+        Assert.Contains("| estargz | 1 |", second.StepSummary);
+        Assert.Equal(first.Outputs["estargz-digest"], second.Outputs["estargz-digest"]);
+        Assert.Contains("--cache-from " + registry.Host + "/apps/hello", fresh.CommandLines.Single(l => l.StartsWith("chunked convert", StringComparison.Ordinal)));
+        Assert.Equal(HttpStatusCode.OK, (await ManifestDigest(registry, "apps/hello2", "chunkedbuild-cache")).Status);
+    }
+
+    [Fact]
     public async Task Pushes_with_registry_username_and_password_and_the_password_stays_off_every_command_line()
     {
         if (!LocalRegistry.IsAvailable) Assert.Skip("docker-registry is not installed (apt-get install docker-registry)");

@@ -5,7 +5,8 @@ namespace ChunkedBuild.Core.Conversion.Reports;
 
 /// <summary>
 /// A conversion as a Markdown job summary (GitHub's <c>$GITHUB_STEP_SUMMARY</c>): a heading naming the destination, one table row per
-/// variant (platforms, layer bytes against the original, layers converted / reused / kept, digests), the tags written, the start-up cost
+/// variant (platforms, layer bytes against the original, layers converted / reused / shared through a registry cache / kept, digests), what
+/// the registry cache did, the tags written, the start-up cost
 /// of a lazy pull (with <c>--startup</c>), the sparse files densified and the warnings. Sections with nothing to say are left out.
 /// </summary>
 public static class ConversionJobSummary
@@ -20,6 +21,7 @@ public static class ConversionJobSummary
         var text = new StringBuilder();
         text.Append("### ChunkedBuild: `").Append(destination).Append("`\n\n");
         AppendVariants(text, result);
+        AppendRegistryCache(text, result.RegistryCache);
         AppendTags(text, result);
         if (startup is not null) AppendStartup(text, startup, link ?? LinkProfile.Default);
         AppendDensified(text, result);
@@ -29,15 +31,26 @@ public static class ConversionJobSummary
 
     private static void AppendVariants(StringBuilder text, ConversionResult result)
     {
-        text.Append("| variant | platforms | layers | original layers | vs original | converted | reused | kept | digest |\n");
-        text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+        text.Append("| variant | platforms | layers | original layers | vs original | converted | reused | shared | kept | digest |\n");
+        text.Append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
         foreach (var v in result.Variants)
         {
             var digests = ConversionStepOutputs.VariantDigest(result, v.Variant).Replace(",", "`<br>`", StringComparison.Ordinal);
             text.Append(string.Create(CultureInfo.InvariantCulture,
-                $"| {v.Variant.Name()} | {v.Manifests.Count} | {ByteSizes.Format(v.LayerBytes)} | {ByteSizes.Format(v.OriginalLayerBytes)} | {ByteSizes.Share(v.LayerBytes, v.OriginalLayerBytes)} | {v.Converted} | {v.Reused} | {v.Kept} | `{digests}` |\n"));
+                $"| {v.Variant.Name()} | {v.Manifests.Count} | {ByteSizes.Format(v.LayerBytes)} | {ByteSizes.Format(v.OriginalLayerBytes)} | {ByteSizes.Share(v.LayerBytes, v.OriginalLayerBytes)} | {v.Converted} | {v.Reused} | {v.Shared} | {v.Kept} | `{digests}` |\n"));
         }
         text.Append('\n');
+    }
+
+    /// <summary>The registry cache's hits, misses, rejected entries and bytes reused, where it looked and what it recorded.</summary>
+    private static void AppendRegistryCache(StringBuilder text, RegistryCacheReport? cache)
+    {
+        if (cache is null) return;
+        text.Append(string.Create(CultureInfo.InvariantCulture,
+            $"**Registry cache**: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected; {ByteSizes.Format(cache.BytesSaved)} of converted layers reused; "));
+        text.Append($"looked in `{(cache.LookedUp.Count == 0 ? "nothing" : string.Join(", ", cache.LookedUp))}`");
+        if (cache.RecordedTo is { } to) text.Append(string.Create(CultureInfo.InvariantCulture, $"; recorded {cache.Recorded} new in `{to}`"));
+        text.Append("\n\n");
     }
 
     private static void AppendTags(StringBuilder text, ConversionResult result)
