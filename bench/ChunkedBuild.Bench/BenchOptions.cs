@@ -24,10 +24,11 @@ namespace ChunkedBuild.Bench;
 /// mode, and <c>--lazy</c> partial-pulls zstd:chunked with it.</param>
 /// <param name="LazyImages">The images <c>--lazy</c> measures (<c>--images A,B</c>); null: both.</param>
 /// <param name="Tool">A <c>dotnet-chunked.dll</c> to time instead of publishing the tool (ReadyToRun) in the run.</param>
+/// <param name="RegistryCache">The registry-cache mode (<c>--registry-cache</c>): a fresh runner's conversion step with and without the registry cache.</param>
 /// <param name="Loaded">Also run the set with one core busy (default; <c>--no-load</c> skips it).</param>
 internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false,
     IReadOnlyList<int>? LayerCounts = null, bool Lazy = false, LinkProfile? Link = null, string? Skopeo = null, IReadOnlySet<string>? LazyImages = null,
-    string? Tool = null, bool Loaded = true)
+    string? Tool = null, bool Loaded = true, bool RegistryCache = false)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -50,6 +51,8 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         var skopeo = Environment.GetEnvironmentVariable("CHUNKEDBUILD_SKOPEO") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         string? tool = null;
         var loaded = true;
+        var registryCache = false;
+        int? runsGiven = null;
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -57,7 +60,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
             {
                 case "--input": input = Path.GetFullPath(Next()); break;
                 case "--size-mb": sizeMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
-                case "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--runs": runs = (runsGiven = int.Parse(Next(), CultureInfo.InvariantCulture)).Value; break;
                 case "--rss-gb": rssGb = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--output": output = Path.GetFullPath(Next()); break;
                 case "--image-mb": imageMb = long.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -70,6 +73,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--skopeo": skopeo = Path.GetFullPath(Next()); break;
                 case "--tool": tool = Path.GetFullPath(Next()); break;
                 case "--no-load": loaded = false; break;
+                case "--registry-cache": registryCache = true; break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
@@ -78,9 +82,11 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         if (input is not null && !File.Exists(input)) throw new ArgumentException($"--input '{input}' does not exist");
         if (tool is not null && !File.Exists(tool)) throw new ArgumentException($"--tool '{tool}' does not exist");
         if (skopeo is not null && !File.Exists(skopeo)) throw new ArgumentException($"--skopeo '{skopeo}' does not exist");
-        var defaultName = layerCounts is not null ? "latest-layer-count.json" : lazy ? "latest-lazy.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
+        // One round by default in the registry-cache mode: each round converts a whole image twice and pushes it.
+        if (registryCache && runsGiven is null) runs = 1;
+        var defaultName = registryCache ? "latest-registry-cache.json" : layerCounts is not null ? "latest-layer-count.json" : lazy ? "latest-lazy.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
         return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts,
-            lazy, link, skopeo, lazyImages, tool, loaded);
+            lazy, link, skopeo, lazyImages, tool, loaded, registryCache);
     }
 
     private static LinkProfile ParseLink(string text)
@@ -98,7 +104,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup]
-                 [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B]] [--tool DLL] [--skopeo PATH] [--no-load] [--output FILE]
+                 [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B]] [--tool DLL] [--skopeo PATH] [--no-load] [--registry-cache] [--output FILE]
           --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
           --tool DLL     time this dotnet-chunked.dll (default: the tool published ReadyToRun for this machine's RID in the run)
           --skopeo PATH  a newest skopeo (Debian 12's 1.9.3 is too old): its zstd:chunked writer is a reference, and --lazy partial-pulls
@@ -123,7 +129,11 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          interleaved; then zstd:chunked partial pulls of a next release with a new skopeo (--skopeo)
           --link R,RTT   the link of --lazy (default 100mbit,20ms)
           --images A,B   the images --lazy measures (default both; the partial pulls use B and run whenever a new skopeo is given)
-          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json, latest-startup.json, latest-layer-count.json or latest-lazy.json)
+          --registry-cache  registry-cache mode: samples/app on the aspnet:10.0-like base, each next release converted into Debian's docker-registry
+                         by a fresh runner (empty local cache, own process) with and without the registry cache; the conversion step's wall times
+                         (target: with <= 25% of without); one round unless --runs
+          --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json, latest-startup.json,
+                         latest-layer-count.json, latest-lazy.json or latest-registry-cache.json)
         """;
 
     /// <summary>The repository root (the folder holding ChunkedBuild.sln), else the current folder.</summary>

@@ -16,6 +16,7 @@ public static class BenchProgram
         if (args.Length > 0 && args[0] == "--child") return await ChildRun.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] == "--child-image") return await ImageBench.ChildAsync(args[1..]);
         if (args.Length > 0 && args[0] == "--child-push") return await PushBench.ChildAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "--child-convert") return await RegistryCacheBench.ChildAsync(args[1..]);
         BenchOptions options;
         try
         {
@@ -33,6 +34,7 @@ public static class BenchProgram
             if (options.LayerCounts is { } counts) return LayerCountBench.Run(work.FullName, counts, options.ResultPath);
             if (options.Lazy) return await LazyBench.RunAsync(work.FullName, options);
             if (options.Startup) return await StartupBench.RunAsync(work.FullName, options.ResultPath);
+            if (options.RegistryCache) return await RegistryCacheBench.RunAsync(work.FullName, options.Runs, options.ResultPath);
             if (options.PushMb > 0) return PushBench.Run(work.FullName, options.PushMb, options.Runs, options.ResultPath);
             if (options.ImageMb > 0) return ImageBench.Run(work.FullName, options.ImageMb, options.Runs, options.ResultPath);
             var minimum = options.MemoryMode ? (long)(options.RssGb * (1L << 30)) : options.SizeMb * 1_000_000;

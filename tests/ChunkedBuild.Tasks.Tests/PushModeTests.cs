@@ -27,8 +27,11 @@ public sealed class PushModeTests(PublishedImages images, TaskPackageFeed feed)
         // The SDK wrote its archive under obj/…/chunked/ instead of pushing; the registry only ever saw the converted index.
         Assert.Contains(Directory.EnumerateFiles(Path.Combine(app.Folder, "obj"), "image.tar", SearchOption.AllDirectories),
             f => Path.GetFileName(Path.GetDirectoryName(f)) == "chunked");
+        // Beside the tags asked for, the registry cache's tag: the next publish (on any runner) reuses these conversions.
         using (var tags = Skopeo.Inspect($"docker://{registry.Host}/{repository}:latest"))
-            Assert.Equal(["1.0", "latest"], tags.RootElement.GetProperty("RepoTags").EnumerateArray().Select(t => t.GetString()!).Order());
+            Assert.Equal(["1.0", "chunkedbuild-cache", "latest"], tags.RootElement.GetProperty("RepoTags").EnumerateArray().Select(t => t.GetString()!).Order(StringComparer.Ordinal));
+        Assert.Contains($"registry cache: 0 hit(s), 6 miss(es), 0 rejected", run.Output);
+        Assert.Contains($"recorded 6 new in {registry.Host}/{repository}:chunkedbuild-cache", run.Output);
 
         // Read back what the registry holds, through skopeo, into a layout the verifiers read.
         var layout = Path.Combine(work, "pulled");
