@@ -57,6 +57,12 @@ public sealed record ConversionRequest
     /// <summary>Conversions shared through registries: where they are looked up and recorded (default: the destination when it is a registry).</summary>
     public RegistryCacheOptions RegistryCache { get; init; } = new();
 
+    /// <summary>
+    /// Whether a push to a registry probes the <c>Range</c> GETs lazy and partial pulls need (<see cref="Registry.RangeProbe"/>) and warns
+    /// (CHB4011) per variant whose pulls will not work (default true).
+    /// </summary>
+    public bool CheckRegistry { get; init; } = true;
+
     /// <summary>The folder for temporary files (default: the system's temp folder).</summary>
     public string? TempDirectory { get; init; }
 

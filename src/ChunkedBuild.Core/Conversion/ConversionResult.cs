@@ -51,6 +51,9 @@ public sealed record ConversionResult
     /// <summary>What the registry cache did; null when none was used (turned off, or neither a registry destination nor a cache reference).</summary>
     public RegistryCacheReport? RegistryCache { get; init; }
 
+    /// <summary>What the destination registry does with the <c>Range</c> GETs lazy and partial pulls send; null when not probed (no registry destination, or turned off).</summary>
+    public RegistryCheckReport? RegistryCheck { get; init; }
+
     /// <summary>The warnings raised (e.g. layers kept in their original compression).</summary>
     public required IReadOnlyList<string> Warnings { get; init; }
 }

@@ -3,6 +3,7 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Registry;
 
 namespace ChunkedBuild.Core.Conversion;
 
@@ -16,6 +17,7 @@ public sealed class ImageConverter
     private readonly ConversionRequest _request;
     private readonly IConversionObserver _observer;
     private readonly IRegistryTransport? _registry;
+    private readonly RangeProbe _rangeProbe = new();
 
     /// <summary>Creates a converter for <paramref name="request"/>.</summary>
     /// <param name="request">What to convert and how.</param>
@@ -179,15 +181,46 @@ public sealed class ImageConverter
         var allManifests = results.SelectMany(r => r.Manifests).ToList();
         var registryReport = registryCache is null ? null
             : await registryCache.ExportAsync([.. allManifests.SelectMany(m => m.Layers).Select(l => l.CacheKey).OfType<string>()], sink, token).ConfigureAwait(false);
+        var registryCheck = sink is RegistryImageSink pushed && request.CheckRegistry ? await CheckRegistryAsync(pushed, allManifests, observer, token).ConfigureAwait(false) : null;
 
         return new ConversionResult
         {
             RegistryCache = registryReport,
+            RegistryCheck = registryCheck,
             Tags = tags,
             Plans = plans.IsValueCreated ? await plans.Value.ConfigureAwait(false) : new Dictionary<Digest, PrioritizationPlan>(),
             Variants = Summaries(results.SelectMany(r => r.Manifests).ToList(), roots.SelectMany(r => r.Platforms).Select(p => p.Base).ToList()),
             Warnings = [.. warnings],
         };
+    }
+
+    /// <summary>
+    /// Probes the destination repository's <c>Range</c> support (once per registry and repository for this converter) on the smallest
+    /// converted layer it now holds, compared with the local copy; warns (CHB4011) per variant whose pulls will not work. A probe that
+    /// cannot run is a warning too: the image is published either way.
+    /// </summary>
+    private async Task<RegistryCheckReport?> CheckRegistryAsync(RegistryImageSink sink, IReadOnlyList<VariantManifest> manifests, IConversionObserver observer, CancellationToken token)
+    {
+        var variants = manifests.Select(m => m.Variant).Where(v => v != LayerVariant.Original).Distinct().ToList();
+        var probed = manifests.Where(m => m.Variant != LayerVariant.Original).SelectMany(m => m.Layers)
+            .Where(l => l.Descriptor.Size >= RangeProbe.MinimumBlobSize).OrderBy(l => l.Descriptor.Size).ThenBy(l => l.Descriptor.Digest.ToString(), StringComparer.Ordinal)
+            .FirstOrDefault();
+        if (variants.Count == 0 || probed is null) return null;
+        try
+        {
+            var ranges = await _rangeProbe.ProbeAsync(sink.Client, sink.Reference, probed.Descriptor, ct => probed.BlobFile is { } file
+                ? Task.FromResult<Stream>(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
+                : sink.Client.OpenBlobAsync(sink.Reference, probed.Descriptor, ct), token).ConfigureAwait(false);
+            var report = RegistryCheckReport.For(ranges, variants);
+            foreach (var warning in report.Warnings()) observer.Warning(ErrorCodes.RegistryRangeRequestsUnsupported, warning);
+            return report;
+        }
+        catch (Exception e) when (e is ChunkedBuildException or IOException or HttpRequestException or TimeoutException)
+        {
+            observer.Warning(ErrorCodes.RegistryRangeRequestsUnsupported,
+                $"registry {sink.Reference.Registry}/{sink.Reference.Repository}: the range support could not be probed ({e.Message}); whether lazy and partial pulls work is unknown");
+            return null;
+        }
     }
 
     /// <summary>The tags an image is published under (the request's, else the source's, else <c>latest</c>), each checked with its variant suffixes.</summary>

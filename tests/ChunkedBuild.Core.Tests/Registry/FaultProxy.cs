@@ -21,6 +21,19 @@ public enum Fault
     Stall,
 }
 
+/// <summary>What a <see cref="FaultProxy"/> does with <c>Range</c> GETs of blobs: the answers registries give in the field.</summary>
+public enum RangeFault
+{
+    /// <summary>Forward them.</summary>
+    None,
+    /// <summary>Answer GETs with several ranges 501 Not Implemented (single ranges are forwarded).</summary>
+    MultiRangeNotImplemented,
+    /// <summary>Answer GETs with several ranges 416 Range Not Satisfiable (single ranges are forwarded).</summary>
+    MultiRangeNotSatisfiable,
+    /// <summary>Drop the <c>Range</c> header: the registry answers 200 with the whole blob (what S3-backed registries do).</summary>
+    WholeBlob,
+}
+
 /// <summary>
 /// An HTTP/1.1 proxy on 127.0.0.1 between a client and a registry that injects faults chosen from a fixed seed: dropped
 /// connections mid-body, 500 and 429 answers, stalls. One request per client connection (every answer closes it); at most
@@ -39,6 +52,7 @@ public sealed class FaultProxy : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<Fault, int> _injected = [];
     private int _faults;
+    private int _rangeRequests;
 
     /// <summary>Starts a proxy to <paramref name="upstreamPort"/> on 127.0.0.1.</summary>
     public FaultProxy(int upstreamPort, int seed, double probability, int maxFaults)
@@ -53,6 +67,12 @@ public sealed class FaultProxy : IDisposable
 
     /// <summary>The registry name to use: <c>127.0.0.1:port</c>.</summary>
     public string Host => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
+
+    /// <summary>What to do with <c>Range</c> GETs of blobs (deterministic, besides the random faults).</summary>
+    public RangeFault Ranges { get; init; }
+
+    /// <summary>The <c>Range</c> GETs of blobs seen so far.</summary>
+    public int RangeRequests => Volatile.Read(ref _rangeRequests);
 
     /// <summary>Faults injected so far, by kind.</summary>
     public IReadOnlyDictionary<Fault, int> Injected { get { lock (_lock) return new Dictionary<Fault, int>(_injected); } }
@@ -97,6 +117,24 @@ public sealed class FaultProxy : IDisposable
             if (head is null) return; // a TLS hello or garbage: just close, like a plain-HTTP server would fail the handshake
             var headText = Encoding.ASCII.GetString(head);
             var length = ContentLength(headText);
+            if (headText.StartsWith("GET ", StringComparison.Ordinal) && headText.Split("\r\n")[0].Contains("/blobs/", StringComparison.Ordinal)
+                && Header(headText, "Range") is { } range)
+            {
+                Interlocked.Increment(ref _rangeRequests);
+                var several = range.Contains(',', StringComparison.Ordinal);
+                switch (Ranges)
+                {
+                    case RangeFault.MultiRangeNotImplemented when several:
+                        await ReplyAsync(stream, "501 Not Implemented", "", "");
+                        return;
+                    case RangeFault.MultiRangeNotSatisfiable when several:
+                        await ReplyAsync(stream, "416 Range Not Satisfiable", "", "");
+                        return;
+                    case RangeFault.WholeBlob:
+                        headText = string.Join("\r\n", headText.Split("\r\n").Where(l => !l.StartsWith("Range:", StringComparison.OrdinalIgnoreCase)));
+                        break;
+                }
+            }
             var fault = Next();
             switch (fault)
             {
@@ -162,6 +200,10 @@ public sealed class FaultProxy : IDisposable
             if (buffer.Count > 64 << 10) return null;
         }
     }
+
+    private static string? Header(string head, string name) =>
+        head.Split("\r\n").Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2 && p[0].Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+            .Select(p => p[1].Trim()).FirstOrDefault();
 
     private static long ContentLength(string head)
     {
