@@ -116,6 +116,12 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
                     $"ChunkedBuild: registry cache: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected, {cache.BytesSaved} bytes of converted layers reused; " +
                     $"looked in {string.Join(", ", cache.LookedUp)}{(cache.RecordedTo is { } to ? $"; recorded {cache.Recorded} new in {to}" : "")}"));
             }
+            if (result.RegistryCheck is { } check)
+            {
+                // The variants whose pulls will not work are CHB4011 warnings already; this line gives the whole verdict.
+                Log.LogMessage(MessageImportance.High, $"ChunkedBuild: registry check of {check.Ranges.Repository}: " +
+                    string.Join("; ", check.Variants.Select(v => $"{v.Variant.Name()} {v.Pull} pulls {(v.Works ? "will work" : "will NOT work")} ({v.Reason})")));
+            }
             foreach (var image in images)
                 Log.LogMessage(MessageImportance.High, $"ChunkedBuild: {image.Reference} → {image.Digest} ({image.Variant})");
             ChunkedImage = [.. images.Select(ToItem)];

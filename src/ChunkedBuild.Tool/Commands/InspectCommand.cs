@@ -1,5 +1,7 @@
 using System.CommandLine;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Tool.Output;
 
 namespace ChunkedBuild.Tool.Commands;
@@ -17,6 +19,10 @@ public static class InspectCommand
         {
             Description = "Also estimate the bytes a lazy puller fetches before the app starts, per variant: 'auto' (.NET inference) or a prioritization manifest / access record file.",
         };
+        var registryCheck = new Option<bool>("--registry-check")
+        {
+            Description = "Only check the image's registry (docker://…): whether it serves the single- and multi-range GETs eStargz lazy and zstd:chunked partial pulls send.",
+        };
         var baseLayers = new Option<bool>("--base-layers")
         {
             Description = "Print only the base layers' digests, one per line: every manifest's layers but its top one, each once, sorted. " +
@@ -30,6 +36,9 @@ public static class InspectCommand
             app starts (eStargz: prefetch range + listed files outside it + TOCs; zstd:chunked: listed files' frames + TOC/tar-split frames;
             original: the whole image) against the image's compressed size, and the network time before the app can start at --link
             (default {LinkProfile.Default.ToSpec()}): the whole image for a full pull, the prefetch, TOCs and on-demand reads for a lazy one.
+            With --registry-check (docker:// only), nothing else: one single-range and one multi-range GET of the smallest lazy layer,
+            compared with the blob, and per variant whether its pulls will work against that registry (exit code 0 either way; the
+            verdicts say it).
 
             Examples:
               dotnet chunked inspect oci:out/app:latest
@@ -37,10 +46,11 @@ public static class InspectCommand
               dotnet chunked inspect oci:out/app:latest --startup auto
               dotnet chunked inspect docker://ghcr.io/org/app:1.0 --startup auto --link 1gbit,5ms
               dotnet chunked inspect app.tar.gz --base-layers --no-entries | sha256sum   # a cache key that changes with the base image
+              dotnet chunked inspect docker://ghcr.io/org/app:1.0 --registry-check
             {RegistryCliOptions.Help}
             """)
         {
-            image, json, noEntries, startup, link, baseLayers,
+            image, json, noEntries, startup, link, baseLayers, registryCheck,
         };
         registry.AddTo(command);
         command.SetAction(async (parse, ct) =>
@@ -48,6 +58,14 @@ public static class InspectCommand
             var network = StartupLinkOption.Parse(parse, link); // a bad value fails before any work
             var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!, destination: null), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
+            if (parse.GetValue(registryCheck))
+            {
+                if (source is not RegistryImageSource remote)
+                    throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"--registry-check needs a registry image (docker://…), not {source.DisplayName}");
+                var check = await RegistryChecker.CheckAsync(remote, await ImageInspector.InspectAsync(source, false, null, ct), ct);
+                Console.Out.WriteLine(parse.GetValue(json) ? JsonText.Object(w => ImageResults.WriteRegistryCheck(w, check)) : ImageResults.RegistryCheckText(check).TrimEnd());
+                return ExitCodes.Ok;
+            }
             var images = await ImageInspector.InspectAsync(source, !parse.GetValue(noEntries), null, ct);
             if (parse.GetValue(baseLayers))
             {

@@ -24,6 +24,7 @@ public static class ImageResults
                 $"{v.Variant.Name(),-14}{v.Manifests.Count,10}{Sizes.Format(v.LayerBytes),12}{ratio,13}{v.Converted,11}{v.Reused,8}{v.Shared,8}{v.Kept,6}"));
         }
         AppendRegistryCache(text, result.RegistryCache);
+        AppendRegistryCheck(text, result.RegistryCheck);
         AppendDensified(text, result);
         text.AppendLine();
         foreach (var tag in result.Tags)
@@ -40,6 +41,29 @@ public static class ImageResults
             $"registry cache: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected; {Sizes.Format(cache.BytesSaved)} of converted layers reused"));
         text.AppendLine($"  looked in {(cache.LookedUp.Count == 0 ? "nothing" : string.Join(", ", cache.LookedUp))}");
         if (cache.RecordedTo is { } to) text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  recorded {cache.Recorded} new conversion(s) in {to}"));
+    }
+
+    /// <summary>What the destination registry does with Range GETs, and per variant whether its pulls will work.</summary>
+    private static void AppendRegistryCheck(StringBuilder text, RegistryCheckReport? check)
+    {
+        if (check is null) return;
+        text.AppendLine();
+        text.Append(RegistryCheckText(check));
+    }
+
+    /// <summary>
+    /// The registry check as lines: the repository, the blob probed, the single- and multi-range verdicts (naming the status), and per
+    /// variant whether its pulls will work.
+    /// </summary>
+    public static string RegistryCheckText(RegistryCheckReport check)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"registry check of {check.Ranges.Repository} (blob {check.Ranges.Blob}):");
+        text.AppendLine($"  single-range GET: {check.Ranges.Single.Detail}");
+        text.AppendLine($"  multi-range GET: {check.Ranges.Multi.Detail}");
+        foreach (var v in check.Variants)
+            text.AppendLine($"  {v.Variant.Name()} {v.Pull} pulls: {(v.Works ? "will work" : "will NOT work")} ({v.Reason})");
+        return text.ToString();
     }
 
     /// <summary>
@@ -63,7 +87,8 @@ public static class ImageResults
     /// <summary>
     /// <c>{"destination","startup":{…} (with <c>--startup</c>, see <see cref="StartupResults.Write"/>),"digest","tags":[{tag,digest,mediaType,variant}],
     /// "variants":[{variant,layerBytes,originalLayerBytes,converted,reused,shared,kept,manifests:[{platform,digest,size,layers:[{digest,size,mediaType,outcome,tocDigest,densified}]}]}],
-    /// "registryCache":{lookedUp,recordedTo,hits,misses,rejected,bytesSaved,recorded} (null when none was used),"warnings":[…]}</c>.
+    /// "registryCache":{lookedUp,recordedTo,hits,misses,rejected,bytesSaved,recorded} (null when none was used),
+    /// "registryCheck":{…} (see <see cref="WriteRegistryCheck"/>; null when not probed),"warnings":[…]}</c>.
     /// </summary>
     public static string Json(ConversionResult result, string destination, StartupCostReport? startup = null, LinkProfile? link = null) => JsonText.Object(w =>
     {
@@ -120,10 +145,47 @@ public static class ImageResults
         }
         w.WriteEndArray();
         WriteRegistryCache(w, result.RegistryCache);
+        WriteRegistryCheck(w, result.RegistryCheck);
         w.WriteStartArray("warnings");
         foreach (var warning in result.Warnings.Order(StringComparer.Ordinal)) w.WriteStringValue(warning);
         w.WriteEndArray();
     });
+
+    /// <summary>
+    /// <c>"registryCheck":{repository,blob,single:{works,status,detail},multi:{works,status,detail},variants:[{variant,pull,works,reason}]}</c>,
+    /// null when the destination was not probed.
+    /// </summary>
+    public static void WriteRegistryCheck(Utf8JsonWriter w, RegistryCheckReport? check)
+    {
+        if (check is null)
+        {
+            w.WriteNull("registryCheck");
+            return;
+        }
+        w.WriteStartObject("registryCheck");
+        w.WriteString("repository", check.Ranges.Repository);
+        w.WriteString("blob", check.Ranges.Blob.ToString());
+        foreach (var (name, range) in new[] { ("single", check.Ranges.Single), ("multi", check.Ranges.Multi) })
+        {
+            w.WriteStartObject(name);
+            w.WriteBoolean("works", range.Works);
+            w.WriteNumber("status", range.Status);
+            w.WriteString("detail", range.Detail);
+            w.WriteEndObject();
+        }
+        w.WriteStartArray("variants");
+        foreach (var v in check.Variants)
+        {
+            w.WriteStartObject();
+            w.WriteString("variant", v.Variant.Name());
+            w.WriteString("pull", v.Pull);
+            w.WriteBoolean("works", v.Works);
+            w.WriteString("reason", v.Reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
 
     private static void WriteRegistryCache(Utf8JsonWriter w, RegistryCacheReport? cache)
     {

@@ -49,6 +49,10 @@ public sealed class ActionRegistryTests(ActionToolFeed feed) : IDisposable
         foreach (var variant in new[] { "estargz", "zstd-chunked" })
             Assert.Equal(HttpStatusCode.OK, (await ManifestDigest(registry, "apps/hello", result.Outputs[variant + "-digest"])).Status);
         Assert.Contains($"| `1.0` | `{result.Outputs["digest"]}` | all variants (index) |", result.StepSummary);
+        // The registry check of the push: docker-registry serves both kinds of Range GETs.
+        Assert.Contains($"**Registry check** of `{registry.Host}/apps/hello`", result.StepSummary);
+        Assert.Contains("| estargz | lazy | will work | single- and multi-range GETs are served |", result.StepSummary);
+        Assert.Contains("| zstd-chunked | partial | will work | multi-range GETs are served as multipart/byteranges |", result.StepSummary);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace ChunkedBuild.Core.Conversion.Reports;
 /// <summary>
 /// A conversion as a Markdown job summary (GitHub's <c>$GITHUB_STEP_SUMMARY</c>): a heading naming the destination, one table row per
 /// variant (platforms, layer bytes against the original, layers converted / reused / shared through a registry cache / kept, digests), what
-/// the registry cache did, the tags written, the start-up cost
+/// the registry cache did, for a push the registry check (per variant whether its pulls will work there), the tags written, the start-up cost
 /// of a lazy pull (with <c>--startup</c>), the sparse files densified and the warnings. Sections with nothing to say are left out.
 /// </summary>
 public static class ConversionJobSummary
@@ -22,6 +22,7 @@ public static class ConversionJobSummary
         text.Append("### ChunkedBuild: `").Append(destination).Append("`\n\n");
         AppendVariants(text, result);
         AppendRegistryCache(text, result.RegistryCache);
+        AppendRegistryCheck(text, result.RegistryCheck);
         AppendTags(text, result);
         if (startup is not null) AppendStartup(text, startup, link ?? LinkProfile.Default);
         AppendDensified(text, result);
@@ -51,6 +52,18 @@ public static class ConversionJobSummary
         text.Append($"looked in `{(cache.LookedUp.Count == 0 ? "nothing" : string.Join(", ", cache.LookedUp))}`");
         if (cache.RecordedTo is { } to) text.Append(string.Create(CultureInfo.InvariantCulture, $"; recorded {cache.Recorded} new in `{to}`"));
         text.Append("\n\n");
+    }
+
+    /// <summary>The registry check: per variant, its kind of pull, the verdict and why (naming what the registry answered).</summary>
+    private static void AppendRegistryCheck(StringBuilder text, RegistryCheckReport? check)
+    {
+        if (check is null) return;
+        text.Append($"**Registry check** of `{check.Ranges.Repository}` (Range GETs as lazy and partial pullers send them)\n\n");
+        text.Append("| variant | pull | verdict | why |\n");
+        text.Append("| --- | --- | --- | --- |\n");
+        foreach (var v in check.Variants)
+            text.Append($"| {v.Variant.Name()} | {v.Pull} | {(v.Works ? "will work" : "**will not work**")} | {Cell(v.Reason)} |\n");
+        text.Append('\n');
     }
 
     private static void AppendTags(StringBuilder text, ConversionResult result)
