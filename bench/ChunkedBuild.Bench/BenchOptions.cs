@@ -26,9 +26,10 @@ namespace ChunkedBuild.Bench;
 /// <param name="Tool">A <c>dotnet-chunked.dll</c> to time instead of publishing the tool (ReadyToRun) in the run.</param>
 /// <param name="RegistryCache">The registry-cache mode (<c>--registry-cache</c>): a fresh runner's conversion step with and without the registry cache.</param>
 /// <param name="Loaded">Also run the set with one core busy (default; <c>--no-load</c> skips it).</param>
+/// <param name="SizeLevels">When not null: the sizes mode (<c>--sizes</c>), one cold conversion per pair of zstd:chunked and eStargz levels.</param>
 internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false,
     IReadOnlyList<int>? LayerCounts = null, bool Lazy = false, LinkProfile? Link = null, string? Skopeo = null, IReadOnlySet<string>? LazyImages = null,
-    string? Tool = null, bool Loaded = true, bool RegistryCache = false)
+    string? Tool = null, bool Loaded = true, bool RegistryCache = false, IReadOnlyList<(int Zstd, int Gzip)>? SizeLevels = null)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -52,6 +53,8 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         string? tool = null;
         var loaded = true;
         var registryCache = false;
+        var sizes = false;
+        var levels = "3:6";
         int? runsGiven = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -74,6 +77,8 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--tool": tool = Path.GetFullPath(Next()); break;
                 case "--no-load": loaded = false; break;
                 case "--registry-cache": registryCache = true; break;
+                case "--sizes": sizes = true; break;
+                case "--levels": levels = Next(); break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
@@ -84,9 +89,9 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         if (skopeo is not null && !File.Exists(skopeo)) throw new ArgumentException($"--skopeo '{skopeo}' does not exist");
         // One round by default in the registry-cache mode: each round converts a whole image twice and pushes it.
         if (registryCache && runsGiven is null) runs = 1;
-        var defaultName = registryCache ? "latest-registry-cache.json" : layerCounts is not null ? "latest-layer-count.json" : lazy ? "latest-lazy.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
+        var defaultName = sizes ? "latest-sizes.json" : registryCache ? "latest-registry-cache.json" : layerCounts is not null ? "latest-layer-count.json" : lazy ? "latest-lazy.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
         return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts,
-            lazy, link, skopeo, lazyImages, tool, loaded, registryCache);
+            lazy, link, skopeo, lazyImages, tool, loaded, registryCache, sizes ? SizeBench.ParseLevels(levels) : null);
     }
 
     private static LinkProfile ParseLink(string text)
@@ -104,7 +109,8 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
     /// <summary>Usage text.</summary>
     public const string Usage = """
         usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup]
-                 [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B]] [--tool DLL] [--skopeo PATH] [--no-load] [--registry-cache] [--output FILE]
+                 [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B]] [--tool DLL] [--skopeo PATH] [--no-load] [--registry-cache]
+                 [--sizes [--levels Z:G,…]] [--output FILE]
           --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
           --tool DLL     time this dotnet-chunked.dll (default: the tool published ReadyToRun for this machine's RID in the run)
           --skopeo PATH  a newest skopeo (Debian 12's 1.9.3 is too old): its zstd:chunked writer is a reference, and --lazy partial-pulls
@@ -131,9 +137,11 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
           --images A,B   the images --lazy measures (default both; the partial pulls use B and run whenever a new skopeo is given)
           --registry-cache  registry-cache mode: samples/app on the aspnet:10.0-like base, each next release converted into Debian's docker-registry
                          by a fresh runner (empty local cache, own process) with and without the registry cache; the conversion step's wall times
-                         (target: with <= 25% of without); one round unless --runs
+                         (target: with <= 25% of without); one round unless --runs; also prints each variant's first-pull size vs the gzip original
+          --sizes        sizes mode: that image converted cold into an OCI layout once per --levels pair (zstd:chunked level : eStargz level,
+                         default 3:6, e.g. 3:6,10:9); per variant its layers' bytes vs the gzip original's (target <= 1.00x) and the step's time
           --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json, latest-startup.json,
-                         latest-layer-count.json, latest-lazy.json or latest-registry-cache.json)
+                         latest-layer-count.json, latest-lazy.json, latest-registry-cache.json or latest-sizes.json)
         """;
 
     /// <summary>The repository root (the folder holding ChunkedBuild.sln), else the current folder.</summary>

@@ -34,6 +34,7 @@ public static class BenchProgram
             if (options.LayerCounts is { } counts) return LayerCountBench.Run(work.FullName, counts, options.ResultPath);
             if (options.Lazy) return await LazyBench.RunAsync(work.FullName, options);
             if (options.Startup) return await StartupBench.RunAsync(work.FullName, options.ResultPath);
+            if (options.SizeLevels is { } levels) return await SizeBench.RunAsync(work.FullName, levels, options.ResultPath);
             if (options.RegistryCache) return await RegistryCacheBench.RunAsync(work.FullName, options.Runs, options.ResultPath);
             if (options.PushMb > 0) return PushBench.Run(work.FullName, options.PushMb, options.Runs, options.ResultPath);
             if (options.ImageMb > 0) return ImageBench.Run(work.FullName, options.ImageMb, options.Runs, options.ResultPath);

@@ -42,7 +42,8 @@ internal static class RegistryCacheBench
         var without = $"docker://{registry.Host}/bench/without";
         Console.WriteLine("release 0 into both repositories (the earlier pipeline run)…");
         await ChildAsync(work, releases[0], with + ":0", registryCache: true);
-        await ChildAsync(work, releases[0], without + ":0", registryCache: false);
+        var (_, cold) = await ChildAsync(work, releases[0], without + ":0", registryCache: false);
+        SizeBench.PrintSizes("first pull vs the gzip original (default levels)", cold);
 
         var load = LoadAverage();
         var rounds = new List<(double Without, double With, JsonElement Cache)>();
@@ -86,6 +87,7 @@ internal static class RegistryCacheBench
             target = Target,
             met = ratio <= Target,
             cache = best.Cache,
+            sizes = cold.GetProperty("sizes"),
             loadAverageBefore = load,
             loadAverageAfter = loadAfter,
         });
@@ -93,14 +95,19 @@ internal static class RegistryCacheBench
     }
 
     /// <summary>
-    /// Child mode (<c>--child-convert SOURCE DESTINATION CACHE-DIR on|off</c>): one conversion step as a pipeline runs it, in its own process;
-    /// prints the registry cache's report as one JSON line.
+    /// Child mode (<c>--child-convert SOURCE DESTINATION CACHE-DIR on|off [ZSTD-LEVEL GZIP-LEVEL]</c>): one conversion step as a pipeline runs
+    /// it, in its own process; prints the registry cache's report and each variant's layer bytes against the original's as one JSON line.
     /// </summary>
     public static async Task<int> ChildAsync(string[] args)
     {
         var transport = new RegistryImageTransport(new RegistryClientOptions().FromEnvironment(Environment.GetEnvironmentVariable));
         var transports = new ImageTransports(transport, null);
-        var request = new ConversionRequest { CacheDirectory = args[2], RegistryCache = new RegistryCacheOptions { Enabled = args[3] == "on" } };
+        var request = new ConversionRequest
+        {
+            CacheDirectory = args[2], RegistryCache = new RegistryCacheOptions { Enabled = args[3] == "on" },
+            ZstdLevel = args.Length > 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null,
+            GzipLevel = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : null,
+        };
         await using var source = transports.OpenSource(args[0]);
         await using var sink = transports.OpenSink(args[1], out var tag);
         var result = await new ImageConverter(tag is null ? request : request with { Tags = [tag] }, null, transport).ConvertAsync(source, sink);
@@ -109,16 +116,17 @@ internal static class RegistryCacheBench
         {
             hits = cache?.Hits ?? 0, misses = cache?.Misses ?? 0, rejected = cache?.Rejected ?? 0, bytesSaved = cache?.BytesSaved ?? 0,
             converted = result.Variants.Sum(v => v.Converted), shared = result.Variants.Sum(v => v.Shared),
+            sizes = result.Variants.ToDictionary(v => v.Variant.Name(), v => new { layerBytes = v.LayerBytes, originalLayerBytes = v.OriginalLayerBytes }),
         }));
         return 0;
     }
 
     /// <summary>Runs one conversion step in a child process on a fresh runner (an empty converted-layer cache); its wall time and report.</summary>
-    private static async Task<(double Seconds, JsonElement Cache)> ChildAsync(string work, string layout, string destination, bool registryCache)
+    internal static async Task<(double Seconds, JsonElement Cache)> ChildAsync(string work, string layout, string destination, bool registryCache, params string[] levels)
     {
         var cacheDir = Path.Combine(work, "runner-" + Guid.NewGuid().ToString("N"));
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { typeof(RegistryCacheBench).Assembly.Location, "--child-convert", "oci:" + layout + ":bench", destination, cacheDir, registryCache ? "on" : "off" })
+        foreach (var a in (string[])[typeof(RegistryCacheBench).Assembly.Location, "--child-convert", "oci:" + layout + ":bench", destination, cacheDir, registryCache ? "on" : "off", .. levels])
             psi.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
@@ -133,7 +141,7 @@ internal static class RegistryCacheBench
     }
 
     /// <summary>The aspnet:10.0-like base layers of <c>--startup</c>'s image B, and the .NET version.</summary>
-    private static (List<TestLayer> Layers, string Version) BaseLayers()
+    internal static (List<TestLayer> Layers, string Version) BaseLayers()
     {
         var debian = DebianBaseLayers.Build(CompressionLevel.Optimal, out var reason) ?? throw new InvalidOperationException(reason);
         var runtime = DotnetRuntimeLayer.Build(new DotnetRuntimeLayerOptions { AllFrameworkFiles = true, Decoys = false, Level = CompressionLevel.Optimal }, out reason)
@@ -144,7 +152,7 @@ internal static class RegistryCacheBench
     }
 
     /// <summary>Release <paramref name="release"/> of the app: the published files plus a <c>release.txt</c> naming it (the changed app layer).</summary>
-    private static TestLayer AppLayer(string published, int release)
+    internal static TestLayer AppLayer(string published, int release)
     {
         var folder = published + "-release-" + release.ToString(CultureInfo.InvariantCulture);
         if (!Directory.Exists(folder))
@@ -160,7 +168,7 @@ internal static class RegistryCacheBench
         return PublishedAppLayer.Build(folder);
     }
 
-    private static string WriteRelease(string work, int release, List<TestLayer> layers, StartupApp sample, string version)
+    internal static string WriteRelease(string work, int release, List<TestLayer> layers, StartupApp sample, string version)
     {
         var folder = Path.Combine(work, "release-" + release.ToString(CultureInfo.InvariantCulture));
         DotnetBaseImage.Write(folder, "bench", [.. layers, AppLayer(sample.Folder, release)], version, entrypoint: ["dotnet", "/app/" + sample.Dll], workingDir: "/app",
@@ -168,6 +176,6 @@ internal static class RegistryCacheBench
         return folder;
     }
 
-    private static string? LoadAverage() =>
+    internal static string? LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : null;
 }

@@ -18,10 +18,10 @@ public sealed record PullSupport(LayerVariant Variant, string Pull, bool Works, 
 public sealed record RegistryCheckReport(RangeSupport Ranges, IReadOnlyList<PullSupport> Variants)
 {
     /// <summary>
-    /// The verdicts for <paramref name="variants"/>. eStargz lazy pulls need single ranges (stargz-snapshotter reads the footer, the TOC
-    /// and then chunks with one range each, and asks for several at once only when the registry shows it can); zstd:chunked partial pulls
-    /// need several ranges in one GET answered as <c>multipart/byteranges</c> (containers/storage fetches the chunks it lacks that way; on
-    /// 400/416 it falls back to pulling whole layers, on other errors the pull fails, and a 200 with the whole blob saves nothing).
+    /// The verdicts for <paramref name="variants"/>. eStargz lazy pulls are judged on single ranges (footer, TOC and chunks can all be read
+    /// with one range per request); zstd:chunked partial pulls on several ranges in one GET answered as <c>multipart/byteranges</c>
+    /// (containers/storage asks for the chunks it lacks several at a time; otherwise it pulls whole layers or fails, and a 200 with the
+    /// whole blob saves nothing).
     /// </summary>
     public static RegistryCheckReport For(RangeSupport ranges, IEnumerable<LayerVariant> variants)
     {
