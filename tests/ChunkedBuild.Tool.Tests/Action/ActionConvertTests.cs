@@ -71,7 +71,7 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
             Assert.Equal(2, digests.Length);
             Assert.All(digests, d => Assert.Equal(variant, VariantOf(output, d)));
             Assert.Equal(["amd64", "arm64"], digests.Select(d => manifests.Single(m => m.Digest == d).Platform).Order(StringComparer.Ordinal));
-            Assert.Matches(new Regex($@"^\| {variant} \| 2 \| [0-9.]+ [KM]iB \| [0-9.]+ [KM]iB \| [0-9.]+% \| 2 \| 0 \| 0 \| `{digests[0]}`<br>`{digests[1]}` \|$", RegexOptions.Multiline),
+            Assert.Matches(new Regex($@"^\| {variant} \| 2 \| [0-9.]+ [KM]iB \| [0-9.]+ [KM]iB \| [0-9.]+% \| 2 \| 0 \| 0 \| 0 \| `{digests[0]}`<br>`{digests[1]}` \|$", RegexOptions.Multiline),
                 result.StepSummary);
         }
         Assert.Equal("", result.Outputs["original-digest"]);
