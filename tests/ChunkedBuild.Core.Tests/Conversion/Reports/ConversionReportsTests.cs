@@ -85,7 +85,7 @@ public sealed class ConversionReportsTests : IDisposable
         foreach (var tag in result.Tags)
             Assert.Contains($"\n| `{tag.Tag}` | `{Tagged("out", tag.Tag).Digest}` | {tag.Variant!.Value.Name()} |\n", summary);
         Assert.Contains($"\n| original | 2 | ", summary);
-        Assert.True(Regex.IsMatch(summary, $@"\n\| estargz \| 2 \| [0-9.]+ (B|KiB|MiB) \| [0-9.]+ (B|KiB|MiB) \| [0-9.]+% \| 2 \| 0 \| 0 \| `{outputs["estargz-digest"]}` \|\n"), summary);
+        Assert.True(Regex.IsMatch(summary, $@"\n\| estargz \| 2 \| [0-9.]+ (B|KiB|MiB) \| [0-9.]+ (B|KiB|MiB) \| [0-9.]+% \| 2 \| 0 \| 0 \| 0 \| `{outputs["estargz-digest"]}` \|\n"), summary);
     }
 
     [Fact]
@@ -105,10 +105,10 @@ public sealed class ConversionReportsTests : IDisposable
         var e = estargz.Manifests;
         Assert.Equal("### ChunkedBuild: `oci:out`", lines[0]);
         Assert.Equal("", lines[1]);
-        Assert.Equal("| variant | platforms | layers | original layers | vs original | converted | reused | kept | digest |", lines[2]);
-        Assert.Equal("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |", lines[3]);
+        Assert.Equal("| variant | platforms | layers | original layers | vs original | converted | reused | shared | kept | digest |", lines[2]);
+        Assert.Equal("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |", lines[3]);
         Assert.Equal($"| estargz | 2 | {ByteSizes.Format(estargz.LayerBytes)} | {ByteSizes.Format(estargz.OriginalLayerBytes)} | " +
-                     $"{ByteSizes.Share(estargz.LayerBytes, estargz.OriginalLayerBytes)} | 2 | 0 | 0 | `{e[0].Descriptor.Digest}`<br>`{e[1].Descriptor.Digest}` |", lines[4]);
+                     $"{ByteSizes.Share(estargz.LayerBytes, estargz.OriginalLayerBytes)} | 2 | 0 | 0 | 0 | `{e[0].Descriptor.Digest}`<br>`{e[1].Descriptor.Digest}` |", lines[4]);
         Assert.StartsWith("| zstd-chunked | 2 | ", lines[5]);
         Assert.Equal(["", "| tag | digest | variant |", "| --- | --- | --- |", $"| `1.0` | `{index}` | all variants (index) |", ""], lines[6..11]);
         Assert.Equal("**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: auto; estimated network time to start at 100mbit,20ms)", lines[11]);
