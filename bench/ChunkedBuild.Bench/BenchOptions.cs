@@ -142,6 +142,10 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          default 3:6, e.g. 3:6,10:9); per variant its layers' bytes vs the gzip original's (target <= 1.00x) and the step's time
           --output FILE  JSON results (default bench/results/latest.json, latest-rss.json, latest-image.json, latest-push.json, latest-startup.json,
                          latest-layer-count.json, latest-lazy.json, latest-registry-cache.json or latest-sizes.json)
+        or: dotnet run -c Release --project bench/ChunkedBuild.Bench -- --digests FILE [--inputs DIR]
+          output-digest mode (no timing): every corpus case and the bench tar converted by both writers (default options and with
+          prioritized files) and three images converted end to end, one line of output digests per conversion written to FILE;
+          the inputs are built once into DIR (default artifacts/digest-inputs) and reused, so two commits can be compared
         """;
 
     /// <summary>The repository root (the folder holding ChunkedBuild.sln), else the current folder.</summary>

@@ -17,6 +17,7 @@ public static class BenchProgram
         if (args.Length > 0 && args[0] == "--child-image") return await ImageBench.ChildAsync(args[1..]);
         if (args.Length > 0 && args[0] == "--child-push") return await PushBench.ChildAsync(args[1..]);
         if (args.Length > 0 && args[0] == "--child-convert") return await RegistryCacheBench.ChildAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "--digests") return await OutputDigests.RunAsync(args);
         BenchOptions options;
         try
         {
