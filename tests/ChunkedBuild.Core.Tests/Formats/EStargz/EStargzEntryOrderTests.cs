@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Tar;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.EStargz;
+namespace ChunkedBuild.Core.Tests.Formats.EStargz;
 
 public class EStargzEntryOrderTests
 {

@@ -5,7 +5,7 @@ using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conformance;
+namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>
 /// One conformance suite over every layer format (docs/design.md §6 item 3): each corpus case (producer × name prefix × awkward

@@ -4,7 +4,7 @@ using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Tar;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.ZstdChunked;
+namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 
 public class TocSerializerTests
 {

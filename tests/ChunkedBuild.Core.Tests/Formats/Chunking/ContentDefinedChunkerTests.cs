@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Formats.Chunking;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Chunking;
+namespace ChunkedBuild.Core.Tests.Formats.Chunking;
 
 public class ContentDefinedChunkerTests
 {

@@ -2,7 +2,7 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Tests.ZstdChunked;
+namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 
 /// <summary>Reads the TOC of a zstd:chunked blob at the position its manifest-position annotation names.</summary>
 internal static class ZstdChunkedTocReader

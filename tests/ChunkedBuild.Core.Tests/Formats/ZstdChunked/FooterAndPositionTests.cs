@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Formats.ZstdChunked;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.ZstdChunked;
+namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 
 public class FooterAndPositionTests
 {

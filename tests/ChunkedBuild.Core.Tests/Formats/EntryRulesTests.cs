@@ -4,7 +4,7 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Tar;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Foundation;
+namespace ChunkedBuild.Core.Tests.Formats;
 
 public class EntryRulesTests
 {

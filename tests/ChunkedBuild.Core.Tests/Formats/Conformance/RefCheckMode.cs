@@ -1,4 +1,4 @@
-namespace ChunkedBuild.Core.Tests.Conformance;
+namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>Which oracle command (and flags) judges a format's blobs.</summary>
 public enum RefCheckMode

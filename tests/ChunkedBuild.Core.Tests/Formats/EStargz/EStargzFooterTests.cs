@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Formats.EStargz;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.EStargz;
+namespace ChunkedBuild.Core.Tests.Formats.EStargz;
 
 public class EStargzFooterTests
 {

@@ -4,7 +4,7 @@ using ChunkedBuild.Core.Formats.Chunking;
 using ChunkedBuild.Testing;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Chunking;
+namespace ChunkedBuild.Core.Tests.Formats.Chunking;
 
 /// <summary>
 /// Compares our chunk boundaries with those of the real containers/storage 1.43 chunker (through

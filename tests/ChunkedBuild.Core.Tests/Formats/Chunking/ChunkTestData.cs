@@ -1,4 +1,4 @@
-namespace ChunkedBuild.Core.Tests.Chunking;
+namespace ChunkedBuild.Core.Tests.Formats.Chunking;
 
 /// <summary>Deterministic file contents for chunker tests: random bytes with zero runs of chosen lengths.</summary>
 internal static class ChunkTestData

@@ -1,6 +1,6 @@
 using ChunkedBuild.Core.Formats.Chunking;
 
-namespace ChunkedBuild.Core.Tests.Chunking;
+namespace ChunkedBuild.Core.Tests.Formats.Chunking;
 
 /// <summary>One chunk of a file: offset within the file, length, kind.</summary>
 public readonly record struct ChunkSpan(long Offset, long Size, ChunkType Type);

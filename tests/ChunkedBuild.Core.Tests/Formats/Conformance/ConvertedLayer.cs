@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Formats;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conformance;
+namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>A blob written by a format, with the result the format returned.</summary>
 /// <param name="Blob">Every byte written to the destination.</param>

@@ -2,12 +2,12 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
-using ChunkedBuild.Core.Tests.ZstdChunked;
+using ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conformance;
+namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>
 /// Sparse files through every layer format (issue 16): each sparse corpus case (GNU tar --sparse in the old GNU format and in

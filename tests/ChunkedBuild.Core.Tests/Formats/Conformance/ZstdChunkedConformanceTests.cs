@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Testing.Corpus;
 
-namespace ChunkedBuild.Core.Tests.Conformance;
+namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>zstd:chunked at its default level over the whole corpus.</summary>
 public sealed class ZstdChunkedConformanceTests(TarCorpus corpus)

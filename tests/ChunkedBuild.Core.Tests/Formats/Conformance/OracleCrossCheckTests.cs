@@ -6,7 +6,7 @@ using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conformance;
+namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>
 /// The oracle of <c>tests/oracle</c> against the checker it replaced (refcheck, the project's earlier outside oracle, kept

@@ -1,6 +1,6 @@
 using ChunkedBuild.Core.Formats.Chunking;
 
-namespace ChunkedBuild.Core.Tests.Chunking;
+namespace ChunkedBuild.Core.Tests.Formats.Chunking;
 
 /// <summary>Records what a chunker reports and checks the sink contract as it goes.</summary>
 internal sealed class RecordingChunkSink : IChunkSink

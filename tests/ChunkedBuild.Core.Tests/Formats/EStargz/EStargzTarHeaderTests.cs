@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using ChunkedBuild.Core.Formats.EStargz;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.EStargz;
+namespace ChunkedBuild.Core.Tests.Formats.EStargz;
 
 public class EStargzTarHeaderTests
 {

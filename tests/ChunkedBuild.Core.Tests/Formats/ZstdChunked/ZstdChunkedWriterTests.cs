@@ -6,7 +6,7 @@ using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.ZstdChunked;
+namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 
 public class ZstdChunkedWriterTests
 {

@@ -6,7 +6,7 @@ using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conformance;
+namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>The eStargz suite: the common conformance checks plus the landmark rules (docs/formats.md §3.5).</summary>
 public abstract class EStargzConformanceTestsBase(TarCorpus corpus, FormatOptions? options)

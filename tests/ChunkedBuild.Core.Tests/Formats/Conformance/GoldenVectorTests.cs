@@ -6,7 +6,7 @@ using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conformance;
+namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>
 /// The worked example of docs/formats.md §1.11 (tests/vectors): what does not depend on the compressor is pinned as
