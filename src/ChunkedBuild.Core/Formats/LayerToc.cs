@@ -68,7 +68,7 @@ public static class LayerToc
         using var zstd = new ZstdSharp.DecompressionStream(new MemoryStream(compressed));
         using var json = new MemoryStream();
         zstd.CopyTo(json);
-        var entries = TocParser.Parse(json.ToArray()).Entries;
+        var entries = ZstdChunkedTocParser.Parse(json.ToArray()).Entries;
         var ranges = new List<TocRange>(entries.Count);
         for (var i = 0; i < entries.Count; i++)
         {
@@ -89,7 +89,7 @@ public static class LayerToc
     }
 
     /// <summary>The end offset of the file a chunk belongs to (the nearest preceding reg entry's end offset).</summary>
-    private static long LastEnd(IReadOnlyList<TocEntry> entries, int chunk)
+    private static long LastEnd(IReadOnlyList<ZstdChunkedTocEntry> entries, int chunk)
     {
         for (var i = chunk; i >= 0; i--)
             if (entries[i].Type == "reg") return entries[i].EndOffset;

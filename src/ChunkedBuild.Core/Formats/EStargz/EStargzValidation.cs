@@ -37,7 +37,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
         var files = EStargzTocRules.Check(toc.Entries, tocOffset, failures);
 
         Stage = "content";
-        new EStargzChunkCheck(blob, tocOffset, failures).Check(files);
+        new EStargzContentCheck(blob, tocOffset, failures).Check(files);
 
         Stage = "stream";
         var stream = new EStargzStreamCheck(blob, failures);

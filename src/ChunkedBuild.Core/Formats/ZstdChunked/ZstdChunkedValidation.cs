@@ -42,7 +42,7 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
         var tocJson = Decompress(tocCompressed);
         if (tocJson.Length != tocPosition.UncompressedLength)
             failures.Add($"TOC: decompressed length {tocJson.Length} differs from the declared {tocPosition.UncompressedLength}");
-        var toc = TocParser.Parse(tocJson);
+        var toc = ZstdChunkedTocParser.Parse(tocJson);
         EntryCount = toc.Entries.Count;
         if (!Digest.TryParse(toc.TarSplitDigest, out var tarSplitDigest))
         {
@@ -73,10 +73,10 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
         CheckDuplicateTarSplitPaths(lines);
 
         Stage = "TOC ↔ tar-split";
-        failures.AddRange(TocTarSplitMatcher.Compare(toc.Entries, headers.Select(h => h.Header)));
+        failures.AddRange(ZstdChunkedTarSplitCheck.Compare(toc.Entries, headers.Select(h => h.Header)));
 
         Stage = "content";
-        var files = new ContentChecker(blob, failures).Check(toc.Entries);
+        var files = new ZstdChunkedContentCheck(blob, failures).Check(toc.Entries);
 
         Stage = "DiffID";
         CheckDiffId(lines, files);
@@ -127,7 +127,7 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
     }
 
     /// <summary>Rebuilds the tar from tar-split + the files decoded from their frames (as c/storage does) and compares DiffIDs.</summary>
-    private void CheckDiffId(List<TarSplitEntry> lines, IReadOnlyDictionary<string, TocEntry> files)
+    private void CheckDiffId(List<TarSplitEntry> lines, IReadOnlyDictionary<string, ZstdChunkedTocEntry> files)
     {
         using var rebuilt = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         using (var sink = new HashSinkStream(rebuilt))

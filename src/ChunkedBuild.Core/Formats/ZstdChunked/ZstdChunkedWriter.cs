@@ -28,7 +28,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
 
     private readonly FormatOptions _options;
     private readonly int _level;
-    private readonly List<(TocEntry Entry, FileState? File)> _toc = [];
+    private readonly List<(ZstdChunkedTocEntry Entry, FileState? File)> _toc = [];
     private readonly ContentDefinedChunker _chunker;
     private OrderedFramePipeline? _pipeline;
     private byte[]? _meta;
@@ -81,7 +81,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
 
         var tarSplitBytes = tarSplitCompressed.ToArray();
         var tarSplitDigest = Digest.Sha256Of(tarSplitBytes);
-        var tocJson = TocSerializer.Serialize(BuildTocEntries(), tarSplitDigest.ToString());
+        var tocJson = ZstdChunkedTocSerializer.Serialize(BuildTocEntries(), tarSplitDigest.ToString());
         var tocBytes = ZstdEncoders.Compress(tocJson, _level);
         if (tocBytes.Length > BroadlyCompatibleTocLimit || tocJson.Length > BroadlyCompatibleTocLimit)
             warnings.Add($"the TOC is larger than 50 MiB ({tocJson.Length} bytes); readers older than containers/storage 1.57.1 will fully pull this layer");
@@ -126,7 +126,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
                 var listening = _options.EntryListener?.OnEntry(entry.Info) == true;
                 tarSplit.AddSegment(entry.RawPrefix.Span);
                 AppendMetadata(entry.RawPrefix.Span);
-                var tocEntry = TocEntry.FromHeader(entry.Info);
+                var tocEntry = ZstdChunkedTocEntry.FromHeader(entry.Info);
                 if (entry.Info.Size == 0)
                 {
                     tarSplit.AddFile(entry.Info, null);
@@ -311,9 +311,9 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     }
 
     /// <summary>The TOC in tar order; a file cut into ≥ 2 chunks gets chunk fields on its entry and one entry per further chunk.</summary>
-    private List<TocEntry> BuildTocEntries()
+    private List<ZstdChunkedTocEntry> BuildTocEntries()
     {
-        var entries = new List<TocEntry>(_toc.Count);
+        var entries = new List<ZstdChunkedTocEntry>(_toc.Count);
         foreach (var (entry, file) in _toc)
         {
             entries.Add(entry);
@@ -325,7 +325,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
             for (var i = 0; i < file.Chunks.Count; i++)
             {
                 var c = file.Chunks[i];
-                var target = i == 0 ? entry : new TocEntry { Type = "chunk", Name = entry.Name };
+                var target = i == 0 ? entry : new ZstdChunkedTocEntry { Type = "chunk", Name = entry.Name };
                 target.Offset = c.Offset;
                 target.ChunkSize = c.Size;
                 target.ChunkOffset = c.ChunkOffset;

@@ -148,7 +148,7 @@ public sealed class ZstdChunkedSparseConformanceTests(TarCorpus corpus)
     {
         var layer = await ConvertedLayer.ConvertAsync(Format, await File.ReadAllBytesAsync(Corpus.Get(corpusCase).Path, TestContext.Current.CancellationToken), new FormatOptions());
         var toc = ZstdChunkedTocReader.Read(layer.Blob, layer.Result);
-        List<TocEntry> Chunks(string file) => [.. toc.Entries.Where(e => e.Name.EndsWith("sparse/" + file, StringComparison.Ordinal) && e.Type is "reg" or "chunk")];
+        List<ZstdChunkedTocEntry> Chunks(string file) => [.. toc.Entries.Where(e => e.Name.EndsWith("sparse/" + file, StringComparison.Ordinal) && e.Type is "reg" or "chunk")];
         // data may be cut into several content-defined chunks: "data" stands for a run of them
         IEnumerable<string> Runs(string file) => Chunks(file).Select(c => c.ChunkType == "zeros" ? "zeros" : "data")
             .Aggregate(new List<string>(), (runs, kind) => { if (runs.Count == 0 || runs[^1] != kind || kind == "zeros") runs.Add(kind); return runs; });

@@ -7,12 +7,12 @@ namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 /// <summary>Reads the TOC of a zstd:chunked blob at the position its manifest-position annotation names.</summary>
 internal static class ZstdChunkedTocReader
 {
-    public static TocParser.ParsedToc Read(byte[] blob, LayerWriteResult result)
+    public static ZstdChunkedToc Read(byte[] blob, LayerWriteResult result)
     {
         var position = ZstdChunkedPosition.TryParseManifestPosition(result.Annotations[Annotations.ZstdChunkedManifestPosition])!;
         using var decoder = new ZstdSharp.DecompressionStream(new MemoryStream(blob, (int)position.Offset, (int)position.CompressedLength));
         var json = new MemoryStream();
         decoder.CopyTo(json);
-        return TocParser.Parse(json.ToArray());
+        return ZstdChunkedTocParser.Parse(json.ToArray());
     }
 }

@@ -43,7 +43,7 @@ public class ZstdChunkedWriterTests
         return (output.ToArray(), result);
     }
 
-    private static TocParser.ParsedToc ReadToc(byte[] blob, LayerWriteResult result) => ZstdChunkedTocReader.Read(blob, result);
+    private static ZstdChunkedToc ReadToc(byte[] blob, LayerWriteResult result) => ZstdChunkedTocReader.Read(blob, result);
 
     [Fact]
     public void Awkward_layer_round_trips_and_passes_the_validator_and_refcheck()

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 
-public class FooterAndPositionTests
+public class ZstdChunkedFooterAndPositionTests
 {
     [Fact]
     public void Footer_bytes_equal_the_worked_example_of_formats_md()

@@ -6,7 +6,7 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// One entry of the zstd:chunked TOC (containers/storage <c>minimal.FileMetadata</c>). Metadata fields mirror the tar
 /// header exactly; content fields (<c>digest</c>, offsets, <c>chunk*</c>) are filled while the payload is written.
 /// </summary>
-public sealed class TocEntry
+public sealed class ZstdChunkedTocEntry
 {
     /// <summary><c>reg dir symlink hardlink char block fifo chunk</c>.</summary>
     public required string Type { get; init; }
@@ -63,11 +63,11 @@ public sealed class TocEntry
     };
 
     /// <summary>The metadata part of the entry for a tar header (as <c>minimal.NewFileMetadata</c> builds it).</summary>
-    public static TocEntry FromHeader(TarEntryInfo info)
+    public static ZstdChunkedTocEntry FromHeader(TarEntryInfo info)
     {
         var xattrs = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var x in info.Xattrs) xattrs[x.Key] = Convert.ToBase64String(x.Value);
-        return new TocEntry
+        return new ZstdChunkedTocEntry
         {
             Type = TypeOf(info) ?? throw new ArgumentException($"unsupported typeflag {info.TypeFlag}", nameof(info)),
             Name = info.Name,

@@ -10,12 +10,12 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// chunk (or <c>endOffset</c>) must give exactly its bytes and nothing more, matching <c>chunkDigest</c>, and the file
 /// must match <c>digest</c>; <c>zeros</c> chunks must be zero; chunk entries must follow their file.
 /// </summary>
-internal sealed class ContentChecker(Stream blob, List<string> failures)
+internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures)
 {
     /// <summary>Returns the regular files with content, by name, for the DiffID rebuild.</summary>
-    public IReadOnlyDictionary<string, TocEntry> Check(IReadOnlyList<TocEntry> entries)
+    public IReadOnlyDictionary<string, ZstdChunkedTocEntry> Check(IReadOnlyList<ZstdChunkedTocEntry> entries)
     {
-        var files = new Dictionary<string, TocEntry>(StringComparer.Ordinal);
+        var files = new Dictionary<string, ZstdChunkedTocEntry>(StringComparer.Ordinal);
         var paths = entries.Where(e => e.Type != "chunk").Select(e => TarPath.CleanAbsolute(e.Name)).ToHashSet(StringComparer.Ordinal);
         string? lastType = null;
         for (var i = 0; i < entries.Count; i++)
@@ -42,13 +42,13 @@ internal sealed class ContentChecker(Stream blob, List<string> failures)
         return files;
     }
 
-    private static List<Piece> Pieces(IReadOnlyList<TocEntry> entries, int index)
+    private static List<Piece> Pieces(IReadOnlyList<ZstdChunkedTocEntry> entries, int index)
     {
         var file = entries[index];
-        var chunks = new List<TocEntry>();
+        var chunks = new List<ZstdChunkedTocEntry>();
         for (var j = index + 1; j < entries.Count && entries[j].Type == "chunk" && entries[j].Name == file.Name; j++) chunks.Add(entries[j]);
         if (chunks.Count == 0) return [new Piece(file.Offset, file.EndOffset, 0, file.Size, "", "")];
-        var all = new List<TocEntry> { file };
+        var all = new List<ZstdChunkedTocEntry> { file };
         all.AddRange(chunks);
         var pieces = new List<Piece>();
         for (var k = 0; k < all.Count; k++)
@@ -60,7 +60,7 @@ internal sealed class ContentChecker(Stream blob, List<string> failures)
         return pieces;
     }
 
-    private bool CheckFile(TocEntry file, List<Piece> pieces)
+    private bool CheckFile(ZstdChunkedTocEntry file, List<Piece> pieces)
     {
         var before = failures.Count;
         if (!Digest.TryParse(file.Digest, out var digest))

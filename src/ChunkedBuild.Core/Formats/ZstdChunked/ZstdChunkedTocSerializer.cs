@@ -7,10 +7,10 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// Writes the TOC JSON as containers/storage does: one compact object, keys in <c>FileMetadata</c> struct order,
 /// zero values omitted, xattr keys sorted, Go escaping. The TOC digest is over these bytes.
 /// </summary>
-public static class TocSerializer
+public static class ZstdChunkedTocSerializer
 {
     /// <summary>Serializes <c>{"version":1,"entries":[…],"tarSplitDigest":"…"}</c>.</summary>
-    public static byte[] Serialize(IReadOnlyList<TocEntry> entries, string tarSplitDigest)
+    public static byte[] Serialize(IReadOnlyList<ZstdChunkedTocEntry> entries, string tarSplitDigest)
     {
         var buffer = new ArrayBufferWriter<byte>(Math.Max(256, entries.Count * 200));
         var w = new GoJsonWriter(buffer);
@@ -25,7 +25,7 @@ public static class TocSerializer
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void WriteEntry(GoJsonWriter w, TocEntry e)
+    private static void WriteEntry(GoJsonWriter w, ZstdChunkedTocEntry e)
     {
         w.StartObject();
         w.Property("type", e.Type);

@@ -6,13 +6,13 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// containers/storage's <c>ensureTOCMatchesTarSplit</c> (docs/formats.md §2.3): every tar header in the tar-split has a
 /// non-chunk TOC entry with the identical name and equal metadata, and vice versa.
 /// </summary>
-internal static class TocTarSplitMatcher
+internal static class ZstdChunkedTarSplitCheck
 {
     /// <summary>Returns one failure line per mismatch.</summary>
-    public static List<string> Compare(IReadOnlyList<TocEntry> toc, IEnumerable<TarEntryInfo> tarSplitHeaders)
+    public static List<string> Compare(IReadOnlyList<ZstdChunkedTocEntry> toc, IEnumerable<TarEntryInfo> tarSplitHeaders)
     {
         var failures = new List<string>();
-        var byName = new Dictionary<string, TocEntry>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, ZstdChunkedTocEntry>(StringComparer.Ordinal);
         foreach (var e in toc)
         {
             if (e.Type == "chunk") continue;
@@ -20,7 +20,7 @@ internal static class TocTarSplitMatcher
         }
         foreach (var header in tarSplitHeaders)
         {
-            var type = TocEntry.TypeOf(header);
+            var type = ZstdChunkedTocEntry.TypeOf(header);
             if (type is null)
             {
                 failures.Add($"tar-split: entry '{header.Name}' has unsupported typeflag {header.TypeFlag}");
@@ -31,14 +31,14 @@ internal static class TocTarSplitMatcher
                 failures.Add($"TOC ↔ tar-split: tar entry '{header.Name}' has no TOC entry with the identical name");
                 continue;
             }
-            foreach (var difference in Differences(entry, TocEntry.FromHeader(header)))
+            foreach (var difference in Differences(entry, ZstdChunkedTocEntry.FromHeader(header)))
                 failures.Add($"TOC ↔ tar-split: entry '{header.Name}': {difference}");
         }
         foreach (var name in byName.Keys) failures.Add($"TOC ↔ tar-split: TOC entry '{name}' has no tar header");
         return failures;
     }
 
-    private static IEnumerable<string> Differences(TocEntry toc, TocEntry tar)
+    private static IEnumerable<string> Differences(ZstdChunkedTocEntry toc, ZstdChunkedTocEntry tar)
     {
         if (toc.Type != tar.Type) yield return $"type '{toc.Type}' vs tar '{tar.Type}'";
         if (toc.LinkName != tar.LinkName) yield return $"linkName '{toc.LinkName}' vs tar '{tar.LinkName}'";

@@ -3,19 +3,19 @@ using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
+/// <summary>A parsed zstd:chunked TOC.</summary>
+/// <param name="Entries">Entries in order.</param>
+/// <param name="TarSplitDigest">The <c>tarSplitDigest</c> value (empty when absent).</param>
+public sealed record ZstdChunkedToc(IReadOnlyList<ZstdChunkedTocEntry> Entries, string TarSplitDigest);
+
 /// <summary>
 /// Reads a zstd:chunked TOC the way containers/storage's <c>unmarshalToc</c> does: keys matched case-insensitively,
 /// unknown keys skipped, times parsed as RFC 3339, and nothing but whitespace allowed after the object.
 /// </summary>
-public static class TocParser
+public static class ZstdChunkedTocParser
 {
-    /// <summary>The parsed TOC.</summary>
-    /// <param name="Entries">Entries in order.</param>
-    /// <param name="TarSplitDigest">The <c>tarSplitDigest</c> value (empty when absent).</param>
-    public sealed record ParsedToc(IReadOnlyList<TocEntry> Entries, string TarSplitDigest);
-
     /// <summary>Parses <paramref name="json"/>; throws <see cref="FormatException"/> naming what is wrong.</summary>
-    public static ParsedToc Parse(ReadOnlySpan<byte> json)
+    public static ZstdChunkedToc Parse(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow });
         JsonDocument parsed;
@@ -32,7 +32,7 @@ public static class TocParser
             throw new FormatException("the TOC has data after its JSON object");
         var root = doc.RootElement;
         if (root.ValueKind != JsonValueKind.Object) throw new FormatException("the TOC is not a JSON object");
-        var entries = new List<TocEntry>();
+        var entries = new List<ZstdChunkedTocEntry>();
         var tarSplitDigest = "";
         foreach (var p in root.EnumerateObject())
         {
@@ -48,10 +48,10 @@ public static class TocParser
                     break;
             }
         }
-        return new ParsedToc(entries, tarSplitDigest);
+        return new ZstdChunkedToc(entries, tarSplitDigest);
     }
 
-    private static TocEntry ParseEntry(JsonElement e, int index)
+    private static ZstdChunkedTocEntry ParseEntry(JsonElement e, int index)
     {
         if (e.ValueKind != JsonValueKind.Object) throw new FormatException($"entry {index} is not an object");
         string type = "", name = "", linkName = "", digest = "", chunkDigest = "", chunkType = "";
@@ -90,7 +90,7 @@ public static class TocParser
                 case "chunktype": chunkType = TocJson.Text(v, key, where); break;
             }
         }
-        return new TocEntry
+        return new ZstdChunkedTocEntry
         {
             Type = type, Name = name, LinkName = linkName, Mode = mode, Size = size, Uid = uid, Gid = gid,
             ModTime = modTime, AccessTime = accessTime, ChangeTime = changeTime, DevMajor = devMajor, DevMinor = devMinor,

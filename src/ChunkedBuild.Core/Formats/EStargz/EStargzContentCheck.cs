@@ -11,7 +11,7 @@ namespace ChunkedBuild.Core.Formats.EStargz;
 /// at the next payload offset (or the TOC), take the piece's bytes, compare them with <c>chunkDigest</c>, require the
 /// rest of the range to decompress cleanly, and compare each whole file with <c>digest</c>.
 /// </summary>
-internal sealed class EStargzChunkCheck(Stream blob, long tocOffset, List<string> failures)
+internal sealed class EStargzContentCheck(Stream blob, long tocOffset, List<string> failures)
 {
     public void Check(IReadOnlyList<EStargzFileLayout> files)
     {
