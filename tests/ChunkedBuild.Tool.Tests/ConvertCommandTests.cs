@@ -1,6 +1,8 @@
 using System.Text.Json;
 using ChunkedBuild.Core.Oci;
 using Xunit;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Tool.Tests;
 
@@ -8,8 +10,8 @@ namespace ChunkedBuild.Tool.Tests;
 public sealed class ConvertCommandTests : ToolTestBase
 {
     [Theory]
-    [InlineData("zstd-chunked", MediaTypes.OciLayerZstd, Annotations.ZstdChunkedManifestChecksum)]
-    [InlineData("estargz", MediaTypes.OciLayerGzip, Annotations.EStargzTocDigest)]
+    [InlineData("zstd-chunked", MediaTypes.OciLayerZstd, ZstdChunkedSpec.ManifestChecksumAnnotation)]
+    [InlineData("estargz", MediaTypes.OciLayerGzip, EStargzSpec.TocDigestAnnotation)]
     public void Json_output_is_exactly_the_descriptor_object_and_verify_accepts_it(string format, string mediaType, string tocKey)
     {
         var output = PathOf("layer.blob");
@@ -51,7 +53,7 @@ public sealed class ConvertCommandTests : ToolTestBase
         var blob = File.ReadAllBytes(output);
         Assert.Contains(Digest.Sha256Of(blob).ToString(), convert.StdOut);
         Assert.Contains(Digest.Sha256Of(File.ReadAllBytes(ToolProcess.SampleTar)).ToString(), convert.StdOut); // DiffID kept
-        Assert.Contains(Annotations.ZstdChunkedManifestChecksum, convert.StdOut);
+        Assert.Contains(ZstdChunkedSpec.ManifestChecksumAnnotation, convert.StdOut);
         Assert.Contains("% of the input", convert.StdOut);
         Assert.DoesNotContain("info:", convert.StdOut);
         Assert.Contains("info:", convert.StdErr);

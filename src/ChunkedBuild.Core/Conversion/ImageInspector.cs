@@ -1,6 +1,8 @@
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Conversion;
 
@@ -23,7 +25,7 @@ public static class ImageInspector
                 {
                     var layer = sourceLayers[i];
                     var kind = LayerKinds.Of(layer);
-                    Digest? toc = Digest.TryParse(layer.Annotation(kind == LayerKinds.EStargz ? Annotations.EStargzTocDigest : Annotations.ZstdChunkedManifestChecksum), out var t) ? t : null;
+                    Digest? toc = Digest.TryParse(layer.Annotation(kind == LayerKinds.EStargz ? EStargzSpec.TocDigestAnnotation : ZstdChunkedSpec.ManifestChecksumAnnotation), out var t) ? t : null;
                     int? entries = null;
                     if (countEntries && LayerKinds.FormatName(kind) is { } format)
                     {

@@ -6,6 +6,8 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Conversion;
 
@@ -90,7 +92,7 @@ public sealed class LayerTranscoder
             return new ConvertedLayer
             {
                 Descriptor = ociLayer, DiffId = diffId, Outcome = LayerOutcome.AlreadyInFormat,
-                TocDigest = Digest.TryParse(ociLayer.Annotation(variant == LayerVariant.EStargz ? Annotations.EStargzTocDigest : Annotations.ZstdChunkedManifestChecksum), out var toc) ? toc : null,
+                TocDigest = Digest.TryParse(ociLayer.Annotation(variant == LayerVariant.EStargz ? EStargzSpec.TocDigestAnnotation : ZstdChunkedSpec.ManifestChecksumAnnotation), out var toc) ? toc : null,
             };
         }
 
@@ -202,8 +204,8 @@ public sealed class LayerTranscoder
     /// <summary>Whether a layer already carries the variant's format (its TOC annotation and media type).</summary>
     public static bool IsAlreadyIn(LayerVariant variant, Descriptor layer) => variant switch
     {
-        LayerVariant.EStargz => layer.MediaType == MediaTypes.OciLayerGzip && layer.Annotation(Annotations.EStargzTocDigest) is not null,
-        LayerVariant.ZstdChunked => layer.MediaType == MediaTypes.OciLayerZstd && layer.Annotation(Annotations.ZstdChunkedManifestChecksum) is not null,
+        LayerVariant.EStargz => layer.MediaType == MediaTypes.OciLayerGzip && layer.Annotation(EStargzSpec.TocDigestAnnotation) is not null,
+        LayerVariant.ZstdChunked => layer.MediaType == MediaTypes.OciLayerZstd && layer.Annotation(ZstdChunkedSpec.ManifestChecksumAnnotation) is not null,
         _ => true,
     };
 

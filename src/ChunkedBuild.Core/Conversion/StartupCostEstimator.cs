@@ -89,7 +89,7 @@ public static class StartupCostEstimator
             var path = ImagePath.Normalize(e.Name);
             names.Add(path);
             if (e.EndOffset <= e.Offset) continue;
-            if (kind == LayerKinds.EStargz && path == "/" + EStargzLandmark.Prefetch && prefetchEnd == 0) prefetchEnd = e.EndOffset;
+            if (kind == LayerKinds.EStargz && path == "/" + EStargzSpec.PrefetchLandmark && prefetchEnd == 0) prefetchEnd = e.EndOffset;
             if (!pieces.TryGetValue(path, out var list)) pieces[path] = list = [];
             list.Add(e);
         }
@@ -123,8 +123,8 @@ public static class StartupCostEstimator
             metadata = 0;
             foreach (var position in new[]
                      {
-                         ZstdChunkedPosition.TryParseManifestPosition(layer.Annotation(Annotations.ZstdChunkedManifestPosition)),
-                         ZstdChunkedPosition.TryParseTarSplitPosition(layer.Annotation(Annotations.ZstdChunkedTarSplitPosition)),
+                         ZstdChunkedPosition.TryParseManifestPosition(layer.Annotation(ZstdChunkedSpec.ManifestPositionAnnotation)),
+                         ZstdChunkedPosition.TryParseTarSplitPosition(layer.Annotation(ZstdChunkedSpec.TarSplitPositionAnnotation)),
                      })
             {
                 if (position is null) continue;

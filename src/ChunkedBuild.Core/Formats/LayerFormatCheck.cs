@@ -1,4 +1,6 @@
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Formats.EStargz;
+using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Formats;
@@ -12,10 +14,10 @@ namespace ChunkedBuild.Core.Formats;
 public static class LayerFormatCheck
 {
     /// <summary>eStargz's annotation keys.</summary>
-    private static readonly string[] EStargzKeys = [Annotations.EStargzTocDigest, Annotations.EStargzUncompressedSize];
+    private static readonly string[] EStargzKeys = [EStargzSpec.TocDigestAnnotation, EStargzSpec.UncompressedSizeAnnotation];
 
     /// <summary>zstd:chunked's annotation keys.</summary>
-    private static readonly string[] ZstdChunkedKeys = [Annotations.ZstdChunkedManifestChecksum, Annotations.ZstdChunkedManifestPosition, Annotations.ZstdChunkedTarSplitPosition];
+    private static readonly string[] ZstdChunkedKeys = [ZstdChunkedSpec.ManifestChecksumAnnotation, ZstdChunkedSpec.ManifestPositionAnnotation, ZstdChunkedSpec.TarSplitPositionAnnotation];
 
     /// <summary>
     /// The format of <paramref name="blob"/>: from its compression (gzip: estargz, zstd: zstd-chunked), else from which format's keys

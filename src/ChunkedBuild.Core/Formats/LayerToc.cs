@@ -28,7 +28,7 @@ public static class LayerToc
     {
         try
         {
-            return format == "estargz" ? ReadEStargz(blob) : ReadZstdChunked(blob, annotations);
+            return format == EStargzSpec.Name ? ReadEStargz(blob) : ReadZstdChunked(blob, annotations);
         }
         catch (Exception e) when (MalformedLayerData.Is(e) && e is not ChunkedBuildException)
         {
@@ -44,7 +44,7 @@ public static class LayerToc
         using var gzip = new GZipStream(new MemoryStream(member), CompressionMode.Decompress);
         using var reader = new RawTarReader(gzip);
         if (reader.ReadNext() is not { } first || !EStargzLandmark.IsToc(first.Info.Name)) throw new FormatException("the TOC member does not start with stargz.index.json");
-        if (first.Info.Size > EStargz.EStargzValidation.MaxTocSize) throw new FormatException($"the TOC is {first.Info.Size} bytes, more than the readers' 150 MiB");
+        if (first.Info.Size > EStargzSpec.MaxTocSize) throw new FormatException($"the TOC is {first.Info.Size} bytes, more than the readers' 150 MiB");
         var json = new byte[first.Info.Size];
         var got = 0;
         int n;
@@ -57,13 +57,13 @@ public static class LayerToc
         long End(long offset) => starts[starts.BinarySearch(offset) + 1];
         return (entries.Select(e => HasPayload(e) ? new TocRange(e.Name, e.Type, e.Offset, End(e.Offset)) : new TocRange(e.Name, e.Type, 0, 0)).ToList(), tocOffset);
 
-        static bool HasPayload(EStargzTocEntry e) => e.Type is "reg" or "chunk" && e.Size > 0 || e.Type == "chunk";
+        static bool HasPayload(EStargzTocEntry e) => e.Type is TocEntryTypes.Regular or TocEntryTypes.Chunk && e.Size > 0 || e.Type == TocEntryTypes.Chunk;
     }
 
     private static (IReadOnlyList<TocRange>, long) ReadZstdChunked(Stream blob, IReadOnlyDictionary<string, string>? annotations)
     {
-        var position = ZstdChunkedPosition.TryParseManifestPosition(annotations?.GetValueOrDefault(Annotations.ZstdChunkedManifestPosition))
-            ?? throw new FormatException($"the '{Annotations.ZstdChunkedManifestPosition}' annotation is missing or malformed");
+        var position = ZstdChunkedPosition.TryParseManifestPosition(annotations?.GetValueOrDefault(ZstdChunkedSpec.ManifestPositionAnnotation))
+            ?? throw new FormatException($"the '{ZstdChunkedSpec.ManifestPositionAnnotation}' annotation is missing or malformed");
         var compressed = RangeReadStream.ReadAll(blob, position.Offset, position.CompressedLength);
         using var zstd = new ZstdSharp.DecompressionStream(new MemoryStream(compressed));
         using var json = new MemoryStream();
@@ -73,11 +73,11 @@ public static class LayerToc
         for (var i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
-            if (e.Type == "reg" && e.Size > 0 || e.Type == "chunk")
+            if (e.Type == TocEntryTypes.Regular && e.Size > 0 || e.Type == TocEntryTypes.Chunk)
             {
                 // A file's first frame runs to the next chunk's offset when the file is chunked, else to its end offset.
-                var end = i + 1 < entries.Count && entries[i + 1].Type == "chunk" ? entries[i + 1].Offset : e.EndOffset;
-                if (e.Type == "chunk" && end == 0) end = LastEnd(entries, i);
+                var end = i + 1 < entries.Count && entries[i + 1].Type == TocEntryTypes.Chunk ? entries[i + 1].Offset : e.EndOffset;
+                if (e.Type == TocEntryTypes.Chunk && end == 0) end = LastEnd(entries, i);
                 ranges.Add(new TocRange(e.Name, e.Type, e.Offset, Math.Max(end, e.Offset)));
             }
             else
@@ -92,7 +92,7 @@ public static class LayerToc
     private static long LastEnd(IReadOnlyList<ZstdChunkedTocEntry> entries, int chunk)
     {
         for (var i = chunk; i >= 0; i--)
-            if (entries[i].Type == "reg") return entries[i].EndOffset;
+            if (entries[i].Type == TocEntryTypes.Regular) return entries[i].EndOffset;
         return 0;
     }
 }

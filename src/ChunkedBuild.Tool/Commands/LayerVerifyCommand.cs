@@ -3,6 +3,7 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Tool.Output;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Tool.Commands;
 

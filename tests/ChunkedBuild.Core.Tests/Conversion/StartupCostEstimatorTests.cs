@@ -99,8 +99,8 @@ public sealed class StartupCostEstimatorTests : IDisposable
         Assert.Equal([1, 1], zstd.Layers.Select(l => l.FilesOnDemand));
         foreach (var layer in zstd.Layers)
         {
-            var toc = ZstdChunkedPosition.TryParseManifestPosition(layer.Layer.Annotation(Annotations.ZstdChunkedManifestPosition))!;
-            var tarSplit = ZstdChunkedPosition.TryParseTarSplitPosition(layer.Layer.Annotation(Annotations.ZstdChunkedTarSplitPosition))!;
+            var toc = ZstdChunkedPosition.TryParseManifestPosition(layer.Layer.Annotation(ZstdChunkedSpec.ManifestPositionAnnotation))!;
+            var tarSplit = ZstdChunkedPosition.TryParseTarSplitPosition(layer.Layer.Annotation(ZstdChunkedSpec.TarSplitPositionAnnotation))!;
             Assert.Equal(toc.CompressedLength + tarSplit.CompressedLength, layer.MetadataBytes);
         }
     }

@@ -62,17 +62,17 @@ public sealed class DotnetImagePrioritizationTests(PublishedImages images) : IDi
             var names = entries.Select(e => EStargzTocEntry.CleanEntryName(e.Name)).ToList();
             if (prioritized.Count == 0)
             {
-                Assert.Contains(EStargzLandmark.NoPrefetch, names);
-                Assert.DoesNotContain(EStargzLandmark.Prefetch, names);
+                Assert.Contains(EStargzSpec.NoPrefetchLandmark, names);
+                Assert.DoesNotContain(EStargzSpec.PrefetchLandmark, names);
                 continue;
             }
             withPrefetch++;
-            Assert.DoesNotContain(EStargzLandmark.NoPrefetch, names);
+            Assert.DoesNotContain(EStargzSpec.NoPrefetchLandmark, names);
             var last = names.FindLastIndex(prioritized.Contains);
-            Assert.Equal(EStargzLandmark.Prefetch, names[last + 1]);
+            Assert.Equal(EStargzSpec.PrefetchLandmark, names[last + 1]);
             // Every prioritized file sits before the landmark; a file that is not listed sits after it.
             Assert.All(prioritized, p => Assert.True(names.IndexOf(p) < last + 1, p));
-            Assert.Contains(entries.Skip(last + 2), e => e.Type == EStargzEntryTypes.Regular && !prioritized.Contains(EStargzTocEntry.CleanEntryName(e.Name)));
+            Assert.Contains(entries.Skip(last + 2), e => e.Type == TocEntryTypes.Regular && !prioritized.Contains(EStargzTocEntry.CleanEntryName(e.Name)));
         }
         Assert.Equal(2, withPrefetch); // the runtime layer and the app layer; the system layer has nothing the app reads
 

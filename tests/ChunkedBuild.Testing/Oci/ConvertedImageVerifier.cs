@@ -2,6 +2,8 @@ using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Testing.Oci;
 
@@ -50,12 +52,12 @@ public static class ConvertedImageVerifier
                     if (kind == "both") failures.Add($"{layer.Digest}: carries both eStargz and zstd:chunked annotations");
                     var check = kind switch
                     {
-                        "estargz" => RefCheck.Run("estargz", blobPath, "--toc-digest", layer.Annotation(Annotations.EStargzTocDigest)!, "--diffid", diffId.ToString(),
-                            "--uncompressed-size", layer.Annotation(Annotations.EStargzUncompressedSize) ?? "0"),
-                        "zstd:chunked" => RefCheck.Run("zstdchunked", blobPath, "--toc-digest", layer.Annotation(Annotations.ZstdChunkedManifestChecksum)!, "--diffid", diffId.ToString(),
-                            "--manifest-checksum", layer.Annotation(Annotations.ZstdChunkedManifestChecksum)!,
-                            "--manifest-position", layer.Annotation(Annotations.ZstdChunkedManifestPosition)!,
-                            "--tarsplit-position", layer.Annotation(Annotations.ZstdChunkedTarSplitPosition)!, "--lenient-chunk-digests"),
+                        "estargz" => RefCheck.Run("estargz", blobPath, "--toc-digest", layer.Annotation(EStargzSpec.TocDigestAnnotation)!, "--diffid", diffId.ToString(),
+                            "--uncompressed-size", layer.Annotation(EStargzSpec.UncompressedSizeAnnotation) ?? "0"),
+                        "zstd:chunked" => RefCheck.Run("zstdchunked", blobPath, "--toc-digest", layer.Annotation(ZstdChunkedSpec.ManifestChecksumAnnotation)!, "--diffid", diffId.ToString(),
+                            "--manifest-checksum", layer.Annotation(ZstdChunkedSpec.ManifestChecksumAnnotation)!,
+                            "--manifest-position", layer.Annotation(ZstdChunkedSpec.ManifestPositionAnnotation)!,
+                            "--tarsplit-position", layer.Annotation(ZstdChunkedSpec.TarSplitPositionAnnotation)!, "--lenient-chunk-digests"),
                         _ => null,
                     };
                     if (check is { Ok: false }) failures.Add($"{manifestDescriptor.Digest} layer {i} ({kind}): the oracle failed: {check}");
@@ -85,8 +87,8 @@ public static class ConvertedImageVerifier
     /// <summary>The lazy format a layer descriptor announces: <c>estargz</c>, <c>zstd:chunked</c>, <c>plain</c>, or <c>both</c> (a bug).</summary>
     public static string Kind(Descriptor layer)
     {
-        var estargz = layer.Annotation(Annotations.EStargzTocDigest) is not null;
-        var zstd = layer.Annotation(Annotations.ZstdChunkedManifestChecksum) is not null;
+        var estargz = layer.Annotation(EStargzSpec.TocDigestAnnotation) is not null;
+        var zstd = layer.Annotation(ZstdChunkedSpec.ManifestChecksumAnnotation) is not null;
         return (estargz, zstd) switch { (true, true) => "both", (true, false) => "estargz", (false, true) => "zstd:chunked", _ => "plain" };
     }
 

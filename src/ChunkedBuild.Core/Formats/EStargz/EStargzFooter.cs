@@ -4,23 +4,13 @@ using System.Globalization;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>
-/// The 51-byte eStargz footer (docs/formats.md §3.4): an empty gzip member whose Extra field holds the TOC member's offset.
-/// <code>
-///  off len  bytes
-///    0  10  1F 8B 08 04 00 00 00 00 00 FF   gzip header: ID1 ID2 CM=deflate FLG=FEXTRA MTIME=0 XFL=0 OS=255
-///   10   2  1A 00                           XLEN = 26 (LE)
-///   12   2  53 47                           subfield id "SG"
-///   14   2  16 00                           subfield LEN = 22 (LE)
-///   16  16  TOC offset, 16 lowercase hex digits, zero-padded (%016x)
-///   32   6  "STARGZ"
-///   38   5  01 00 00 FF FF                  deflate stored block, final, empty
-///   43   8  00 × 8                          CRC32 = 0, ISIZE = 0
-/// </code>
+/// Writes and parses the 51-byte eStargz footer (docs/formats.md §3.4; its byte layout is at <see cref="EStargzSpec.FooterSize"/>): an empty
+/// gzip member whose Extra field holds the TOC member's offset.
 /// </summary>
-public static class EStargzFooter
+internal static class EStargzFooter
 {
     /// <summary>Footer length in bytes.</summary>
-    public const int Size = 51;
+    public const int Size = EStargzSpec.FooterSize;
 
     private const int HexOffset = 16;
     private const int HexLength = 16;

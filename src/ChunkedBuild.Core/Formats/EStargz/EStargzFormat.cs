@@ -9,19 +9,16 @@ namespace ChunkedBuild.Core.Formats.EStargz;
 /// the <c>stargz.index.json</c> TOC member and the 51-byte footer. Input headers are kept byte for byte; the DiffID
 /// changes because the landmark and the TOC entry are added. The annotations are the TOC digest and the uncompressed size.
 /// </summary>
-public sealed class EStargzFormat : ILayerFormat
+internal sealed class EStargzFormat : ILayerFormat
 {
-    /// <summary>The default gzip level (the stargz-snapshotter tools default to 9; 6 is the usual speed/size balance).</summary>
-    public const int DefaultLevel = 6;
+    /// <inheritdoc />
+    public string Name => EStargzSpec.Name;
 
     /// <inheritdoc />
-    public string Name => "estargz";
+    public string MediaType => EStargzSpec.MediaType;
 
     /// <inheritdoc />
-    public string MediaType => MediaTypes.OciLayerGzip;
-
-    /// <inheritdoc />
-    public string EncoderIdentity(FormatOptions options) => DeflateEngines.Identity(options.Level ?? DefaultLevel, options.DeflateEngine);
+    public string EncoderIdentity(FormatOptions options) => DeflateEngines.Identity(options.Level ?? EStargzSpec.DefaultLevel, options.DeflateEngine);
 
     /// <inheritdoc />
     /// <remarks>2: gzip members deflated by libdeflate where the system has it (1: always zlib-ng).</remarks>

@@ -25,9 +25,9 @@ internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
         var stream = ReadStream();
         if (stream is null) return;
         if (stream.Count == 0 || !EStargzLandmark.IsToc(stream[^1].Info.Name))
-            failures.Add($"stream: the last file of the tar is {(stream.Count == 0 ? "missing" : $"'{stream[^1].Info.Name}'")}, not {EStargzLandmark.TocName}");
+            failures.Add($"stream: the last file of the tar is {(stream.Count == 0 ? "missing" : $"'{stream[^1].Info.Name}'")}, not {EStargzSpec.TocName}");
         else if (stream[^1].Digest != tocJsonDigest)
-            failures.Add($"stream: {EStargzLandmark.TocName} in the decompressed stream differs from the TOC found through the footer");
+            failures.Add($"stream: {EStargzSpec.TocName} in the decompressed stream differs from the TOC found through the footer");
         Compare(toc, stream.Take(stream.Count - (stream.Count > 0 && EStargzLandmark.IsToc(stream[^1].Info.Name) ? 1 : 0)).ToList());
     }
 
@@ -74,7 +74,7 @@ internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
         var groupNames = new Dictionary<long, string>();
         foreach (var e in toc)
         {
-            if (e.Type == EStargzEntryTypes.Chunk) continue;
+            if (e.Type == TocEntryTypes.Chunk) continue;
             // writers leave userName/groupName out while unchanged for an id; readers carry them forward
             if (e.UserName.Length > 0) userNames[e.Uid] = e.UserName;
             if (e.GroupName.Length > 0) groupNames[e.Gid] = e.GroupName;
@@ -103,7 +103,7 @@ internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
     {
         var t = resolved.Entry;
         var info = s.Info;
-        var type = EStargzEntryTypes.FromTar(info) ?? $"typeflag {info.TypeFlag}";
+        var type = TocEntryTypes.Of(info) ?? $"typeflag {info.TypeFlag}";
         if (type != t.Type) return [$"type {type} vs {t.Type}"];
         var diffs = new List<string>();
         if (info.Mode != t.Mode) diffs.Add($"mode {Convert.ToString(info.Mode, 8)} vs {Convert.ToString(t.Mode, 8)}");
@@ -119,14 +119,14 @@ internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
             diffs.Add($"mtime {(streamHasTime ? info.ModTime.ToRfc3339() : "none")} vs {(t.ModTime.Length > 0 ? t.ModTime : "none")}");
         switch (type)
         {
-            case EStargzEntryTypes.Symlink when info.LinkName != t.LinkName:
-            case EStargzEntryTypes.HardLink when EStargzTocEntry.CleanEntryName(info.LinkName) != EStargzTocEntry.CleanEntryName(t.LinkName):
+            case TocEntryTypes.Symlink when info.LinkName != t.LinkName:
+            case TocEntryTypes.HardLink when EStargzTocEntry.CleanEntryName(info.LinkName) != EStargzTocEntry.CleanEntryName(t.LinkName):
                 diffs.Add($"linkName '{info.LinkName}' vs '{t.LinkName}'");
                 break;
-            case EStargzEntryTypes.CharDevice or EStargzEntryTypes.BlockDevice when info.DevMajor != t.DevMajor || info.DevMinor != t.DevMinor:
+            case TocEntryTypes.CharDevice or TocEntryTypes.BlockDevice when info.DevMajor != t.DevMajor || info.DevMinor != t.DevMinor:
                 diffs.Add($"device {info.DevMajor},{info.DevMinor} vs {t.DevMajor},{t.DevMinor}");
                 break;
-            case EStargzEntryTypes.Regular:
+            case TocEntryTypes.Regular:
                 if (info.Size != t.Size) diffs.Add($"size {info.Size} vs {t.Size}");
                 else if (info.Size > 0 && s.Digest is { } d && Digest.TryParse(t.Digest, out var td) && d != td)
                     diffs.Add($"content {d} vs digest {td}");

@@ -49,7 +49,7 @@ public sealed class EStargzTocEntry
     public string ChunkDigest { get; set; } = "";
 
     /// <summary>True for entries that carry payload bytes: a non-empty <c>reg</c> or a <c>chunk</c>.</summary>
-    public bool HasPayload => Type == EStargzEntryTypes.Chunk || (Type == EStargzEntryTypes.Regular && Size > 0);
+    public bool HasPayload => Type == TocEntryTypes.Chunk || (Type == TocEntryTypes.Regular && Size > 0);
 
     /// <summary>The path readers use for this entry: <c>clean("/" + name)</c> without the leading slash (root = <c>""</c>).</summary>
     public string CleanName => CleanEntryName(Name);

@@ -15,15 +15,15 @@ internal sealed class EStargzTocEntryFactory
     /// <summary>Creates the entry for <paramref name="info"/>; content fields are filled later by the writer.</summary>
     public EStargzTocEntry Create(TarEntryInfo info)
     {
-        var type = EStargzEntryTypes.FromTar(info)
+        var type = TocEntryTypes.Of(info)
                    ?? throw new InvalidOperationException($"typeflag {info.TypeFlag} of '{info.Name}' passed the entry rules");
-        var isLink = type is EStargzEntryTypes.Symlink or EStargzEntryTypes.HardLink;
-        var isDevice = type is EStargzEntryTypes.CharDevice or EStargzEntryTypes.BlockDevice;
+        var isLink = type is TocEntryTypes.Symlink or TocEntryTypes.HardLink;
+        var isDevice = type is TocEntryTypes.CharDevice or TocEntryTypes.BlockDevice;
         return new EStargzTocEntry
         {
             Name = info.Name,
             Type = type,
-            Size = type == EStargzEntryTypes.Regular ? info.Size : 0,
+            Size = type == TocEntryTypes.Regular ? info.Size : 0,
             ModTime = FormatModTime(info.ModTime),
             LinkName = isLink ? info.LinkName : "",
             Mode = info.Mode,

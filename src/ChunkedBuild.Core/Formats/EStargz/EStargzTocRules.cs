@@ -21,12 +21,12 @@ internal static class EStargzTocRules
 {
     private static readonly HashSet<string> KnownTypes =
     [
-        EStargzEntryTypes.Regular, EStargzEntryTypes.Chunk, EStargzEntryTypes.Directory, EStargzEntryTypes.Symlink,
-        EStargzEntryTypes.HardLink, EStargzEntryTypes.CharDevice, EStargzEntryTypes.BlockDevice, EStargzEntryTypes.Fifo,
+        TocEntryTypes.Regular, TocEntryTypes.Chunk, TocEntryTypes.Directory, TocEntryTypes.Symlink,
+        TocEntryTypes.HardLink, TocEntryTypes.CharDevice, TocEntryTypes.BlockDevice, TocEntryTypes.Fifo,
     ];
 
     /// <summary>sha256 of the landmark's single byte 0x0F.</summary>
-    private static readonly string LandmarkDigest = Digest.Sha256Of([EStargzLandmark.Content]).ToString();
+    private static readonly string LandmarkDigest = Digest.Sha256Of([EStargzSpec.LandmarkContent]).ToString();
 
     /// <summary>Checks <paramref name="entries"/>; returns the non-empty regular files with their pieces.</summary>
     public static List<EStargzFileLayout> Check(IReadOnlyList<EStargzTocEntry> entries, long tocOffset, List<string> failures)
@@ -44,7 +44,7 @@ internal static class EStargzTocRules
                 current = null;
                 continue;
             }
-            if (e.Type == EStargzEntryTypes.Chunk)
+            if (e.Type == TocEntryTypes.Chunk)
             {
                 if (current is null)
                     failures.Add($"TOC: chunk entry {i} '{e.Name}' does not follow a non-empty regular file");
@@ -60,7 +60,7 @@ internal static class EStargzTocRules
             current = null;
             byName[e.CleanName] = e;
             CheckMetadata(e, failures);
-            if (e.Type != EStargzEntryTypes.Regular || e.Size <= 0) continue;
+            if (e.Type != TocEntryTypes.Regular || e.Size <= 0) continue;
             current = new EStargzFileLayout(e, [new EStargzPiece(e, e.ChunkOffset, e.ChunkSize != 0 ? e.ChunkSize : e.Size)]);
             files.Add(current);
             CheckPayloadEntry(e, tocOffset, offsets, failures);
@@ -68,7 +68,7 @@ internal static class EStargzTocRules
         foreach (var file in files) CheckCoverage(file, failures);
         foreach (var e in entries)
         {
-            if (e.Type == EStargzEntryTypes.HardLink && e.LinkName.Length > 0 && !Resolves(e, byName))
+            if (e.Type == TocEntryTypes.HardLink && e.LinkName.Length > 0 && !Resolves(e, byName))
                 failures.Add($"TOC: hard link '{e.Name}' points to '{e.LinkName}', which is not in the TOC (stargz-snapshotter refuses the layer)");
         }
         return files;
@@ -77,19 +77,19 @@ internal static class EStargzTocRules
     private static void CheckMetadata(EStargzTocEntry e, List<string> failures)
     {
         var clean = e.CleanName;
-        if (clean == EStargzLandmark.TocName)
+        if (clean == EStargzSpec.TocName)
             failures.Add($"TOC: it lists '{e.Name}' itself (the TOC file must not be in its own entries)");
-        if ((e.Type is EStargzEntryTypes.Symlink or EStargzEntryTypes.HardLink) && e.LinkName.Length == 0)
+        if ((e.Type is TocEntryTypes.Symlink or TocEntryTypes.HardLink) && e.LinkName.Length == 0)
             failures.Add($"TOC: {e.Type} '{e.Name}' has no linkName");
-        if (e.Type == EStargzEntryTypes.Regular && e.Size < 0)
+        if (e.Type == TocEntryTypes.Regular && e.Size < 0)
             failures.Add($"TOC: file '{e.Name}' has negative size {e.Size}");
-        if (e.Type == EStargzEntryTypes.Regular && e.Size == 0 && e.Digest.Length > 0 && e.Digest != Digest.EmptySha256.ToString())
+        if (e.Type == TocEntryTypes.Regular && e.Size == 0 && e.Digest.Length > 0 && e.Digest != Digest.EmptySha256.ToString())
             failures.Add($"TOC: empty file '{e.Name}' has digest {e.Digest}, not the sha256 of nothing");
         if (e.ModTime.Length > 0 && !Tar.TarTime.TryParseRfc3339(e.ModTime, out _))
             failures.Add($"TOC: entry '{e.Name}' has modtime '{e.ModTime}', which is not RFC 3339");
-        if (clean is EStargzLandmark.Prefetch or EStargzLandmark.NoPrefetch)
+        if (clean is EStargzSpec.PrefetchLandmark or EStargzSpec.NoPrefetchLandmark)
         {
-            if (e.Type != EStargzEntryTypes.Regular || e.Size != 1)
+            if (e.Type != TocEntryTypes.Regular || e.Size != 1)
                 failures.Add($"landmark: '{e.Name}' must be a regular file of size 1, is {e.Type} of size {e.Size}");
             else if (e.Digest != LandmarkDigest)
                 failures.Add($"landmark: '{e.Name}' has digest {e.Digest}; its only byte must be 0x0F ({LandmarkDigest})");
@@ -98,14 +98,14 @@ internal static class EStargzTocRules
 
     private static void CheckPayloadEntry(EStargzTocEntry e, long tocOffset, Dictionary<long, string> offsets, List<string> failures)
     {
-        var what = e.Type == EStargzEntryTypes.Chunk ? $"chunk at {e.ChunkOffset} of '{e.Name}'" : $"file '{e.Name}'";
+        var what = e.Type == TocEntryTypes.Chunk ? $"chunk at {e.ChunkOffset} of '{e.Name}'" : $"file '{e.Name}'";
         if (e.InnerOffset != 0)
             failures.Add($"TOC: {what} uses innerOffset {e.InnerOffset}, which containers/storage and stargz-snapshotter < 0.13 do not understand");
         if (e.ChunkDigest.Length == 0)
             failures.Add($"TOC: {what} has no chunkDigest (stargz-snapshotter's verifier requires it on every payload entry)");
         else if (!Digest.TryParse(e.ChunkDigest, out _))
             failures.Add($"TOC: {what} has chunkDigest '{e.ChunkDigest}', which is not sha256:<64 hex>");
-        if (e.Type == EStargzEntryTypes.Regular)
+        if (e.Type == TocEntryTypes.Regular)
         {
             if (e.Digest.Length == 0)
                 failures.Add($"TOC: {what} has no digest (containers/storage verifies every file against it)");
@@ -138,7 +138,7 @@ internal static class EStargzTocRules
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var e = link;
-        while (e.Type == EStargzEntryTypes.HardLink)
+        while (e.Type == TocEntryTypes.HardLink)
         {
             var target = EStargzTocEntry.CleanEntryName(e.LinkName);
             if (!seen.Add(target) || !byName.TryGetValue(target, out var next)) return false;

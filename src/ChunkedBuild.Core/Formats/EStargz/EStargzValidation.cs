@@ -4,15 +4,13 @@ using System.IO.Compression;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
+using ChunkedBuild.Core.Formats.ZstdChunked;
 
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>One validation run of <see cref="EStargzValidator"/>; checks run in the order a reader applies them.</summary>
 internal sealed class EStargzValidation(Stream blob, LayerValidationRequest request, List<string> failures)
 {
-    /// <summary>containers/storage's cap on the TOC (compressed member and JSON).</summary>
-    public const long MaxTocSize = 150L << 20;
-
     public string Stage { get; private set; } = "annotations";
     public Digest? DiffId { get; private set; }
     public Digest? TocDigest { get; private set; }
@@ -52,18 +50,18 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
         if (stream.DiffId is not { } diffId) return;
         if (request.DiffId is { } expected && expected != diffId)
             failures.Add($"DiffID: the decompressed blob is {diffId}, expected {expected}");
-        if (annotations.TryGetValue(Annotations.EStargzUncompressedSize, out var sizeText))
+        if (annotations.TryGetValue(EStargzSpec.UncompressedSizeAnnotation, out var sizeText))
         {
             if (!long.TryParse(sizeText, NumberStyles.None, CultureInfo.InvariantCulture, out var size))
-                failures.Add($"annotations: '{Annotations.EStargzUncompressedSize}' value '{sizeText}' is not a decimal size");
+                failures.Add($"annotations: '{EStargzSpec.UncompressedSizeAnnotation}' value '{sizeText}' is not a decimal size");
             else if (size != stream.UncompressedSize)
-                failures.Add($"annotations: '{Annotations.EStargzUncompressedSize}' says {size}, the decompressed blob has {stream.UncompressedSize} bytes");
+                failures.Add($"annotations: '{EStargzSpec.UncompressedSizeAnnotation}' says {size}, the decompressed blob has {stream.UncompressedSize} bytes");
         }
     }
 
     private void CheckAnnotationFamily(IReadOnlyDictionary<string, string> annotations)
     {
-        foreach (var key in new[] { Annotations.ZstdChunkedManifestChecksum, Annotations.ZstdChunkedManifestPosition, Annotations.ZstdChunkedTarSplitPosition })
+        foreach (var key in new[] { ZstdChunkedSpec.ManifestChecksumAnnotation, ZstdChunkedSpec.ManifestPositionAnnotation, ZstdChunkedSpec.TarSplitPositionAnnotation })
         {
             if (annotations.ContainsKey(key))
                 failures.Add($"annotations: the zstd:chunked annotation '{key}' is present on an eStargz layer; containers/image fails the copy");
@@ -95,7 +93,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
     private byte[]? ReadTocJson(long tocOffset)
     {
         var memberLength = blob.Length - EStargzFooter.Size - tocOffset;
-        if (memberLength > MaxTocSize)
+        if (memberLength > EStargzSpec.MaxTocSize)
         {
             failures.Add($"TOC: the TOC member is {memberLength} bytes, over the readers' 150 MiB limit");
             return null;
@@ -110,12 +108,12 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
                 failures.Add($"TOC: the member at {tocOffset} holds no tar entry");
                 return null;
             }
-            if (first.Info.Name != EStargzLandmark.TocName)
+            if (first.Info.Name != EStargzSpec.TocName)
             {
-                failures.Add($"TOC: the first tar entry of the member at {tocOffset} is '{first.Info.Name}', expected '{EStargzLandmark.TocName}'");
+                failures.Add($"TOC: the first tar entry of the member at {tocOffset} is '{first.Info.Name}', expected '{EStargzSpec.TocName}'");
                 return null;
             }
-            if (first.Info.Size > MaxTocSize)
+            if (first.Info.Size > EStargzSpec.MaxTocSize)
             {
                 failures.Add($"TOC: the TOC JSON is {first.Info.Size} bytes, over the readers' 150 MiB limit");
                 return null;
@@ -126,7 +124,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
             while (got < json.Length && (n = reader.ReadData(json.AsSpan(got))) > 0) got += n;
             if (got < json.Length)
             {
-                failures.Add($"TOC: {EStargzLandmark.TocName} ends after {got} of its {json.Length} bytes");
+                failures.Add($"TOC: {EStargzSpec.TocName} ends after {got} of its {json.Length} bytes");
                 return null;
             }
             return json;
@@ -141,21 +139,21 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
     private void CheckTocDigest(IReadOnlyDictionary<string, string> annotations, Digest actual)
     {
         Digest expected;
-        if (annotations.TryGetValue(Annotations.EStargzTocDigest, out var text))
+        if (annotations.TryGetValue(EStargzSpec.TocDigestAnnotation, out var text))
         {
             if (!Digest.TryParse(text, out expected))
             {
-                failures.Add($"annotations: '{Annotations.EStargzTocDigest}' value '{text}' is not a sha256 digest");
+                failures.Add($"annotations: '{EStargzSpec.TocDigestAnnotation}' value '{text}' is not a sha256 digest");
                 return;
             }
         }
         else if (request.TocDigest is { } given) expected = given;
         else
         {
-            failures.Add($"annotations: '{Annotations.EStargzTocDigest}' is missing and no TOC digest was given; stargz-snapshotter refuses to mount such a layer");
+            failures.Add($"annotations: '{EStargzSpec.TocDigestAnnotation}' is missing and no TOC digest was given; stargz-snapshotter refuses to mount such a layer");
             return;
         }
         if (actual != expected)
-            failures.Add($"TOC digest: the sha256 of {EStargzLandmark.TocName} is {actual}, the toc.digest says {expected}");
+            failures.Add($"TOC digest: the sha256 of {EStargzSpec.TocName} is {actual}, the toc.digest says {expected}");
     }
 }

@@ -10,7 +10,7 @@ namespace ChunkedBuild.Core.Formats.EStargz;
 public sealed class EStargzValidator : ILayerValidator
 {
     /// <inheritdoc />
-    public string FormatName => "estargz";
+    public string FormatName => EStargzSpec.Name;
 
     /// <inheritdoc />
     public LayerValidationResult Validate(Stream blob, LayerValidationRequest request)

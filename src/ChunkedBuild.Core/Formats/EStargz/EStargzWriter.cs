@@ -16,10 +16,6 @@ namespace ChunkedBuild.Core.Formats.EStargz;
 /// </summary>
 internal sealed class EStargzWriter
 {
-    /// <summary>Largest accepted chunk size; each chunk is one in-memory gzip member.</summary>
-    public const long MaxChunkSize = 256L << 20;
-    /// <summary>containers/storage refuses larger TOCs.</summary>
-    private const long ReaderTocLimit = 150L << 20;
     private const int CopyBlockSize = 1 << 20;
 
     private delegate int PayloadReader(Span<byte> buffer);
@@ -35,11 +31,11 @@ internal sealed class EStargzWriter
     public EStargzWriter(FormatOptions options)
     {
         _options = options;
-        _level = options.Level ?? EStargzFormat.DefaultLevel;
-        if (_level is < 0 or > 9)
-            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"gzip level {_level} is out of range (0..9)", layer: options.LayerName);
-        if (options.ChunkSize is < 1 or > MaxChunkSize)
-            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"eStargz chunk size {options.ChunkSize} is out of range (1..{MaxChunkSize})", layer: options.LayerName);
+        _level = options.Level ?? EStargzSpec.DefaultLevel;
+        if (_level is < EStargzSpec.MinLevel or > EStargzSpec.MaxLevel)
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"gzip level {_level} is out of range ({EStargzSpec.MinLevel}..{EStargzSpec.MaxLevel})", layer: options.LayerName);
+        if (options.ChunkSize is < 1 or > EStargzSpec.MaxChunkSize)
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"eStargz chunk size {options.ChunkSize} is out of range (1..{EStargzSpec.MaxChunkSize})", layer: options.LayerName);
         if (options.DegreeOfParallelism < 1)
             throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"degree of parallelism {options.DegreeOfParallelism} must be at least 1", layer: options.LayerName);
     }
@@ -68,7 +64,7 @@ internal sealed class EStargzWriter
         {
             if (_options.PrioritizedFiles.Count == 0)
             {
-                EmitLandmark(EStargzLandmark.NoPrefetch);
+                EmitLandmark(EStargzSpec.NoPrefetchLandmark);
                 StreamEntries(reader, cancellationToken);
             }
             else
@@ -79,7 +75,7 @@ internal sealed class EStargzWriter
         members.Finish();
 
         var tocJson = EStargzTocSerializer.Serialize(_toc);
-        if (tocJson.Length > ReaderTocLimit)
+        if (tocJson.Length > EStargzSpec.MaxTocSize)
             _warnings.Add($"the TOC is {tocJson.Length} bytes; containers/storage refuses TOCs over 150 MiB and pulls such a layer fully");
         var tocTar = TocTar(tocJson);
         var tocOffset = blob.BytesWritten;
@@ -93,12 +89,12 @@ internal sealed class EStargzWriter
         var tocDigest = Digest.Sha256Of(tocJson);
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            [Annotations.EStargzTocDigest] = tocDigest.ToString(),
-            [Annotations.EStargzUncompressedSize] = members.UncompressedLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [EStargzSpec.TocDigestAnnotation] = tocDigest.ToString(),
+            [EStargzSpec.UncompressedSizeAnnotation] = members.UncompressedLength.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         return new LayerWriteResult
         {
-            MediaType = MediaTypes.OciLayerGzip,
+            MediaType = EStargzSpec.MediaType,
             Digest = blob.CurrentDigest(),
             Size = blob.BytesWritten,
             DiffId = diffId,
@@ -150,7 +146,7 @@ internal sealed class EStargzWriter
                 cancellationToken.ThrowIfCancellationRequested();
                 EmitSpooled(spool, entries[index]);
             }
-            EmitLandmark(EStargzLandmark.Prefetch);
+            EmitLandmark(EStargzSpec.PrefetchLandmark);
             foreach (var index in order.Rest)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -222,7 +218,7 @@ internal sealed class EStargzWriter
         Members.AppendMetadata(header);
         var entry = _factory.Create(info);
         _toc.Add(entry);
-        if (entry.Type != EStargzEntryTypes.Regular) return;
+        if (entry.Type != TocEntryTypes.Regular) return;
         if (info.Size == 0)
         {
             entry.Digest = Digest.EmptySha256.ToString();
@@ -233,7 +229,7 @@ internal sealed class EStargzWriter
         {
             _cancellation.ThrowIfCancellationRequested(); // per chunk: a big file must not delay a cancellation until its end
             var length = (int)Math.Min(chunkSize, info.Size - done);
-            var target = done == 0 ? entry : new EStargzTocEntry { Name = info.Name, Type = EStargzEntryTypes.Chunk, ChunkOffset = done };
+            var target = done == 0 ? entry : new EStargzTocEntry { Name = info.Name, Type = TocEntryTypes.Chunk, ChunkOffset = done };
             if (length == chunkSize) target.ChunkSize = chunkSize; // the last partial piece leaves it out; readers compute it
             if (done > 0) _toc.Add(target);
             var span = Members.StartChunk(target, entry, length, first: done == 0, last: done + length == info.Size);
@@ -246,9 +242,9 @@ internal sealed class EStargzWriter
     {
         Members.BeginEntry();
         Members.AppendMetadata(EStargzTarHeader.RegularFile(name, 1));
-        var entry = new EStargzTocEntry { Name = name, Type = EStargzEntryTypes.Regular, Size = 1, Mode = EStargzTarHeader.FileMode };
+        var entry = new EStargzTocEntry { Name = name, Type = TocEntryTypes.Regular, Size = 1, Mode = EStargzTarHeader.FileMode };
         _toc.Add(entry);
-        Members.StartChunk(entry, entry, 1, first: true, last: true)[0] = EStargzLandmark.Content;
+        Members.StartChunk(entry, entry, 1, first: true, last: true)[0] = EStargzSpec.LandmarkContent;
         Span<byte> padding = stackalloc byte[EStargzTarHeader.PaddingFor(1)];
         padding.Clear();
         Members.AppendMetadata(padding);
@@ -293,7 +289,7 @@ internal sealed class EStargzWriter
     /// <summary>The TOC member's content: a ustar header, the JSON, its padding and the two zero blocks that end the tar.</summary>
     private static byte[] TocTar(byte[] json)
     {
-        var header = EStargzTarHeader.RegularFile(EStargzLandmark.TocName, json.Length);
+        var header = EStargzTarHeader.RegularFile(EStargzSpec.TocName, json.Length);
         var tar = new byte[header.Length + json.Length + EStargzTarHeader.PaddingFor(json.Length) + 2 * EStargzTarHeader.BlockSize];
         header.CopyTo(tar, 0);
         json.CopyTo(tar, header.Length);

@@ -16,20 +16,20 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
     public IReadOnlyDictionary<string, ZstdChunkedTocEntry> Check(IReadOnlyList<ZstdChunkedTocEntry> entries)
     {
         var files = new Dictionary<string, ZstdChunkedTocEntry>(StringComparer.Ordinal);
-        var paths = entries.Where(e => e.Type != "chunk").Select(e => TarPath.CleanAbsolute(e.Name)).ToHashSet(StringComparer.Ordinal);
+        var paths = entries.Where(e => e.Type != TocEntryTypes.Chunk).Select(e => TarPath.CleanAbsolute(e.Name)).ToHashSet(StringComparer.Ordinal);
         string? lastType = null;
         for (var i = 0; i < entries.Count; i++)
         {
             var e = entries[i];
-            if (e.Type == "chunk")
+            if (e.Type == TocEntryTypes.Chunk)
             {
-                if (lastType != "reg") failures.Add($"content: chunk entry '{e.Name}' does not follow a regular file");
+                if (lastType != TocEntryTypes.Regular) failures.Add($"content: chunk entry '{e.Name}' does not follow a regular file");
                 continue;
             }
             lastType = e.Type;
-            if (e.Type == "hardlink" && !paths.Contains(TarPath.CleanAbsolute(e.LinkName)))
+            if (e.Type == TocEntryTypes.HardLink && !paths.Contains(TarPath.CleanAbsolute(e.LinkName)))
                 failures.Add($"content: hard link '{e.Name}' points to '{e.LinkName}', which is not in this layer");
-            if (e.Type != "reg" || e.Size == 0) continue;
+            if (e.Type != TocEntryTypes.Regular || e.Size == 0) continue;
             try
             {
                 if (CheckFile(e, Pieces(entries, i))) files[e.Name] = e;
@@ -46,7 +46,7 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
     {
         var file = entries[index];
         var chunks = new List<ZstdChunkedTocEntry>();
-        for (var j = index + 1; j < entries.Count && entries[j].Type == "chunk" && entries[j].Name == file.Name; j++) chunks.Add(entries[j]);
+        for (var j = index + 1; j < entries.Count && entries[j].Type == TocEntryTypes.Chunk && entries[j].Name == file.Name; j++) chunks.Add(entries[j]);
         if (chunks.Count == 0) return [new Piece(file.Offset, file.EndOffset, 0, file.Size, "", "")];
         var all = new List<ZstdChunkedTocEntry> { file };
         all.AddRange(chunks);
@@ -97,7 +97,7 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
             if (left > 0) failures.Add($"content: file '{file.Name}': frames at {p.Offset} decode to {p.Size - left} bytes, expected {p.Size}");
             else if (decoder.Read(buffer, 0, 1) != 0)
                 failures.Add($"content: file '{file.Name}': frames at {p.Offset}..{p.End} hold more than the chunk's {p.Size} bytes (payload frames must hold only payload)");
-            if (p.Type == "zeros" && !allZero) failures.Add($"content: file '{file.Name}': chunk at {p.ChunkOffset} is typed 'zeros' but is not all zero");
+            if (p.Type == ZstdChunkedSpec.ZerosChunkType && !allZero) failures.Add($"content: file '{file.Name}': chunk at {p.ChunkOffset} is typed 'zeros' but is not all zero");
             if (p.Digest.Length > 0)
             {
                 var actual = Digest.FromSha256Bytes(chunkHash.GetHashAndReset());

@@ -9,16 +9,13 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// chunk in its own zstd frame, then the TOC, the tar-split and the 64-byte footer in skippable frames. The blob
 /// decompresses to the input tar byte for byte, so the DiffID is kept.
 /// </summary>
-public sealed class ZstdChunkedFormat : ILayerFormat
+internal sealed class ZstdChunkedFormat : ILayerFormat
 {
-    /// <summary>The default zstd level (fast; the level is not part of the format).</summary>
-    public const int DefaultLevel = 3;
+    /// <inheritdoc />
+    public string Name => ZstdChunkedSpec.Name;
 
     /// <inheritdoc />
-    public string Name => "zstd-chunked";
-
-    /// <inheritdoc />
-    public string MediaType => MediaTypes.OciLayerZstd;
+    public string MediaType => ZstdChunkedSpec.MediaType;
 
     /// <inheritdoc />
     /// <remarks>libzstd 1.5.7 (bundled) and ZstdSharp write the same frames (pinned by a test), so the tool version covers them.</remarks>

@@ -15,12 +15,12 @@ internal static class ZstdChunkedTarSplitCheck
         var byName = new Dictionary<string, ZstdChunkedTocEntry>(StringComparer.Ordinal);
         foreach (var e in toc)
         {
-            if (e.Type == "chunk") continue;
+            if (e.Type == TocEntryTypes.Chunk) continue;
             if (!byName.TryAdd(e.Name, e)) failures.Add($"TOC: duplicate entry name '{e.Name}'");
         }
         foreach (var header in tarSplitHeaders)
         {
-            var type = ZstdChunkedTocEntry.TypeOf(header);
+            var type = TocEntryTypes.Of(header);
             if (type is null)
             {
                 failures.Add($"tar-split: entry '{header.Name}' has unsupported typeflag {header.TypeFlag}");

@@ -49,19 +49,6 @@ public sealed class ZstdChunkedTocEntry
     /// <summary><c>""</c> for data, <c>zeros</c> for a hole.</summary>
     public string ChunkType { get; set; } = "";
 
-    /// <summary>The TOC type name of a tar typeflag, or null for typeflags the readers do not support.</summary>
-    public static string? TypeOf(TarEntryInfo info) => info.TypeFlag switch
-    {
-        _ when info.IsRegularFile => "reg",
-        TarTypeFlag.HardLink => "hardlink",
-        TarTypeFlag.Symlink => "symlink",
-        TarTypeFlag.CharDevice => "char",
-        TarTypeFlag.BlockDevice => "block",
-        TarTypeFlag.Directory or TarTypeFlag.RegularLegacy => "dir",
-        TarTypeFlag.Fifo => "fifo",
-        _ => null,
-    };
-
     /// <summary>The metadata part of the entry for a tar header (as <c>minimal.NewFileMetadata</c> builds it).</summary>
     public static ZstdChunkedTocEntry FromHeader(TarEntryInfo info)
     {
@@ -69,7 +56,7 @@ public sealed class ZstdChunkedTocEntry
         foreach (var x in info.Xattrs) xattrs[x.Key] = Convert.ToBase64String(x.Value);
         return new ZstdChunkedTocEntry
         {
-            Type = TypeOf(info) ?? throw new ArgumentException($"unsupported typeflag {info.TypeFlag}", nameof(info)),
+            Type = TocEntryTypes.Of(info) ?? throw new ArgumentException($"unsupported typeflag {info.TypeFlag}", nameof(info)),
             Name = info.Name,
             LinkName = info.LinkName,
             Mode = info.Mode,

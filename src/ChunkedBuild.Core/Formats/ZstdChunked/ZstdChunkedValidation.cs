@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
@@ -18,15 +19,15 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
     {
         var annotations = request.Annotations ?? new Dictionary<string, string>();
         if (!LayerFormatCheck.Matches(blob, annotations, "zstd-chunked", failures)) return;
-        if (annotations.ContainsKey(Annotations.EStargzTocDigest))
-            failures.Add($"annotations: both zstd:chunked and eStargz TOC annotations are present ('{Annotations.EStargzTocDigest}'); containers/image fails the copy");
+        if (annotations.ContainsKey(EStargzSpec.TocDigestAnnotation))
+            failures.Add($"annotations: both zstd:chunked and eStargz TOC annotations are present ('{EStargzSpec.TocDigestAnnotation}'); containers/image fails the copy");
         var footer = ReadFooter();
         var tocPosition = ResolvePosition(annotations, footer);
         var expectedTocDigest = ResolveTocDigest(annotations);
         if (tocPosition is null || expectedTocDigest is null) return;
 
         Stage = "TOC";
-        if (tocPosition.CompressedLength > ZstdChunkedValidator.MaxTocSize || tocPosition.UncompressedLength > ZstdChunkedValidator.MaxTocSize)
+        if (tocPosition.CompressedLength > ZstdChunkedSpec.MaxTocSize || tocPosition.UncompressedLength > ZstdChunkedSpec.MaxTocSize)
         {
             failures.Add($"TOC: {tocPosition.UncompressedLength} bytes exceeds the readers' 150 MiB limit");
             return;
@@ -52,11 +53,11 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
 
         Stage = "tar-split";
         var tarSplitPosition = annotations.Count > 0
-            ? ZstdChunkedPosition.TryParseTarSplitPosition(annotations.GetValueOrDefault(Annotations.ZstdChunkedTarSplitPosition))
+            ? ZstdChunkedPosition.TryParseTarSplitPosition(annotations.GetValueOrDefault(ZstdChunkedSpec.TarSplitPositionAnnotation))
             : footer?.TarSplit;
         if (tarSplitPosition is null)
         {
-            failures.Add($"annotations: '{Annotations.ZstdChunkedTarSplitPosition}' is missing or not offset:length:length with offset > 0");
+            failures.Add($"annotations: '{ZstdChunkedSpec.TarSplitPositionAnnotation}' is missing or not offset:length:length with offset > 0");
             return;
         }
         var tarSplitCompressed = RangeReadStream.ReadAll(blob, tarSplitPosition.Offset, tarSplitPosition.CompressedLength);
@@ -95,9 +96,9 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
             if (footer is null) failures.Add("footer: the blob does not end with a 64-byte GNUlInUx footer frame and no annotations were given");
             return footer?.Toc;
         }
-        var position = ZstdChunkedPosition.TryParseManifestPosition(annotations.GetValueOrDefault(Annotations.ZstdChunkedManifestPosition));
+        var position = ZstdChunkedPosition.TryParseManifestPosition(annotations.GetValueOrDefault(ZstdChunkedSpec.ManifestPositionAnnotation));
         if (position is null)
-            failures.Add($"annotations: '{Annotations.ZstdChunkedManifestPosition}' is missing or not offset:length:length:1");
+            failures.Add($"annotations: '{ZstdChunkedSpec.ManifestPositionAnnotation}' is missing or not offset:length:length:1");
         else if (footer is not null && footer.Toc != position)
             failures.Add($"footer: TOC position {footer.Toc.ToManifestPosition()} differs from the annotation {position.ToManifestPosition()}");
         return position;
@@ -105,14 +106,14 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
 
     private Digest? ResolveTocDigest(IReadOnlyDictionary<string, string> annotations)
     {
-        if (annotations.TryGetValue(Annotations.ZstdChunkedManifestChecksum, out var text))
+        if (annotations.TryGetValue(ZstdChunkedSpec.ManifestChecksumAnnotation, out var text))
         {
             if (Digest.TryParse(text, out var d)) return d;
-            failures.Add($"annotations: '{Annotations.ZstdChunkedManifestChecksum}' value '{text}' is not a sha256 digest");
+            failures.Add($"annotations: '{ZstdChunkedSpec.ManifestChecksumAnnotation}' value '{text}' is not a sha256 digest");
             return null;
         }
         if (request.TocDigest is { } given) return given;
-        failures.Add($"annotations: '{Annotations.ZstdChunkedManifestChecksum}' is missing and no TOC digest was given");
+        failures.Add($"annotations: '{ZstdChunkedSpec.ManifestChecksumAnnotation}' is missing and no TOC digest was given");
         return null;
     }
 

@@ -11,11 +11,8 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// </summary>
 public sealed class ZstdChunkedValidator : ILayerValidator
 {
-    /// <summary>Readers since containers/storage 1.57.1 refuse larger TOCs.</summary>
-    public const long MaxTocSize = 150L << 20;
-
     /// <inheritdoc />
-    public string FormatName => "zstd-chunked";
+    public string FormatName => ZstdChunkedSpec.Name;
 
     /// <inheritdoc />
     public LayerValidationResult Validate(Stream blob, LayerValidationRequest request)

@@ -23,8 +23,6 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     private const int MaxMetadataFrameInput = 1 << 20;
     /// <summary>Payload read size; also the tar-split segment size for bytes after the end-of-archive blocks (tar-split's).</summary>
     private const int ReadBlockSize = 1 << 20;
-    /// <summary>TOCs above this size are refused (fallback) by readers older than containers/storage 1.57.1.</summary>
-    private const long BroadlyCompatibleTocLimit = 50L << 20;
 
     private readonly FormatOptions _options;
     private readonly int _level;
@@ -48,9 +46,9 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     public ZstdChunkedWriter(FormatOptions options)
     {
         _options = options;
-        _level = options.Level ?? ZstdChunkedFormat.DefaultLevel;
-        if (_level is < 1 or > 22)
-            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"zstd level {_level} is out of range (1..22)");
+        _level = options.Level ?? ZstdChunkedSpec.DefaultLevel;
+        if (_level is < ZstdChunkedSpec.MinLevel or > ZstdChunkedSpec.MaxLevel)
+            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"zstd level {_level} is out of range ({ZstdChunkedSpec.MinLevel}..{ZstdChunkedSpec.MaxLevel})");
         if (options.DegreeOfParallelism < 1)
             throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"degree of parallelism {options.DegreeOfParallelism} must be at least 1");
         _chunker = new ContentDefinedChunker(this);
@@ -83,7 +81,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         var tarSplitDigest = Digest.Sha256Of(tarSplitBytes);
         var tocJson = ZstdChunkedTocSerializer.Serialize(BuildTocEntries(), tarSplitDigest.ToString());
         var tocBytes = ZstdEncoders.Compress(tocJson, _level);
-        if (tocBytes.Length > BroadlyCompatibleTocLimit || tocJson.Length > BroadlyCompatibleTocLimit)
+        if (tocBytes.Length > ZstdChunkedSpec.BroadlyCompatibleTocSize || tocJson.Length > ZstdChunkedSpec.BroadlyCompatibleTocSize)
             warnings.Add($"the TOC is larger than 50 MiB ({tocJson.Length} bytes); readers older than containers/storage 1.57.1 will fully pull this layer");
 
         var toc = new ZstdChunkedPosition(blob.BytesWritten + SkippableFrame.HeaderLength, tocBytes.Length, tocJson.Length);
@@ -96,13 +94,13 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         var tocDigest = Digest.Sha256Of(tocBytes);
         var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            [Annotations.ZstdChunkedManifestChecksum] = tocDigest.ToString(),
-            [Annotations.ZstdChunkedManifestPosition] = toc.ToManifestPosition(),
-            [Annotations.ZstdChunkedTarSplitPosition] = split.ToTarSplitPosition(),
+            [ZstdChunkedSpec.ManifestChecksumAnnotation] = tocDigest.ToString(),
+            [ZstdChunkedSpec.ManifestPositionAnnotation] = toc.ToManifestPosition(),
+            [ZstdChunkedSpec.TarSplitPositionAnnotation] = split.ToTarSplitPosition(),
         };
         return new LayerWriteResult
         {
-            MediaType = MediaTypes.OciLayerZstd,
+            MediaType = ZstdChunkedSpec.MediaType,
             Digest = blob.CurrentDigest(),
             Size = blob.BytesWritten,
             DiffId = Digest.FromSha256Bytes(_diffIdHash.GetHashAndReset()),
@@ -325,12 +323,12 @@ internal sealed class ZstdChunkedWriter : IChunkSink
             for (var i = 0; i < file.Chunks.Count; i++)
             {
                 var c = file.Chunks[i];
-                var target = i == 0 ? entry : new ZstdChunkedTocEntry { Type = "chunk", Name = entry.Name };
+                var target = i == 0 ? entry : new ZstdChunkedTocEntry { Type = TocEntryTypes.Chunk, Name = entry.Name };
                 target.Offset = c.Offset;
                 target.ChunkSize = c.Size;
                 target.ChunkOffset = c.ChunkOffset;
                 target.ChunkDigest = Digest.FromSha256Bytes(c.Sha256!).ToString();
-                target.ChunkType = c.Type == ChunkType.Zeros ? "zeros" : "";
+                target.ChunkType = c.Type == ChunkType.Zeros ? ZstdChunkedSpec.ZerosChunkType : "";
                 if (i > 0) entries.Add(target);
             }
         }

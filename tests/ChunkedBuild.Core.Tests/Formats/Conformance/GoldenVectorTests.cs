@@ -5,6 +5,8 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using Xunit;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
@@ -29,7 +31,7 @@ public partial class GoldenVectorTests
     public async Task Zstd_chunked_toc_of_the_worked_example_equals_containers_storage_except_compressor_dependent_values()
     {
         var layer = await ConvertWorkedExampleAsync();
-        var position = Position(layer.Result.Annotations[Annotations.ZstdChunkedManifestPosition]);
+        var position = Position(layer.Result.Annotations[ZstdChunkedSpec.ManifestPositionAnnotation]);
         var toc = DecompressPayload(layer.Blob, position);
         var expected = await File.ReadAllBytesAsync(Vector("worked-example.cstorage.toc.json"), TestContext.Current.CancellationToken);
 
@@ -41,7 +43,7 @@ public partial class GoldenVectorTests
     public async Task Zstd_chunked_tar_split_of_the_worked_example_equals_the_tar_split_library_output()
     {
         var layer = await ConvertWorkedExampleAsync();
-        var position = Position(layer.Result.Annotations[Annotations.ZstdChunkedTarSplitPosition]);
+        var position = Position(layer.Result.Annotations[ZstdChunkedSpec.TarSplitPositionAnnotation]);
         var tarSplit = DecompressPayload(layer.Blob, position);
         var expected = await File.ReadAllBytesAsync(Vector("worked-example.tar-split.jsonl"), TestContext.Current.CancellationToken);
 
@@ -56,13 +58,13 @@ public partial class GoldenVectorTests
         var a = layer.Result.Annotations;
 
         Assert.Equal(
-            [Annotations.ZstdChunkedManifestChecksum, Annotations.ZstdChunkedManifestPosition, Annotations.ZstdChunkedTarSplitPosition],
+            [ZstdChunkedSpec.ManifestChecksumAnnotation, ZstdChunkedSpec.ManifestPositionAnnotation, ZstdChunkedSpec.TarSplitPositionAnnotation],
             a.Keys.Order(StringComparer.Ordinal));
-        var manifest = a[Annotations.ZstdChunkedManifestPosition].Split(':');
+        var manifest = a[ZstdChunkedSpec.ManifestPositionAnnotation].Split(':');
         Assert.Equal(4, manifest.Length);
         Assert.Equal("760", manifest[2]);
         Assert.Equal("1", manifest[3]);
-        var tarSplit = a[Annotations.ZstdChunkedTarSplitPosition].Split(':');
+        var tarSplit = a[ZstdChunkedSpec.TarSplitPositionAnnotation].Split(':');
         Assert.Equal(3, tarSplit.Length);
         Assert.Equal("7357", tarSplit[2]);
         Assert.Equal(WorkedExampleDiffId, layer.Result.DiffId.ToString());
@@ -80,9 +82,9 @@ public partial class GoldenVectorTests
         {
             Annotations = new Dictionary<string, string>
             {
-                [Annotations.ZstdChunkedManifestChecksum] = "sha256:78de34ed8def8a8060d17b9bebf904606e67a8ce6dfdbc18ab70c9e465ddfad1",
-                [Annotations.ZstdChunkedManifestPosition] = "396:350:760:1",
-                [Annotations.ZstdChunkedTarSplitPosition] = "754:599:7357",
+                [ZstdChunkedSpec.ManifestChecksumAnnotation] = "sha256:78de34ed8def8a8060d17b9bebf904606e67a8ce6dfdbc18ab70c9e465ddfad1",
+                [ZstdChunkedSpec.ManifestPositionAnnotation] = "396:350:760:1",
+                [ZstdChunkedSpec.TarSplitPositionAnnotation] = "754:599:7357",
             },
             DiffId = Digest.Parse(WorkedExampleDiffId),
         });
@@ -99,8 +101,8 @@ public partial class GoldenVectorTests
         {
             Annotations = new Dictionary<string, string>
             {
-                [Annotations.EStargzTocDigest] = "sha256:2afd06b12cef0c2585f6c6e5e3bee74f91c5e50101ad8a3fa4bef5bc3a3130bd",
-                [Annotations.EStargzUncompressedSize] = "8192",
+                [EStargzSpec.TocDigestAnnotation] = "sha256:2afd06b12cef0c2585f6c6e5e3bee74f91c5e50101ad8a3fa4bef5bc3a3130bd",
+                [EStargzSpec.UncompressedSizeAnnotation] = "8192",
             },
             DiffId = Digest.Parse(diffId),
         });

@@ -4,6 +4,8 @@ using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
@@ -129,10 +131,10 @@ public abstract class LayerFormatConformanceTests
         RefCheckMode.ZstdChunked =>
         [
             "zstdchunked", blobPath,
-            "--toc-digest", result.Annotations[Annotations.ZstdChunkedManifestChecksum],
-            "--manifest-checksum", result.Annotations[Annotations.ZstdChunkedManifestChecksum],
-            "--manifest-position", result.Annotations[Annotations.ZstdChunkedManifestPosition],
-            "--tarsplit-position", result.Annotations[Annotations.ZstdChunkedTarSplitPosition],
+            "--toc-digest", result.Annotations[ZstdChunkedSpec.ManifestChecksumAnnotation],
+            "--manifest-checksum", result.Annotations[ZstdChunkedSpec.ManifestChecksumAnnotation],
+            "--manifest-position", result.Annotations[ZstdChunkedSpec.ManifestPositionAnnotation],
+            "--tarsplit-position", result.Annotations[ZstdChunkedSpec.TarSplitPositionAnnotation],
             "--diffid", result.DiffId.ToString(),
             "--tar", tarPath,
             "--lenient-chunk-digests",
@@ -140,7 +142,7 @@ public abstract class LayerFormatConformanceTests
         _ =>
         [
             "estargz", blobPath,
-            "--toc-digest", result.Annotations[Annotations.EStargzTocDigest],
+            "--toc-digest", result.Annotations[EStargzSpec.TocDigestAnnotation],
             "--diffid", result.DiffId.ToString(),
             "--uncompressed-size", result.UncompressedSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tar", tarPath,
@@ -163,15 +165,15 @@ public abstract class LayerFormatConformanceTests
         if (RefCheckMode == RefCheckMode.ZstdChunked)
         {
             Assert.Equal(
-                [Annotations.ZstdChunkedManifestChecksum, Annotations.ZstdChunkedManifestPosition, Annotations.ZstdChunkedTarSplitPosition],
+                [ZstdChunkedSpec.ManifestChecksumAnnotation, ZstdChunkedSpec.ManifestPositionAnnotation, ZstdChunkedSpec.TarSplitPositionAnnotation],
                 a.Keys.Order(StringComparer.Ordinal));
-            Assert.Equal(result.TocDigest.ToString(), a[Annotations.ZstdChunkedManifestChecksum]);
+            Assert.Equal(result.TocDigest.ToString(), a[ZstdChunkedSpec.ManifestChecksumAnnotation]);
         }
         else
         {
-            Assert.Equal([Annotations.EStargzTocDigest, Annotations.EStargzUncompressedSize], a.Keys.Order(StringComparer.Ordinal));
-            Assert.Equal(result.TocDigest.ToString(), a[Annotations.EStargzTocDigest]);
-            Assert.Equal(result.UncompressedSize.ToString(System.Globalization.CultureInfo.InvariantCulture), a[Annotations.EStargzUncompressedSize]);
+            Assert.Equal([EStargzSpec.TocDigestAnnotation, EStargzSpec.UncompressedSizeAnnotation], a.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(result.TocDigest.ToString(), a[EStargzSpec.TocDigestAnnotation]);
+            Assert.Equal(result.UncompressedSize.ToString(System.Globalization.CultureInfo.InvariantCulture), a[EStargzSpec.UncompressedSizeAnnotation]);
         }
     }
 }

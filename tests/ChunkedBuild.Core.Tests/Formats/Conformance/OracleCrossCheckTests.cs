@@ -5,6 +5,8 @@ using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
@@ -74,15 +76,15 @@ public sealed class OracleCrossCheckTests(TarCorpus corpus)
             string? size = null) => zstd
             ?
             [
-                "zstdchunked", path, "--toc-digest", tocDigest ?? r.Annotations[Annotations.ZstdChunkedManifestChecksum],
-                "--manifest-checksum", r.Annotations[Annotations.ZstdChunkedManifestChecksum],
-                "--manifest-position", r.Annotations[Annotations.ZstdChunkedManifestPosition],
-                "--tarsplit-position", tarSplitPosition ?? r.Annotations[Annotations.ZstdChunkedTarSplitPosition],
+                "zstdchunked", path, "--toc-digest", tocDigest ?? r.Annotations[ZstdChunkedSpec.ManifestChecksumAnnotation],
+                "--manifest-checksum", r.Annotations[ZstdChunkedSpec.ManifestChecksumAnnotation],
+                "--manifest-position", r.Annotations[ZstdChunkedSpec.ManifestPositionAnnotation],
+                "--tarsplit-position", tarSplitPosition ?? r.Annotations[ZstdChunkedSpec.TarSplitPositionAnnotation],
                 "--diffid", diffId ?? r.DiffId.ToString(), "--tar", tar ?? tarPath, .. lenient ? new[] { "--lenient-chunk-digests" } : [],
             ]
             :
             [
-                "estargz", path, "--toc-digest", tocDigest ?? r.Annotations[Annotations.EStargzTocDigest], "--diffid", diffId ?? r.DiffId.ToString(),
+                "estargz", path, "--toc-digest", tocDigest ?? r.Annotations[EStargzSpec.TocDigestAnnotation], "--diffid", diffId ?? r.DiffId.ToString(),
                 "--uncompressed-size", size ?? r.UncompressedSize.ToString(CultureInfo.InvariantCulture), "--tar", tar ?? tarPath,
             ];
         var flipped = (byte[])layer.Blob.Clone();

@@ -6,6 +6,7 @@ using ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
@@ -121,17 +122,17 @@ public abstract class SparseConformanceTests(TarCorpus corpus, ILayerFormat form
         RefCheckMode.ZstdChunked =>
         [
             "zstdchunked", blobPath,
-            "--toc-digest", result.Annotations[Annotations.ZstdChunkedManifestChecksum],
-            "--manifest-checksum", result.Annotations[Annotations.ZstdChunkedManifestChecksum],
-            "--manifest-position", result.Annotations[Annotations.ZstdChunkedManifestPosition],
-            "--tarsplit-position", result.Annotations[Annotations.ZstdChunkedTarSplitPosition],
+            "--toc-digest", result.Annotations[ZstdChunkedSpec.ManifestChecksumAnnotation],
+            "--manifest-checksum", result.Annotations[ZstdChunkedSpec.ManifestChecksumAnnotation],
+            "--manifest-position", result.Annotations[ZstdChunkedSpec.ManifestPositionAnnotation],
+            "--tarsplit-position", result.Annotations[ZstdChunkedSpec.TarSplitPositionAnnotation],
             "--diffid", result.DiffId.ToString(),
             "--lenient-chunk-digests",
         ],
         _ =>
         [
             "estargz", blobPath,
-            "--toc-digest", result.Annotations[Annotations.EStargzTocDigest],
+            "--toc-digest", result.Annotations[EStargzSpec.TocDigestAnnotation],
             "--diffid", result.DiffId.ToString(),
             "--uncompressed-size", result.UncompressedSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ],

@@ -10,8 +10,8 @@ public class EStargzTarHeaderTests
     public void Generated_header_is_a_valid_ustar_regular_file()
     {
         var tar = new MemoryStream();
-        tar.Write(EStargzTarHeader.RegularFile(EStargzLandmark.NoPrefetch, 1));
-        tar.Write([EStargzLandmark.Content]);
+        tar.Write(EStargzTarHeader.RegularFile(EStargzSpec.NoPrefetchLandmark, 1));
+        tar.Write([EStargzSpec.LandmarkContent]);
         tar.Write(new byte[511 + 1024]);
         tar.Position = 0;
         using var reader = new TarReader(tar);
@@ -19,12 +19,12 @@ public class EStargzTarHeaderTests
         Assert.NotNull(entry);
         Assert.Equal(TarEntryFormat.Ustar, entry.Format);
         Assert.Equal(TarEntryType.RegularFile, entry.EntryType);
-        Assert.Equal(EStargzLandmark.NoPrefetch, entry.Name);
+        Assert.Equal(EStargzSpec.NoPrefetchLandmark, entry.Name);
         Assert.Equal(1, entry.Length);
         Assert.Equal((UnixFileMode)420, entry.Mode);
         Assert.Equal(0, entry.Uid);
         Assert.Equal(DateTimeOffset.UnixEpoch, entry.ModificationTime);
-        Assert.Equal(EStargzLandmark.Content, entry.DataStream!.ReadByte());
+        Assert.Equal(EStargzSpec.LandmarkContent, entry.DataStream!.ReadByte());
         Assert.Null(reader.GetNextEntry());
     }
 

@@ -9,7 +9,7 @@ internal static class ZstdChunkedTocReader
 {
     public static ZstdChunkedToc Read(byte[] blob, LayerWriteResult result)
     {
-        var position = ZstdChunkedPosition.TryParseManifestPosition(result.Annotations[Annotations.ZstdChunkedManifestPosition])!;
+        var position = ZstdChunkedPosition.TryParseManifestPosition(result.Annotations[ZstdChunkedSpec.ManifestPositionAnnotation])!;
         using var decoder = new ZstdSharp.DecompressionStream(new MemoryStream(blob, (int)position.Offset, (int)position.CompressedLength));
         var json = new MemoryStream();
         decoder.CopyTo(json);

@@ -5,6 +5,7 @@ using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using Xunit;
+using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 
@@ -84,9 +85,9 @@ public class ZstdChunkedWriterTests
         try
         {
             var a = result.Annotations;
-            var check = RefCheck.Run("zstdchunked", path + ".blob", "--toc-digest", a[Annotations.ZstdChunkedManifestChecksum],
-                "--manifest-checksum", a[Annotations.ZstdChunkedManifestChecksum], "--manifest-position", a[Annotations.ZstdChunkedManifestPosition],
-                "--tarsplit-position", a[Annotations.ZstdChunkedTarSplitPosition], "--diffid", result.DiffId.ToString(), "--tar", path + ".tar",
+            var check = RefCheck.Run("zstdchunked", path + ".blob", "--toc-digest", a[ZstdChunkedSpec.ManifestChecksumAnnotation],
+                "--manifest-checksum", a[ZstdChunkedSpec.ManifestChecksumAnnotation], "--manifest-position", a[ZstdChunkedSpec.ManifestPositionAnnotation],
+                "--tarsplit-position", a[ZstdChunkedSpec.TarSplitPositionAnnotation], "--diffid", result.DiffId.ToString(), "--tar", path + ".tar",
                 "--lenient-chunk-digests");
             Assert.True(check.Ok, check.ToString());
         }
@@ -118,10 +119,10 @@ public class ZstdChunkedWriterTests
     public void Validator_refuses_a_wrong_toc_digest_and_both_annotation_families()
     {
         var (blob, result) = Convert(AwkwardTar());
-        var wrong = new Dictionary<string, string>(result.Annotations) { [Annotations.ZstdChunkedManifestChecksum] = Digest.EmptySha256.ToString() };
+        var wrong = new Dictionary<string, string>(result.Annotations) { [ZstdChunkedSpec.ManifestChecksumAnnotation] = Digest.EmptySha256.ToString() };
         Assert.Contains(Validator.Validate(new MemoryStream(blob), new LayerValidationRequest { Annotations = wrong }).Failures,
             f => f.Contains("manifest-checksum", StringComparison.Ordinal));
-        var both = new Dictionary<string, string>(result.Annotations) { [Annotations.EStargzTocDigest] = Digest.EmptySha256.ToString() };
+        var both = new Dictionary<string, string>(result.Annotations) { [EStargzSpec.TocDigestAnnotation] = Digest.EmptySha256.ToString() };
         Assert.Contains(Validator.Validate(new MemoryStream(blob), new LayerValidationRequest { Annotations = both }).Failures,
             f => f.Contains("both", StringComparison.Ordinal));
     }
@@ -142,9 +143,9 @@ public class ZstdChunkedWriterTests
         var blob = System.IO.File.ReadAllBytes(Path.Combine(RepoPaths.Vectors, "worked-example.cstorage.zstd-chunked"));
         var annotations = new Dictionary<string, string>
         {
-            [Annotations.ZstdChunkedManifestChecksum] = "sha256:78de34ed8def8a8060d17b9bebf904606e67a8ce6dfdbc18ab70c9e465ddfad1",
-            [Annotations.ZstdChunkedManifestPosition] = "396:350:760:1",
-            [Annotations.ZstdChunkedTarSplitPosition] = "754:599:7357",
+            [ZstdChunkedSpec.ManifestChecksumAnnotation] = "sha256:78de34ed8def8a8060d17b9bebf904606e67a8ce6dfdbc18ab70c9e465ddfad1",
+            [ZstdChunkedSpec.ManifestPositionAnnotation] = "396:350:760:1",
+            [ZstdChunkedSpec.TarSplitPositionAnnotation] = "754:599:7357",
         };
         var verdict = Validator.Validate(new MemoryStream(blob), new LayerValidationRequest
         {

@@ -49,12 +49,12 @@ internal sealed class LazyBlobMutator(Random random)
         }
         var mutated = mutate(toc);
         var tar = new MemoryStream();
-        tar.Write(EStargzTarHeader.RegularFile(EStargzLandmark.TocName, mutated.Length));
+        tar.Write(EStargzTarHeader.RegularFile(EStargzSpec.TocName, mutated.Length));
         tar.Write(mutated);
         tar.Write(new byte[EStargzTarHeader.PaddingFor(mutated.Length) + 2 * EStargzTarHeader.BlockSize]);
         var member = new MemoryStream();
         using (var gzip = new GZipStream(member, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(tar.ToArray());
-        annotations[Annotations.EStargzTocDigest] = Digest.Sha256Of(mutated).ToString();
+        annotations[EStargzSpec.TocDigestAnnotation] = Digest.Sha256Of(mutated).ToString();
         return [.. blob.AsSpan(0, (int)tocOffset), .. member.ToArray(), .. EStargzFooter.Create(tocOffset)];
     }
 
@@ -74,9 +74,9 @@ internal sealed class LazyBlobMutator(Random random)
         var newSplit = new ZstdChunkedPosition(output.Length + SkippableFrame.HeaderLength, tarSplit.Length, footer.TarSplit.UncompressedLength);
         SkippableFrame.Write(output, tarSplit);
         SkippableFrame.Write(output, new ZstdChunkedFooter(newToc, newSplit).ToBytes());
-        annotations[Annotations.ZstdChunkedManifestChecksum] = Digest.Sha256Of(compressed).ToString();
-        annotations[Annotations.ZstdChunkedManifestPosition] = newToc.ToManifestPosition();
-        annotations[Annotations.ZstdChunkedTarSplitPosition] = newSplit.ToTarSplitPosition();
+        annotations[ZstdChunkedSpec.ManifestChecksumAnnotation] = Digest.Sha256Of(compressed).ToString();
+        annotations[ZstdChunkedSpec.ManifestPositionAnnotation] = newToc.ToManifestPosition();
+        annotations[ZstdChunkedSpec.TarSplitPositionAnnotation] = newSplit.ToTarSplitPosition();
         return output.ToArray();
     }
 }

@@ -1,9 +1,11 @@
 using ChunkedBuild.Core.Tar;
 
-namespace ChunkedBuild.Core.Formats.EStargz;
+namespace ChunkedBuild.Core.Formats;
 
-/// <summary>The <c>type</c> values of eStargz TOC entries and how tar typeflags map to them.</summary>
-public static class EStargzEntryTypes
+/// <summary>
+/// The <c>type</c> values of TOC entries, which both formats took from CRFS (docs/formats.md §1.5, §3.3), and how tar typeflags map to them.
+/// </summary>
+public static class TocEntryTypes
 {
     /// <summary>Regular file.</summary>
     public const string Regular = "reg";
@@ -24,9 +26,9 @@ public static class EStargzEntryTypes
 
     /// <summary>
     /// The TOC type of a tar entry as Go's <c>archive/tar</c> reports it (a legacy NUL typeflag is a directory when the
-    /// name ends in <c>/</c>, else a file), or null for typeflags eStargz cannot carry.
+    /// name ends in <c>/</c>, else a file), or null for typeflags the readers cannot carry.
     /// </summary>
-    public static string? FromTar(TarEntryInfo info)
+    public static string? Of(TarEntryInfo info)
     {
         if (info.IsRegularFile) return Regular;
         return info.TypeFlag switch
