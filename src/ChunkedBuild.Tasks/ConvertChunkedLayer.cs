@@ -22,7 +22,7 @@ public sealed class ConvertChunkedLayer : Microsoft.Build.Utilities.Task, ICance
     [Required] public string Output { get; set; } = "";
 
     /// <summary><c>zstd-chunked</c> (default) or <c>estargz</c>.</summary>
-    public string Format { get; set; } = "zstd-chunked";
+    public string Format { get; set; } = LayerFormats.Default.Name;
 
     /// <summary>Compression level; empty = the format's default.</summary>
     public string? Level { get; set; }

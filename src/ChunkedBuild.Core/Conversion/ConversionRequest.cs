@@ -23,11 +23,11 @@ public sealed record ConversionRequest
     /// <summary>gzip level (0-9) for eStargz layers.</summary>
     public int? GzipLevel { get; init; }
 
-    /// <summary>The level a format is written at (null: the format's default).</summary>
-    public int? LevelFor(string format) => format == "zstd-chunked" ? ZstdLevel ?? Level : GzipLevel ?? Level;
+    /// <summary>The level <paramref name="format"/> is written at: <see cref="ZstdLevel"/> or <see cref="GzipLevel"/> by its compression, else <see cref="Level"/> (null: the format's default).</summary>
+    public int? LevelFor(Formats.ILayerFormat format) => format.Compression == Compression.LayerCompression.Zstd ? ZstdLevel ?? Level : GzipLevel ?? Level;
 
-    /// <summary>eStargz chunk size in bytes.</summary>
-    public long ChunkSize { get; init; } = Formats.FormatOptions.DefaultEStargzChunkSize;
+    /// <summary>eStargz chunk size in bytes (<see cref="Formats.LayerFormats.ChunkSizes"/>).</summary>
+    public long ChunkSize { get; init; } = Formats.LayerFormats.ChunkSizes.Default;
 
     /// <summary>How many layers are converted at once.</summary>
     public int Jobs { get; init; } = Environment.ProcessorCount;

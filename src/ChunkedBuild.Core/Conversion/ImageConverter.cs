@@ -30,9 +30,11 @@ public sealed class ImageConverter
         if (request.Jobs < 1) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"--jobs must be at least 1 (got {request.Jobs})");
         foreach (var variant in request.Variants)
         {
-            var (min, max) = variant == LayerVariant.ZstdChunked ? (1, 22) : (0, 9);
-            if (variant.FormatName() is { } format && request.LevelFor(format) is { } level && (level < min || level > max))
-                throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"compression level {level} is out of range for {variant.Name()} ({min}-{max}); set --zstd-level / --gzip-level separately");
+            if (variant.Format() is { } format && request.LevelFor(format) is { } level && !format.Levels.Contains(level))
+            {
+                throw new ChunkedBuildException(ErrorCodes.InvalidOption,
+                    $"compression level {level} is out of range for {variant.Name()} ({format.Levels.Min}-{format.Levels.Max}); set --zstd-level / --gzip-level separately");
+            }
         }
         _request = request with { Variants = [.. request.Variants.Distinct().Order()] };
         foreach (var tag in request.Tags) ImageTag.Validate(tag);
@@ -63,7 +65,7 @@ public sealed class ImageConverter
 
         // What each variant of each platform is made from: the variant the source already holds, else the platform's base manifest.
         var work = roots.SelectMany(r => r.Platforms).SelectMany(p => request.Variants.Select(v => (Variant: v, Source: p.SourceFor(v)))).ToList();
-        var plannedPlatforms = work.Where(w => NeedsPlan(w.Variant) && !w.Source.Manifest.Value.Layers.All(l => IsAlreadyIn(w.Variant, l)))
+        var plannedPlatforms = work.Where(w => NeedsPlan(w.Variant) && !w.Source.Manifest.Value.Layers.All(l => w.Variant.Holds(l)))
             .Select(w => w.Source).DistinctBy(p => p.Manifest.Digest).ToList();
         var planner = plannedPlatforms.Count > 0 ? new PrioritizationPlanner(request, store, observer) : null;
         // When zstd:chunked keeps tar order it reads every layer anyway: its conversions list the layers for the planner.
@@ -73,7 +75,7 @@ public sealed class ImageConverter
         if (listings is not null)
         {
             foreach (var layer in work.Where(w => w.Variant == LayerVariant.ZstdChunked).SelectMany(w => w.Source.Manifest.Value.Layers).DistinctBy(l => l.Digest))
-                if (!IsAlreadyIn(LayerVariant.ZstdChunked, layer)) listings.Expect(layer.Digest);
+                if (!LayerVariant.ZstdChunked.Holds(layer)) listings.Expect(layer.Digest);
         }
         var transcoder = new LayerTranscoder(source, store, request, observer, listings, listingFolder, registryCache);
         // eStargz layers wait for the prioritization plans (a pass over every layer's listing); zstd:chunked layers keep tar order and start at once.
@@ -82,7 +84,7 @@ public sealed class ImageConverter
         var placesOfLayer = plannedPlatforms.SelectMany(p => p.Manifest.Value.Layers.Select((l, i) => (Layer: l.Digest, Platform: p, Index: i))).ToLookup(x => x.Layer);
         async Task<IReadOnlyList<string>> PrioritizedAsync(Descriptor layer, LayerVariant variant)
         {
-            if (!NeedsPlan(variant) || IsAlreadyIn(variant, layer)) return [];
+            if (!NeedsPlan(variant) || variant.Holds(layer)) return [];
             if (request.PrioritizedFiles.TryGetValue(layer.Digest, out var explicitList)) return explicitList;
             var byManifest = await plans.Value.ConfigureAwait(false);
             // A layer shared by several platforms gets the union of their lists, in platform order: independent of timing.
@@ -235,9 +237,6 @@ public sealed class ImageConverter
         }
         return tags;
     }
-
-    private static bool IsAlreadyIn(LayerVariant variant, Descriptor layer) =>
-        MediaTypes.OciLayerOf(layer.MediaType) is { } oci && LayerTranscoder.IsAlreadyIn(variant, layer with { MediaType = oci });
 
     /// <summary>eStargz always orders by the plan; zstd:chunked only when asked (it keeps tar order, and the DiffID, by default).</summary>
     private bool NeedsPlan(LayerVariant variant) => variant == LayerVariant.EStargz || (variant == LayerVariant.ZstdChunked && _request.ZstdPrioritizedOrder);

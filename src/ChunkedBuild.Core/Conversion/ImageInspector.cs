@@ -1,8 +1,7 @@
+using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
-using ChunkedBuild.Core.Formats.ZstdChunked;
-using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Conversion;
 
@@ -24,31 +23,37 @@ public static class ImageInspector
                 for (var i = 0; i < sourceLayers.Count; i++)
                 {
                     var layer = sourceLayers[i];
-                    var kind = LayerKinds.Of(layer);
-                    Digest? toc = Digest.TryParse(layer.Annotation(kind == LayerKinds.EStargz ? EStargzSpec.TocDigestAnnotation : ZstdChunkedSpec.ManifestChecksumAnnotation), out var t) ? t : null;
+                    var format = LayerFormats.Detect(layer);
+                    Digest? toc = format is not null && Digest.TryParse(layer.Annotation(format.TocDigestAnnotation), out var t) ? t : null;
                     int? entries = null;
-                    if (countEntries && LayerKinds.FormatName(kind) is { } format)
+                    if (countEntries && format is not null)
                     {
                         // Only the footer and the TOC are fetched (ranged reads), never the whole layer.
                         await using var blob = new BlobWindowStream(source, layer, cancellationToken);
-                        entries = LayerToc.Read(blob, format, layer.Annotations).Entries.Count;
+                        entries = format.ReadToc(blob, layer.Annotations).Entries.Count;
                     }
-                    layers.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], toc, entries));
+                    layers.Add(new InspectedLayer(layer, LayerFormats.KindOf(layer), platform.Config.DiffIds[i], toc, entries));
                 }
                 var referrers = await source.ReferrersAsync(platform.Manifest.Digest, PrioritizationRecord.MediaType, cancellationToken).ConfigureAwait(false);
-                manifests.Add(new InspectedManifest(platform.Descriptor, platform.Platform, VariantOf(platform.Descriptor, layers), platform.Manifest.Value.Config, layers, referrers));
+                manifests.Add(new InspectedManifest(platform.Descriptor, platform.Platform, VariantOf(platform.Descriptor, sourceLayers), platform.Manifest.Value.Config, layers, referrers));
             }
             images.Add(new InspectedImage(image.Descriptor, image.Tags, manifests));
         }
         return images;
     }
 
-    /// <summary>estargz, zstd-chunked, original or mixed, from the layer kinds (and the zstd compression annotation).</summary>
-    internal static string VariantOf(Descriptor manifest, IReadOnlyList<InspectedLayer> layers)
+    /// <summary>
+    /// The variant a manifest is, from its layers: <c>original</c> when none is in a lazy format; else the format (<c>zstd-chunked</c>,
+    /// <c>estargz</c>) whose layers, or plain layers of its media type, make up all of it, zstd:chunked when the index marks the manifest as
+    /// zstd (containers/image's <c>io.github.containers.compression.zstd</c>); else <c>mixed</c>.
+    /// </summary>
+    internal static string VariantOf(Descriptor manifest, IReadOnlyList<Descriptor> layers)
     {
-        var kinds = layers.Select(l => l.Format).Distinct().ToList();
-        if (kinds.All(k => k is not (LayerKinds.EStargz or LayerKinds.ZstdChunked))) return "original";
-        if (manifest.Annotation(Annotations.CompressionZstd) == "true" || kinds.All(k => k is LayerKinds.ZstdChunked or "zstd")) return "zstd-chunked";
-        return kinds.All(k => k is LayerKinds.EStargz or "gzip") ? "estargz" : "mixed";
+        var formats = layers.Select(LayerFormats.Detect).ToList();
+        if (formats.All(f => f is null)) return LayerVariant.Original.Name();
+        if (manifest.Annotation(Annotations.CompressionZstd) == "true") return LayerFormats.All.First(f => f.Compression == LayerCompression.Zstd).Name;
+        var only = LayerFormats.All.FirstOrDefault(format =>
+            layers.Select((layer, i) => formats[i] == format || (formats[i] is null && MediaTypes.OciLayerOf(layer.MediaType) == format.MediaType)).All(x => x));
+        return only?.Name ?? "mixed";
     }
 }

@@ -11,7 +11,7 @@ namespace ChunkedBuild.Core.Conversion;
 /// <param name="Manifest">The manifest digest.</param>
 /// <param name="Platform">Its platform.</param>
 /// <param name="Layer">The layer descriptor.</param>
-/// <param name="Format">The layer's format (see <see cref="LayerKinds"/>).</param>
+/// <param name="Format">What the layer is (<see cref="LayerFormats.KindOf"/>: estargz, zstd:chunked, gzip, zstd, tar).</param>
 /// <param name="Failures">What is wrong; empty when the layer passed.</param>
 public sealed record LayerVerdict(Digest Manifest, Platform Platform, Descriptor Layer, string Format, IReadOnlyList<string> Failures)
 {
@@ -41,7 +41,7 @@ public static class ImageVerifier
                 {
                     var layer = layers[i];
                     var diffId = platform.Config.DiffIds[i];
-                    var kind = LayerKinds.Of(layer);
+                    var kind = LayerFormats.KindOf(layer);
                     if (!done.TryGetValue((layer.Digest, diffId), out var failures))
                         done[(layer.Digest, diffId)] = failures = await CheckAsync(source, layer, kind, diffId, scratch.Path, cancellationToken).ConfigureAwait(false);
                     var verdict = new LayerVerdict(platform.Descriptor.Digest, platform.Platform, layer, kind, failures);
@@ -73,10 +73,10 @@ public static class ImageVerifier
         {
             failures.Add($"decompression: {e.Message}");
         }
-        if (LayerKinds.FormatName(kind) is { } format)
+        if (LayerFormats.Detect(layer) is { } format)
         {
             await using var blob = copy.Open();
-            var result = LayerFormats.GetValidator(format).Validate(blob, new LayerValidationRequest { Annotations = layer.Annotations, DiffId = diffId });
+            var result = format.Validator.Validate(blob, new LayerValidationRequest { Annotations = layer.Annotations, DiffId = diffId });
             failures.AddRange(result.Failures.Select(f => $"{kind}: {f}"));
         }
         return failures;

@@ -6,8 +6,6 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
-using ChunkedBuild.Core.Formats.ZstdChunked;
-using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Conversion;
 
@@ -84,20 +82,19 @@ public sealed class LayerTranscoder
     private async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, IReadOnlyList<string> prioritized, ITarEntryListener? listener, CancellationToken cancellationToken)
     {
         var ociLayer = layer with { MediaType = OciLayerMediaType(layer.MediaType) };
-        var format = variant.FormatName();
+        var format = variant.Format();
         if (format is null)
             return new ConvertedLayer { Descriptor = ociLayer, DiffId = diffId, Outcome = LayerOutcome.Original };
-        if (IsAlreadyIn(variant, ociLayer))
+        if (format.Describes(ociLayer))
         {
             return new ConvertedLayer
             {
                 Descriptor = ociLayer, DiffId = diffId, Outcome = LayerOutcome.AlreadyInFormat,
-                TocDigest = Digest.TryParse(ociLayer.Annotation(variant == LayerVariant.EStargz ? EStargzSpec.TocDigestAnnotation : ZstdChunkedSpec.ManifestChecksumAnnotation), out var toc) ? toc : null,
+                TocDigest = Digest.TryParse(ociLayer.Annotation(format.TocDigestAnnotation), out var toc) ? toc : null,
             };
         }
 
-        var key = LayerStore.Key(layer.Digest, format, CanonicalOptions(format, prioritized), _request.ToolVersion);
-        var layerFormat = LayerFormats.Get(format);
+        var key = LayerStore.Key(layer.Digest, format.Name, CanonicalOptions(format, prioritized), _request.ToolVersion);
         if (_store.TryGet(key, damage => _observer.Warning(ErrorCodes.DigestMismatch, damage)) is { Record: var record } hit)
         {
             if (record.SourceDiffId != diffId) throw DiffIdMismatch(layer, record.SourceDiffId, diffId);
@@ -107,7 +104,7 @@ public sealed class LayerTranscoder
                 Descriptor = record.Descriptor, DiffId = record.DiffId!.Value, Outcome = LayerOutcome.Cached, BlobFile = hit.BlobPath,
                 BlobFingerprint = hit.Fingerprint, TocDigest = record.TocDigest, DensifiedEntries = record.DensifiedEntries ?? [], CacheKey = key,
             };
-            _registryCache?.Remember(key, layer, diffId, layerFormat, cached);
+            _registryCache?.Remember(key, layer, diffId, format, cached);
             return cached;
         }
 
@@ -125,7 +122,7 @@ public sealed class LayerTranscoder
         };
         if (_registryCache is not null)
         {
-            var lookup = new SharedLayerLookup(key, layer, diffId, layerFormat, options with { EntryListener = null }, ct => _source.OpenBlobAsync(layer, ct));
+            var lookup = new SharedLayerLookup(key, layer, diffId, format, options with { EntryListener = null }, ct => _source.OpenBlobAsync(layer, ct));
             if (await _registryCache.TryReuseAsync(lookup, cancellationToken).ConfigureAwait(false) is { } shared) return shared;
         }
 
@@ -141,7 +138,7 @@ public sealed class LayerTranscoder
                 await using (var tar = new HashingReadStream(LayerInput.OpenUncompressed(blob, out _, leaveOpen: true)))
                 await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                 {
-                    result = await layerFormat.WriteAsync(tar, output, options, cancellationToken).ConfigureAwait(false);
+                    result = await format.WriteAsync(tar, output, options, cancellationToken).ConfigureAwait(false);
                     sourceDiffId = Digest.FromSha256Bytes(tar.DrainAndHash());
                 }
                 var sourceDigest = Digest.FromSha256Bytes(blob.DrainAndHash());
@@ -170,7 +167,7 @@ public sealed class LayerTranscoder
                 Descriptor = descriptor, DiffId = result.DiffId, Outcome = LayerOutcome.Converted, BlobFile = stored.BlobPath, BlobFingerprint = stored.Fingerprint,
                 TocDigest = result.TocDigest, DensifiedEntries = result.DensifiedEntries, CacheKey = key,
             };
-            _registryCache?.Remember(key, layer, diffId, layerFormat, converted);
+            _registryCache?.Remember(key, layer, diffId, format, converted);
             _observer.LayerFinished(work, converted);
             return converted;
         }
@@ -201,27 +198,18 @@ public sealed class LayerTranscoder
     private static ChunkedBuildException DiffIdMismatch(Descriptor layer, Digest actual, Digest expected) =>
         new(ErrorCodes.DiffIdMismatch, $"the layer decompresses to {actual}, but the image config's rootfs.diff_ids says {expected}", layer: layer.Digest.ToString());
 
-    /// <summary>Whether a layer already carries the variant's format (its TOC annotation and media type).</summary>
-    public static bool IsAlreadyIn(LayerVariant variant, Descriptor layer) => variant switch
-    {
-        LayerVariant.EStargz => layer.MediaType == MediaTypes.OciLayerGzip && layer.Annotation(EStargzSpec.TocDigestAnnotation) is not null,
-        LayerVariant.ZstdChunked => layer.MediaType == MediaTypes.OciLayerZstd && layer.Annotation(ZstdChunkedSpec.ManifestChecksumAnnotation) is not null,
-        _ => true,
-    };
-
     /// <summary>The OCI media type of a layer (Docker v2 layer types mapped to their OCI equivalents).</summary>
     /// <exception cref="ChunkedBuildException">CHB2006 for a media type that is not a known layer type.</exception>
     public static string OciLayerMediaType(string mediaType) =>
         MediaTypes.OciLayerOf(mediaType)
         ?? throw new ChunkedBuildException(ErrorCodes.UnknownMediaType, $"unknown layer media type '{mediaType}' (expected an OCI or Docker v2 tar, tar+gzip or tar+zstd layer)");
 
-    private string CanonicalOptions(string format, IReadOnlyList<string> prioritized)
+    private string CanonicalOptions(ILayerFormat format, IReadOnlyList<string> prioritized)
     {
         var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
         var level = _request.LevelFor(format);
-        var writer = LayerFormats.Get(format);
-        var encoder = writer.EncoderIdentity(new FormatOptions { Level = level });
-        return $"output=v{writer.OutputVersion};level={level?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
+        var encoder = format.EncoderIdentity(new FormatOptions { Level = level });
+        return $"output=v{format.OutputVersion};level={level?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
     }
 
     /// <summary>Hashes and counts the compressed source bytes and reports them to the work item's progress counter.</summary>

@@ -8,9 +8,10 @@ namespace ChunkedBuild.Core.Conversion;
 /// <summary>
 /// The effective prioritization of a converted manifest, published as an OCI artifact whose <c>subject</c> is that manifest: the
 /// image-level path list and, per layer, the prioritized entries with the compressed byte ranges a lazy puller fetches for them.
-/// Layout of the record blob (<see cref="MediaType"/>):
-/// <code>{"version":1,"source":"auto","platform":"linux/amd64","variant":"estargz","paths":["/app/x.dll",…],
-///  "layers":[{"digest":"sha256:…","format":"estargz","files":[{"name":"app/x.dll","offset":123,"endOffset":456}]}]}</code>
+/// Layout of the record blob (<see cref="MediaType"/>; <c>variant</c> is the variant's name, <c>format</c> what each layer is, as
+/// <see cref="Formats.LayerFormats.KindOf"/> names it):
+/// <code>{"version":1,"source":"auto","platform":"linux/amd64","variant":…,"paths":["/app/x.dll",…],
+///  "layers":[{"digest":"sha256:…","format":…,"files":[{"name":"app/x.dll","offset":123,"endOffset":456}]}]}</code>
 /// </summary>
 public static class PrioritizationRecord
 {
@@ -89,13 +90,12 @@ public static class PrioritizationRecord
             for (var i = 0; i < manifest.Layers.Count; i++)
             {
                 var layer = manifest.Layers[i];
-                var kind = LayerKinds.Of(layer.Descriptor);
                 var listed = i < plan.Layers.Count ? plan.Layers[i] : [];
                 w.WriteStartObject();
                 w.WriteString("digest", layer.Descriptor.Digest.ToString());
-                w.WriteString("format", kind);
+                w.WriteString("format", LayerFormats.KindOf(layer.Descriptor));
                 w.WriteStartArray("files");
-                var ranges = listed.Count > 0 && LayerKinds.FormatName(kind) is { } format
+                var ranges = listed.Count > 0 && LayerFormats.Detect(layer.Descriptor) is { } format
                     ? await RangesAsync(source, layer, format, tempDirectory, cancellationToken).ConfigureAwait(false)
                     : null;
                 foreach (var name in listed)
@@ -119,18 +119,18 @@ public static class PrioritizationRecord
     }
 
     /// <summary>Per entry name: the compressed range from the file's first piece to the end of its last one.</summary>
-    private static async Task<Dictionary<string, (long Offset, long EndOffset)>> RangesAsync(IImageSource source, ConvertedLayer layer, string format, string? tempDirectory, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, (long Offset, long EndOffset)>> RangesAsync(IImageSource source, ConvertedLayer layer, ILayerFormat format, string? tempDirectory, CancellationToken cancellationToken)
     {
         IReadOnlyList<TocRange> entries;
         if (layer.BlobFile is { } file)
         {
             await using var blob = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            entries = LayerToc.Read(blob, format, layer.Descriptor.Annotations).Entries;
+            entries = format.ReadToc(blob, layer.Descriptor.Annotations).Entries;
         }
         else
         {
             await using var blob = new BlobWindowStream(source, layer.Descriptor, cancellationToken);
-            entries = await Task.Run(() => LayerToc.Read(blob, format, layer.Descriptor.Annotations).Entries, cancellationToken).ConfigureAwait(false);
+            entries = await Task.Run(() => format.ReadToc(blob, layer.Descriptor.Annotations).Entries, cancellationToken).ConfigureAwait(false);
         }
         var ranges = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         foreach (var e in entries.Where(e => e.EndOffset > e.Offset))

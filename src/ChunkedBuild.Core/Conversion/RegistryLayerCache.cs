@@ -141,7 +141,7 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
 
             LayerValidationResult verdict;
             await using (var blob = new FileStream(temp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16))
-                verdict = LayerFormats.GetValidator(format.Name).Validate(blob, new LayerValidationRequest { Annotations = record.Blob.Annotations, DiffId = record.DiffId });
+                verdict = format.Validator.Validate(blob, new LayerValidationRequest { Annotations = record.Blob.Annotations, DiffId = record.DiffId });
             if (!verdict.IsValid || verdict.DiffId != record.DiffId)
                 return Reject(where, $"it is not a valid {format.Name} layer: {string.Join("; ", verdict.Failures.Take(3))}");
 

@@ -56,8 +56,8 @@ public sealed record SourcePlatform
     public static LayerVariant? VariantOf(PlatformImage image)
     {
         var layers = image.Manifest.Value.Layers.Select(l => l with { MediaType = MediaTypes.OciLayerOf(l.MediaType) ?? l.MediaType }).ToList();
-        var zstd = layers.Any(l => LayerTranscoder.IsAlreadyIn(LayerVariant.ZstdChunked, l)) || image.Descriptor.Annotation(Annotations.CompressionZstd) == "true";
-        var estargz = layers.Any(l => LayerTranscoder.IsAlreadyIn(LayerVariant.EStargz, l));
+        var zstd = layers.Any(l => LayerVariant.ZstdChunked.Holds(l)) || image.Descriptor.Annotation(Annotations.CompressionZstd) == "true";
+        var estargz = layers.Any(l => LayerVariant.EStargz.Holds(l));
         return (zstd, estargz) switch
         {
             (true, true) => null,

@@ -1,7 +1,5 @@
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
-using ChunkedBuild.Core.Formats.EStargz;
-using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
@@ -13,9 +11,10 @@ namespace ChunkedBuild.Core.Conversion;
 /// Estimates, per variant, the compressed bytes a lazy or partial puller fetches before the app starts, given the files it reads at
 /// startup (<see cref="StartupList"/>; <c>auto</c> runs the same planner the conversion does):
 /// <list type="bullet">
-/// <item>eStargz: the prefetch range (layer start → end of the <c>.prefetch.landmark</c> member), the gzip members of the listed files'
-/// chunks outside it (<see cref="LayerToc"/> ranges: a member ends where the next payload member starts), and each layer's TOC member + footer;</item>
-/// <item>zstd:chunked: the frames of the listed files (TOC <c>offset</c>..<c>endOffset</c>) and each layer's TOC and tar-split frames;</item>
+/// <item>a lazy layer: what its format's TOC says a puller fetches (<see cref="ILayerFormat.ReadToc"/>): the prefetch range (eStargz: layer
+/// start → end of the <c>.prefetch.landmark</c> member), the ranges of the listed files' pieces outside it (eStargz: gzip members, each ending
+/// where the next payload member starts; zstd:chunked: frames from <c>offset</c> to <c>endOffset</c>), and the metadata (eStargz: the TOC
+/// member + footer; zstd:chunked: the TOC and tar-split frames);</item>
 /// <item>any other layer (the original gzip): the whole blob.</item>
 /// </list>
 /// The startup list is computed once per platform, on the platform's manifest without lazy layers when there is one (else its first), and
@@ -37,33 +36,31 @@ public static class StartupCostEstimator
         foreach (var root in image.Roots)
             platforms.AddRange(await ImageWalker.CollectAsync(source, root, silent, cancellationToken).ConfigureAwait(false));
 
-        var tocs = new Dictionary<Digest, (IReadOnlyList<TocRange>, long)>();
+        var tocs = new Dictionary<Digest, LayerToc>();
         var report = new List<PlatformStartupCost>();
         foreach (var group in platforms.DistinctBy(p => p.Manifest.Digest).GroupBy(p => (p.Platform.ToString(), p.Manifest.Value.Layers.Count)))
         {
             var members = group.ToList();
-            var basis = members.FirstOrDefault(p => p.Manifest.Value.Layers.All(l => LayerKinds.FormatName(LayerKinds.Of(l)) is null)) ?? members[0];
+            var basis = members.FirstOrDefault(p => p.Manifest.Value.Layers.All(l => LayerFormats.Detect(l) is null)) ?? members[0];
             var plan = await planner.PlanAsync(source, basis, cancellationToken).ConfigureAwait(false);
             var listed = plan.Layers.Select(names => names.Select(ImagePath.Normalize).ToHashSet(StringComparer.Ordinal)).ToList();
             var manifests = new List<ManifestStartupCost>();
             foreach (var platform in members)
             {
                 var layers = new List<LayerStartupCost>();
-                var inspected = new List<InspectedLayer>();
                 for (var i = 0; i < platform.Manifest.Value.Layers.Count; i++)
                 {
                     var layer = platform.Manifest.Value.Layers[i];
-                    var kind = LayerKinds.Of(layer);
-                    inspected.Add(new InspectedLayer(layer, kind, platform.Config.DiffIds[i], null, null));
-                    if (LayerKinds.FormatName(kind) is null)
+                    var kind = LayerFormats.KindOf(layer);
+                    if (LayerFormats.Detect(layer) is not { } format)
                     {
                         layers.Add(new LayerStartupCost(layer, kind, 0, 0, 0, layer.Size, listed[i].Count, 0, 1));
                         continue;
                     }
-                    var (entries, tocOffset) = await TocAsync(source, layer, kind, tocs, cancellationToken).ConfigureAwait(false);
-                    layers.Add(LazyLayerCost(layer, kind, entries, tocOffset, listed[i]));
+                    var toc = await TocAsync(source, layer, format, tocs, cancellationToken).ConfigureAwait(false);
+                    layers.Add(LazyLayerCost(layer, kind, toc, listed[i]));
                 }
-                manifests.Add(new ManifestStartupCost(platform.Descriptor, platform.Platform, ImageInspector.VariantOf(platform.Descriptor, inspected), layers));
+                manifests.Add(new ManifestStartupCost(platform.Descriptor, platform.Platform, ImageInspector.VariantOf(platform.Descriptor, platform.Manifest.Value.Layers), layers));
             }
             report.Add(new PlatformStartupCost(basis.Platform, plan, manifests));
         }
@@ -71,25 +68,23 @@ public static class StartupCostEstimator
     }
 
     /// <summary>
-    /// The cost of a lazy layer (<paramref name="kind"/> estargz or zstd:chunked) for the listed image paths it provides, from its TOC ranges
-    /// (<see cref="LayerToc.Read"/>). A hard link counts as listed but its content only when its target is listed too.
+    /// The cost of a lazy layer for the listed image paths it provides, from what its TOC says a puller fetches (<see cref="ILayerFormat.ReadToc"/>).
+    /// A hard link counts as listed but its content only when its target is listed too.
     /// </summary>
-    /// <param name="layer">The layer descriptor (zstd:chunked: its annotations give the TOC and tar-split frame sizes).</param>
-    /// <param name="kind"><see cref="LayerKinds.EStargz"/> or <see cref="LayerKinds.ZstdChunked"/>.</param>
-    /// <param name="entries">The TOC entries with their compressed ranges.</param>
-    /// <param name="tocOffset">Where the TOC starts in the blob.</param>
+    /// <param name="layer">The layer descriptor.</param>
+    /// <param name="kind">What the layer is (<see cref="LayerFormats.KindOf"/>), for the report.</param>
+    /// <param name="toc">Its TOC: the entries with their compressed ranges, the metadata ranges and the prefetch range.</param>
     /// <param name="listed">The listed image paths (absolute, normalized) whose merged version this layer holds.</param>
-    public static LayerStartupCost LazyLayerCost(Descriptor layer, string kind, IReadOnlyList<TocRange> entries, long tocOffset, IReadOnlySet<string> listed)
+    public static LayerStartupCost LazyLayerCost(Descriptor layer, string kind, LayerToc toc, IReadOnlySet<string> listed)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         var pieces = new Dictionary<string, List<TocRange>>(StringComparer.Ordinal);
-        long prefetchEnd = 0;
-        foreach (var e in entries)
+        var prefetchEnd = toc.PrefetchEnd;
+        foreach (var e in toc.Entries)
         {
             var path = ImagePath.Normalize(e.Name);
             names.Add(path);
             if (e.EndOffset <= e.Offset) continue;
-            if (kind == LayerKinds.EStargz && path == "/" + EStargzSpec.PrefetchLandmark && prefetchEnd == 0) prefetchEnd = e.EndOffset;
             if (!pieces.TryGetValue(path, out var list)) pieces[path] = list = [];
             list.Add(e);
         }
@@ -111,27 +106,9 @@ public static class StartupCostEstimator
             }
         }
         var onDemandRanges = MergedCount(ranges);
-        long metadata;
-        if (kind == LayerKinds.EStargz)
-        {
-            metadata = layer.Size - tocOffset;
-            ranges.Add((tocOffset, layer.Size));
-            if (prefetchEnd > 0) ranges.Add((0, prefetchEnd));
-        }
-        else
-        {
-            metadata = 0;
-            foreach (var position in new[]
-                     {
-                         ZstdChunkedPosition.TryParseManifestPosition(layer.Annotation(ZstdChunkedSpec.ManifestPositionAnnotation)),
-                         ZstdChunkedPosition.TryParseTarSplitPosition(layer.Annotation(ZstdChunkedSpec.TarSplitPositionAnnotation)),
-                     })
-            {
-                if (position is null) continue;
-                metadata += position.CompressedLength;
-                ranges.Add((position.Offset, position.Offset + position.CompressedLength));
-            }
-        }
+        var metadata = toc.Metadata.Sum(r => r.Length);
+        ranges.AddRange(toc.Metadata.Select(r => (r.Offset, r.EndOffset)));
+        if (prefetchEnd > 0) ranges.Add((0, prefetchEnd));
         return new LayerStartupCost(layer, kind, prefetchEnd, onDemand, metadata, 0, found, outsideFiles, MergedCount(ranges), onDemandRanges);
     }
 
@@ -148,12 +125,11 @@ public static class StartupCostEstimator
         return count;
     }
 
-    private static async Task<(IReadOnlyList<TocRange> Entries, long TocOffset)> TocAsync(IImageSource source, Descriptor layer, string kind,
-        Dictionary<Digest, (IReadOnlyList<TocRange>, long)> cache, CancellationToken cancellationToken)
+    private static async Task<LayerToc> TocAsync(IImageSource source, Descriptor layer, ILayerFormat format, Dictionary<Digest, LayerToc> cache, CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(layer.Digest, out var known)) return known;
         // Only the footer and the TOC are fetched (ranged reads), never the whole layer.
         await using var blob = new BlobWindowStream(source, layer, cancellationToken);
-        return cache[layer.Digest] = await Task.Run(() => LayerToc.Read(blob, LayerKinds.FormatName(kind)!, layer.Annotations), cancellationToken).ConfigureAwait(false);
+        return cache[layer.Digest] = await Task.Run(() => format.ReadToc(blob, layer.Annotations), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -3,11 +3,14 @@ namespace ChunkedBuild.Core.Formats;
 /// <summary>Options of a layer conversion. Immutable; the defaults are what users get without flags.</summary>
 public sealed record FormatOptions
 {
-    /// <summary>Compression level; null = the format's default (zstd 3, gzip 6).</summary>
+    /// <summary>Compression level; null = the format's default (<see cref="ILayerFormat.Levels"/>: zstd 3, gzip 6).</summary>
     public int? Level { get; init; }
 
-    /// <summary>eStargz chunk size in bytes (default 4 MiB, stargz-snapshotter's default).</summary>
-    public long ChunkSize { get; init; } = DefaultEStargzChunkSize;
+    /// <summary>
+    /// Chunk size in bytes of a format that cuts files into fixed-size chunks (eStargz; default 4 MiB, stargz-snapshotter's); the range is
+    /// <see cref="LayerFormats.ChunkSizes"/>. zstd:chunked cuts by content and ignores it.
+    /// </summary>
+    public long ChunkSize { get; init; } = LayerFormats.ChunkSizes.Default;
 
     /// <summary>Paths to place first (eStargz: followed by <c>.prefetch.landmark</c>); empty = no prefetch.</summary>
     public IReadOnlyList<string> PrioritizedFiles { get; init; } = [];
@@ -40,6 +43,4 @@ public sealed record FormatOptions
     /// </summary>
     public string? DeflateEngine { get; init; }
 
-    /// <summary>stargz-snapshotter's default chunk size.</summary>
-    public const long DefaultEStargzChunkSize = 4L << 20;
 }

@@ -1,32 +1,25 @@
 using System.CommandLine.Parsing;
 using System.Globalization;
+using ChunkedBuild.Core.Formats;
 
 namespace ChunkedBuild.Tool.Commands;
 
 /// <summary>
 /// The value ranges of <c>layer convert</c>'s options, checked while parsing so that a wrong value is a usage error
-/// (exit code 2) before any input is read. The writers check the same ranges again (CHB9001).
+/// (exit code 2) before any input is read. The ranges are the formats' own (<see cref="ILayerFormat.Levels"/>,
+/// <see cref="LayerFormats.ChunkSizes"/>); the writers check them again (CHB9001).
 /// </summary>
 public static class ConvertOptionRules
 {
-    /// <summary>zstd levels libzstd accepts for zstd:chunked frames.</summary>
-    public static readonly (int Min, int Max) ZstdLevels = (1, 22);
-
-    /// <summary>gzip (deflate) levels for eStargz members.</summary>
-    public static readonly (int Min, int Max) GzipLevels = (0, 9);
-
-    /// <summary>The largest eStargz chunk accepted (256 MiB; the writer buffers one chunk).</summary>
-    public const long MaxChunkSize = 256L << 20;
-
     /// <summary>The most compression threads accepted.</summary>
     public const int MaxJobs = 1024;
 
-    /// <summary>Returns an error message when <paramref name="level"/> is outside the range of <paramref name="format"/>, else null.</summary>
-    public static string? CheckLevel(string format, long level)
+    /// <summary>Returns an error message when <paramref name="level"/> is outside the level range of <paramref name="format"/>, else null.</summary>
+    public static string? CheckLevel(ILayerFormat format, long level)
     {
-        var (name, (min, max)) = format == "estargz" ? ("gzip", GzipLevels) : ("zstd", ZstdLevels);
+        var (min, max) = (format.Levels.Min, format.Levels.Max);
         return level < min || level > max
-            ? $"--level {level} is out of range for {format} ({name} levels are {min}-{max})"
+            ? $"--level {level} is out of range for {format.Name} ({format.Compression.ToString().ToLowerInvariant()} levels are {min}-{max})"
             : null;
     }
 

@@ -149,7 +149,7 @@ public static class ImageConvertCommand
                 Level = parse.GetValue(level) ?? settings.Level,
                 ZstdLevel = parse.GetValue(zstdLevel) ?? settings.ZstdLevel,
                 GzipLevel = parse.GetValue(gzipLevel) ?? settings.GzipLevel,
-                ChunkSize = Positive(parse.GetValue(chunkSize) ?? settings.ChunkSize, "--chunk-size") ?? Core.Formats.FormatOptions.DefaultEStargzChunkSize,
+                ChunkSize = Positive(parse.GetValue(chunkSize) ?? settings.ChunkSize, "--chunk-size") ?? Core.Formats.LayerFormats.ChunkSizes.Default,
                 Jobs = (int)(Positive(parse.GetValue(jobs) ?? settings.Jobs, "--jobs") ?? Environment.ProcessorCount),
                 Strict = parse.GetValue(strict) || settings.Strict == true,
                 Prioritization = parse.GetValue(noPrioritize) ? PrioritizationMode.None

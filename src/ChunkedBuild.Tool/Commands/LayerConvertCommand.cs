@@ -18,7 +18,7 @@ public static class LayerConvertCommand
         var format = new Option<string>("--format", "-f")
         {
             Description = "Output format: zstd-chunked (Podman, CRI-O, Buildah partial pulls) or estargz (containerd stargz-snapshotter; also readable as plain gzip).",
-            DefaultValueFactory = _ => "zstd-chunked",
+            DefaultValueFactory = _ => LayerFormats.Default.Name,
         }.AcceptOnlyFromAmong([.. LayerFormats.Names]);
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the converted blob (written to a temporary file, then renamed).", Required = true };
         var level = new Option<int?>("--level", "-l")
@@ -29,8 +29,8 @@ public static class LayerConvertCommand
         var chunkSize = new Option<long>("--chunk-size")
         {
             Description = "eStargz chunk size in bytes (1-268435456); zstd:chunked uses content-defined chunks and ignores it.",
-            DefaultValueFactory = _ => FormatOptions.DefaultEStargzChunkSize,
-            CustomParser = r => ConvertOptionRules.ParseWholeNumber(r, 1, ConvertOptionRules.MaxChunkSize) ?? 0,
+            DefaultValueFactory = _ => LayerFormats.ChunkSizes.Default,
+            CustomParser = r => ConvertOptionRules.ParseWholeNumber(r, LayerFormats.ChunkSizes.Min, LayerFormats.ChunkSizes.Max) ?? 0,
         };
         var prioritize = new Option<string[]>("--prioritize", "-p")
         {
@@ -78,7 +78,8 @@ public static class LayerConvertCommand
         command.Validators.Add(r =>
         {
             // Read from the token: a level that is not a number is already an error of the option itself.
-            if (ConvertOptionRules.LevelToken(r, level) is { } l && ConvertOptionRules.CheckLevel(r.GetValue(format) ?? "zstd-chunked", l) is { } e) r.AddError(e);
+            if (ConvertOptionRules.LevelToken(r, level) is { } l && LayerFormats.TryGet(r.GetValue(format) ?? LayerFormats.Default.Name) is { } f
+                && ConvertOptionRules.CheckLevel(f, l) is { } e) r.AddError(e);
         });
         command.SetAction(async (parse, ct) =>
         {

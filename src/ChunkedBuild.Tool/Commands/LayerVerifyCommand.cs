@@ -3,7 +3,6 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Tool.Output;
-using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Tool.Commands;
 
@@ -53,8 +52,9 @@ public static class LayerVerifyCommand
             };
             var blobFile = parse.GetValue(blob)!;
             using var stream = Open(blobFile);
-            var formatName = parse.GetValue(format) ?? LayerFormatCheck.Infer(request.Annotations, stream);
-            var result = LayerFormats.GetValidator(formatName).Validate(stream, request);
+            var layerFormat = parse.GetValue(format) is { } name ? LayerFormats.Get(name) : LayerFormatCheck.Infer(request.Annotations, stream);
+            var formatName = layerFormat.Name;
+            var result = layerFormat.Validator.Validate(stream, request);
             if (parse.GetValue(json)) Console.Out.WriteLine(ResultJson.Verification(result));
             else if (result.IsValid) Console.Out.WriteLine($"ok: {blobFile.Name} is a valid {formatName} layer ({result.EntryCount} TOC entries, DiffID {result.DiffId})");
             else foreach (var failure in result.Failures) Console.Out.WriteLine(failure);

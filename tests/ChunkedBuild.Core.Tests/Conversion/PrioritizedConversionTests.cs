@@ -84,7 +84,7 @@ public sealed class PrioritizedConversionTests : IDisposable
         Assert.Equal(Digest.Sha256Of(TestImageLayout.SampleLayers(9)[0]), layers[0].DiffId);
         var reader = new OciLayoutReader(output);
         using var blob = new MemoryStream(reader.ReadBlob(layers[1].Layer.Digest));
-        var names = LayerToc.Read(blob, "zstd-chunked", layers[1].Layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
+        var names = LayerFormats.ZstdChunked.ReadToc(blob, layers[1].Layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
         Assert.Equal(["app/", "app/hello.runtimeconfig.json", "app/hello.dll"], names.Take(3));
     }
 

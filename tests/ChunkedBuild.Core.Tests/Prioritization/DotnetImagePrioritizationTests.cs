@@ -57,7 +57,7 @@ public sealed class DotnetImagePrioritizationTests(PublishedImages images) : IDi
             using var blob = reader.OpenBlob(estargz[i].Layer);
             using var copy = new MemoryStream();
             blob.CopyTo(copy);
-            var entries = LayerToc.Read(copy, "estargz", estargz[i].Layer.Annotations).Entries;
+            var entries = LayerFormats.EStargz.ReadToc(copy, estargz[i].Layer.Annotations).Entries;
             var prioritized = plan.Layers[i].Select(EStargzTocEntry.CleanEntryName).ToHashSet(StringComparer.Ordinal);
             var names = entries.Select(e => EStargzTocEntry.CleanEntryName(e.Name)).ToList();
             if (prioritized.Count == 0)

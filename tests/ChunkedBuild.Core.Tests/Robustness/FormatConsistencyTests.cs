@@ -61,7 +61,7 @@ public sealed class FormatConsistencyTests : IDisposable
     {
         var result = await ConvertAsync([.. SampleTar(), .. new byte[10240]], format);
         await using var blob = File.OpenRead(Path.Combine(_root, "out." + format));
-        var verdict = LayerFormats.GetValidator(format).Validate(blob, new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
+        var verdict = LayerFormats.Get(format).Validator.Validate(blob, new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
         Assert.True(verdict.IsValid, string.Join("\n", verdict.Failures));
     }
 
@@ -100,9 +100,9 @@ public sealed class FormatConsistencyTests : IDisposable
             ? Fuzz.LazyBlobMutator.RewriteEStargzToc(blob, _ => System.Text.Encoding.UTF8.GetBytes(toc), annotations)!
             : Fuzz.LazyBlobMutator.RewriteZstdChunkedToc(blob, _ => System.Text.Encoding.UTF8.GetBytes(toc), annotations)!;
         using var stream = new MemoryStream(hostile);
-        var error = Assert.Throws<ChunkedBuildException>(() => LayerToc.Read(stream, format, annotations));
+        var error = Assert.Throws<ChunkedBuildException>(() => LayerFormats.Get(format).ReadToc(stream, annotations));
         Assert.Equal(ErrorCodes.ValidationFailed, error.Code);
-        Assert.False(LayerFormats.GetValidator(format).Validate(stream, new LayerValidationRequest { Annotations = annotations }).IsValid);
+        Assert.False(LayerFormats.Get(format).Validator.Validate(stream, new LayerValidationRequest { Annotations = annotations }).IsValid);
     }
 
     [Theory]
@@ -113,14 +113,14 @@ public sealed class FormatConsistencyTests : IDisposable
         var own = await ConvertAsync(Gzip(SampleTar()), format);
         var foreign = await ConvertAsync(Gzip(SampleTar()), other);
         await using var blob = File.OpenRead(Path.Combine(_root, "out." + format));
-        Assert.Equal(format, LayerFormatCheck.Infer(foreign.Annotations, blob));
+        Assert.Equal(format, LayerFormatCheck.Infer(foreign.Annotations, blob).Name);
 
-        var verdict = LayerFormats.GetValidator(format).Validate(blob, new LayerValidationRequest { Annotations = foreign.Annotations });
+        var verdict = LayerFormats.Get(format).Validator.Validate(blob, new LayerValidationRequest { Annotations = foreign.Annotations });
         var failure = Assert.Single(verdict.Failures);
         Assert.StartsWith($"annotations: they are {(other == "estargz" ? "eStargz" : "zstd:chunked")} annotations (", failure);
         Assert.DoesNotContain(Digest(Array.Empty<byte>()), failure);
 
-        var asOther = LayerFormats.GetValidator(other).Validate(blob, new LayerValidationRequest { Annotations = own.Annotations });
+        var asOther = LayerFormats.Get(other).Validator.Validate(blob, new LayerValidationRequest { Annotations = own.Annotations });
         Assert.StartsWith("format: the blob is ", Assert.Single(asOther.Failures));
     }
 

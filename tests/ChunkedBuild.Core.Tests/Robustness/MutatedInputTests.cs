@@ -51,7 +51,7 @@ public class MutatedInputTests
             else
             {
                 using var blob = File.OpenRead(outPath);
-                var verdict = LayerFormats.GetValidator(format).Validate(blob, new LayerValidationRequest { Annotations = task.Result.Annotations, DiffId = task.Result.DiffId });
+                var verdict = LayerFormats.Get(format).Validator.Validate(blob, new LayerValidationRequest { Annotations = task.Result.Annotations, DiffId = task.Result.DiffId });
                 Assert.True(verdict.IsValid, $"seed {seed}: " + string.Join("\n", verdict.Failures));
             }
             Assert.Equal(Directory.GetFiles(dir.FullName).Length, File.Exists(outPath) ? 2 : 1);

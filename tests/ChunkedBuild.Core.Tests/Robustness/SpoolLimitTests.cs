@@ -73,7 +73,7 @@ public sealed class SpoolLimitTests : IDisposable
         var options = new FormatOptions { PrioritizedFiles = ["big0"], SpoolLimit = Limit, TempDirectory = Temp, DegreeOfParallelism = 2 };
         var result = await LayerFileConverter.ConvertAsync(input, output, LayerFormats.Get(format), options, TestContext.Current.CancellationToken);
         await using var blob = File.OpenRead(output);
-        var verdict = LayerFormats.GetValidator(format).Validate(blob, new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
+        var verdict = LayerFormats.Get(format).Validator.Validate(blob, new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
         Assert.True(verdict.IsValid, string.Join("\n", verdict.Failures));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Temp));
     }

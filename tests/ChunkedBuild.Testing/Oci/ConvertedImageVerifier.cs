@@ -1,9 +1,9 @@
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Formats.EStargz;
+using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
-using ChunkedBuild.Core.Formats.ZstdChunked;
-using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Testing.Oci;
 
@@ -96,6 +96,6 @@ public static class ConvertedImageVerifier
     public static List<string> EStargzEntryNames(OciLayoutReader reader, Descriptor layer)
     {
         using var blob = new MemoryStream(reader.ReadBlob(layer.Digest));
-        return LayerToc.Read(blob, "estargz", layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
+        return LayerFormats.EStargz.ReadToc(blob, layer.Annotations).Entries.Select(e => e.Name).Distinct().ToList();
     }
 }

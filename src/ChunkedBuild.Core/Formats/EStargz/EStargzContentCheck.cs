@@ -1,7 +1,7 @@
-using ChunkedBuild.Core.IO;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Formats.EStargz;

@@ -8,11 +8,18 @@ namespace ChunkedBuild.Core.Formats.EStargz;
 /// Writes eStargz layers (docs/formats.md §3): a gzip member per regular-file payload and per 4 MiB chunk, a landmark file,
 /// the <c>stargz.index.json</c> TOC member and the 51-byte footer. Input headers are kept byte for byte; the DiffID
 /// changes because the landmark and the TOC entry are added. The annotations are the TOC digest and the uncompressed size.
+/// The format's constants are in <see cref="EStargzSpec"/>.
 /// </summary>
 internal sealed class EStargzFormat : ILayerFormat
 {
     /// <inheritdoc />
     public string Name => EStargzSpec.Name;
+
+    /// <inheritdoc />
+    public string DisplayName => EStargzSpec.DisplayName;
+
+    /// <inheritdoc />
+    public string Title => "eStargz";
 
     /// <inheritdoc />
     public string MediaType => EStargzSpec.MediaType;
@@ -25,12 +32,34 @@ internal sealed class EStargzFormat : ILayerFormat
     public int OutputVersion => 2;
 
     /// <inheritdoc />
+    public LayerCompression Compression => LayerCompression.Gzip;
+
+    /// <inheritdoc />
+    public string TocDigestAnnotation => EStargzSpec.TocDigestAnnotation;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> AnnotationKeys { get; } = [EStargzSpec.TocDigestAnnotation, EStargzSpec.UncompressedSizeAnnotation];
+
+    /// <inheritdoc />
+    public ValueRange<int> Levels { get; } = new(EStargzSpec.MinLevel, EStargzSpec.MaxLevel, EStargzSpec.DefaultLevel);
+
+    /// <inheritdoc />
+    public ValueRange<long>? ChunkSizes { get; } = new(1, EStargzSpec.MaxChunkSize, EStargzSpec.DefaultChunkSize);
+
+    /// <inheritdoc />
+    public long MaxTocSize => EStargzSpec.MaxTocSize;
+
+    /// <inheritdoc />
+    public ILayerValidator Validator { get; } = new EStargzValidator();
+
+    /// <inheritdoc />
+    public LayerToc ReadToc(Stream blob, IReadOnlyDictionary<string, string>? annotations) => LayerToc.Read(Name, () => EStargzTocReader.Read(blob));
+
+    /// <inheritdoc />
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>
         Task.Factory.StartNew(() => SparseInput.Write(uncompressedTar, options, tar => new EStargzWriter(options).Run(tar, destination, cancellationToken)),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    /// <inheritdoc />
-    public IReadOnlyList<string> AnnotationKeys { get; } = [Annotations.EStargzTocDigest, Annotations.EStargzUncompressedSize];
 
     /// <inheritdoc />
     /// <remarks>
@@ -44,20 +73,20 @@ internal sealed class EStargzFormat : ILayerFormat
         var arranged = new List<ExpectedEntry>(kept.Count + 2);
         if (options.PrioritizedFiles.Count == 0)
         {
-            arranged.Add(Landmark(EStargzLandmark.NoPrefetch));
+            arranged.Add(Landmark(EStargzSpec.NoPrefetchLandmark));
             arranged.AddRange(kept.Select(ExpectedEntry.FromSource));
         }
         else
         {
             var order = EStargzEntryOrder.Arrange([.. kept.Select(i => source[i])], options.PrioritizedFiles);
             arranged.AddRange(order.Prioritized.Select(i => ExpectedEntry.FromSource(kept[i])));
-            arranged.Add(Landmark(EStargzLandmark.Prefetch));
+            arranged.Add(Landmark(EStargzSpec.PrefetchLandmark));
             arranged.AddRange(order.Rest.Select(i => ExpectedEntry.FromSource(kept[i])));
         }
-        arranged.Add(ExpectedEntry.Generated(EStargzLandmark.TocName, size => EStargzTarHeader.RegularFile(EStargzLandmark.TocName, size), content: null));
+        arranged.Add(ExpectedEntry.Generated(EStargzSpec.TocName, size => EStargzTarHeader.RegularFile(EStargzSpec.TocName, size), content: null));
         return arranged;
     }
 
     private static ExpectedEntry Landmark(string name) =>
-        ExpectedEntry.Generated(name, size => EStargzTarHeader.RegularFile(name, size), [EStargzLandmark.Content]);
+        ExpectedEntry.Generated(name, size => EStargzTarHeader.RegularFile(name, size), [EStargzSpec.LandmarkContent]);
 }

@@ -1,6 +1,6 @@
-using ChunkedBuild.Core.IO;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
 

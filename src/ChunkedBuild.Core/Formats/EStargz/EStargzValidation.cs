@@ -1,10 +1,8 @@
-using ChunkedBuild.Core.IO;
 using System.Globalization;
-using System.IO.Compression;
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
-using ChunkedBuild.Core.Formats.ZstdChunked;
 
 namespace ChunkedBuild.Core.Formats.EStargz;
 
@@ -19,14 +17,22 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
     public void Run()
     {
         var annotations = request.Annotations ?? new Dictionary<string, string>();
-        if (!LayerFormatCheck.Matches(blob, annotations, "estargz", failures)) return;
+        if (!LayerFormatCheck.Matches(blob, annotations, LayerFormats.EStargz, failures)) return;
         CheckAnnotationFamily(annotations);
 
         Stage = "footer";
-        if (ReadFooter() is not { } tocOffset) return;
+        if (!EStargzTocReader.TryReadFooter(blob, out var tocOffset, out var error))
+        {
+            failures.Add($"footer: {error}");
+            return;
+        }
 
         Stage = "TOC";
-        if (ReadTocJson(tocOffset) is not { } tocJson) return;
+        if (!EStargzTocReader.TryReadTocJson(blob, tocOffset, out var tocJson, out error))
+        {
+            failures.Add($"TOC: {error}");
+            return;
+        }
         var tocDigest = Digest.Sha256Of(tocJson);
         CheckTocDigest(annotations, tocDigest);
         TocDigest = tocDigest;
@@ -59,80 +65,13 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
         }
     }
 
+    /// <summary>Never both TOC annotation families on one descriptor (docs/formats.md §1.9): containers/image refuses the layer.</summary>
     private void CheckAnnotationFamily(IReadOnlyDictionary<string, string> annotations)
     {
-        foreach (var key in new[] { ZstdChunkedSpec.ManifestChecksumAnnotation, ZstdChunkedSpec.ManifestPositionAnnotation, ZstdChunkedSpec.TarSplitPositionAnnotation })
+        foreach (var other in LayerFormats.All.Where(f => f.Name != EStargzSpec.Name))
         {
-            if (annotations.ContainsKey(key))
-                failures.Add($"annotations: the zstd:chunked annotation '{key}' is present on an eStargz layer; containers/image fails the copy");
-        }
-    }
-
-    private long? ReadFooter()
-    {
-        if (blob.Length < EStargzFooter.Size)
-        {
-            failures.Add($"footer: the blob has {blob.Length} bytes, fewer than the {EStargzFooter.Size}-byte eStargz footer");
-            return null;
-        }
-        var footer = RangeReadStream.ReadAll(blob, blob.Length - EStargzFooter.Size, EStargzFooter.Size);
-        if (!EStargzFooter.TryParse(footer, out var tocOffset, out var error))
-        {
-            failures.Add($"footer: the last {EStargzFooter.Size} bytes are not an eStargz footer: {error}");
-            return null;
-        }
-        if (tocOffset <= 0 || tocOffset >= blob.Length - EStargzFooter.Size)
-        {
-            failures.Add($"footer: TOC offset {tocOffset} is not inside the blob before the footer (0, {blob.Length - EStargzFooter.Size})");
-            return null;
-        }
-        return tocOffset;
-    }
-
-    /// <summary>The TOC member (one gzip member from the offset to the footer) must hold a tar whose first file is the TOC.</summary>
-    private byte[]? ReadTocJson(long tocOffset)
-    {
-        var memberLength = blob.Length - EStargzFooter.Size - tocOffset;
-        if (memberLength > EStargzSpec.MaxTocSize)
-        {
-            failures.Add($"TOC: the TOC member is {memberLength} bytes, over the readers' 150 MiB limit");
-            return null;
-        }
-        var member = RangeReadStream.ReadAll(blob, tocOffset, memberLength);
-        try
-        {
-            using var gzip = new GZipStream(new MemoryStream(member), CompressionMode.Decompress);
-            using var reader = new RawTarReader(gzip);
-            if (reader.ReadNext() is not { } first)
-            {
-                failures.Add($"TOC: the member at {tocOffset} holds no tar entry");
-                return null;
-            }
-            if (first.Info.Name != EStargzSpec.TocName)
-            {
-                failures.Add($"TOC: the first tar entry of the member at {tocOffset} is '{first.Info.Name}', expected '{EStargzSpec.TocName}'");
-                return null;
-            }
-            if (first.Info.Size > EStargzSpec.MaxTocSize)
-            {
-                failures.Add($"TOC: the TOC JSON is {first.Info.Size} bytes, over the readers' 150 MiB limit");
-                return null;
-            }
-            var json = new byte[first.Info.Size];
-            var got = 0;
-            int n;
-            while (got < json.Length && (n = reader.ReadData(json.AsSpan(got))) > 0) got += n;
-            if (got < json.Length)
-            {
-                failures.Add($"TOC: {EStargzSpec.TocName} ends after {got} of its {json.Length} bytes");
-                return null;
-            }
-            return json;
-        }
-        catch (InvalidDataException e)
-        {
-            failures.Add($"TOC: the member at {tocOffset} does not decompress: {e.Message}");
-            return null;
+            foreach (var key in other.AnnotationKeys.Where(annotations.ContainsKey))
+                failures.Add($"annotations: the {other.DisplayName} annotation '{key}' is present on an eStargz layer; containers/image fails the copy");
         }
     }
 

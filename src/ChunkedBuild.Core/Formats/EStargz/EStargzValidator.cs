@@ -7,7 +7,7 @@ namespace ChunkedBuild.Core.Formats.EStargz;
 /// digest against <c>toc.digest</c>, the TOC's structure, every chunk decompressed from its own offset, and the whole
 /// blob decompressed as a full puller sees it (entries equal to the TOC, last file the TOC, DiffID, uncompressed size).
 /// </summary>
-public sealed class EStargzValidator : ILayerValidator
+internal sealed class EStargzValidator : ILayerValidator
 {
     /// <inheritdoc />
     public string FormatName => EStargzSpec.Name;

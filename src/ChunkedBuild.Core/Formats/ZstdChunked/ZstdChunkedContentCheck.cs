@@ -1,5 +1,5 @@
-using ChunkedBuild.Core.IO;
 using System.Security.Cryptography;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
 

@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
@@ -7,12 +8,18 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// <summary>
 /// Writes zstd:chunked layers in the current containers/storage dialect (docs/formats.md §1): every file or content-defined
 /// chunk in its own zstd frame, then the TOC, the tar-split and the 64-byte footer in skippable frames. The blob
-/// decompresses to the input tar byte for byte, so the DiffID is kept.
+/// decompresses to the input tar byte for byte, so the DiffID is kept. The format's constants are in <see cref="ZstdChunkedSpec"/>.
 /// </summary>
 internal sealed class ZstdChunkedFormat : ILayerFormat
 {
     /// <inheritdoc />
     public string Name => ZstdChunkedSpec.Name;
+
+    /// <inheritdoc />
+    public string DisplayName => ZstdChunkedSpec.DisplayName;
+
+    /// <inheritdoc />
+    public string Title => ZstdChunkedSpec.DisplayName;
 
     /// <inheritdoc />
     public string MediaType => ZstdChunkedSpec.MediaType;
@@ -23,6 +30,32 @@ internal sealed class ZstdChunkedFormat : ILayerFormat
 
     /// <inheritdoc />
     public int OutputVersion => 1;
+
+    /// <inheritdoc />
+    public LayerCompression Compression => LayerCompression.Zstd;
+
+    /// <inheritdoc />
+    public string TocDigestAnnotation => ZstdChunkedSpec.ManifestChecksumAnnotation;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> AnnotationKeys { get; } =
+        [ZstdChunkedSpec.ManifestChecksumAnnotation, ZstdChunkedSpec.ManifestPositionAnnotation, ZstdChunkedSpec.TarSplitPositionAnnotation];
+
+    /// <inheritdoc />
+    public ValueRange<int> Levels { get; } = new(ZstdChunkedSpec.MinLevel, ZstdChunkedSpec.MaxLevel, ZstdChunkedSpec.DefaultLevel);
+
+    /// <inheritdoc />
+    /// <remarks>Chunks are content-defined (docs/formats.md §1.4): <see cref="FormatOptions.ChunkSize"/> is ignored.</remarks>
+    public ValueRange<long>? ChunkSizes => null;
+
+    /// <inheritdoc />
+    public long MaxTocSize => ZstdChunkedSpec.MaxTocSize;
+
+    /// <inheritdoc />
+    public ILayerValidator Validator { get; } = new ZstdChunkedValidator();
+
+    /// <inheritdoc />
+    public LayerToc ReadToc(Stream blob, IReadOnlyDictionary<string, string>? annotations) => LayerToc.Read(Name, () => ZstdChunkedTocReader.Read(blob, annotations));
 
     /// <inheritdoc />
     /// <remarks>
@@ -37,10 +70,6 @@ internal sealed class ZstdChunkedFormat : ILayerFormat
             using var reordered = PrioritizedTar.Reorder(tar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, options.SpoolLimit ?? IO.SpoolLimits.Floor, cancellationToken);
             return new ZstdChunkedWriter(options).Run(reordered, destination, cancellationToken);
         }), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    /// <inheritdoc />
-    public IReadOnlyList<string> AnnotationKeys { get; } =
-        [Annotations.ZstdChunkedManifestChecksum, Annotations.ZstdChunkedManifestPosition, Annotations.ZstdChunkedTarSplitPosition];
 
     /// <inheritdoc />
     /// <remarks>Every entry of the source in tar order, or with prioritized files in <see cref="PrioritizedTar"/>'s order; nothing generated.</remarks>

@@ -1,9 +1,8 @@
-using ChunkedBuild.Core.IO;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
-using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
@@ -18,16 +17,17 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
     public void Run()
     {
         var annotations = request.Annotations ?? new Dictionary<string, string>();
-        if (!LayerFormatCheck.Matches(blob, annotations, "zstd-chunked", failures)) return;
-        if (annotations.ContainsKey(EStargzSpec.TocDigestAnnotation))
-            failures.Add($"annotations: both zstd:chunked and eStargz TOC annotations are present ('{EStargzSpec.TocDigestAnnotation}'); containers/image fails the copy");
-        var footer = ReadFooter();
+        if (!LayerFormatCheck.Matches(blob, annotations, LayerFormats.ZstdChunked, failures)) return;
+        // Never both TOC annotation families on one descriptor (docs/formats.md §1.9): containers/image refuses the layer.
+        foreach (var other in LayerFormats.All.Where(f => f.Name != ZstdChunkedSpec.Name && annotations.ContainsKey(f.TocDigestAnnotation)))
+            failures.Add($"annotations: both zstd:chunked and {other.DisplayName} TOC annotations are present ('{other.TocDigestAnnotation}'); containers/image fails the copy");
+        var footer = ZstdChunkedTocReader.ReadFooter(blob);
         var tocPosition = ResolvePosition(annotations, footer);
         var expectedTocDigest = ResolveTocDigest(annotations);
         if (tocPosition is null || expectedTocDigest is null) return;
 
         Stage = "TOC";
-        if (tocPosition.CompressedLength > ZstdChunkedSpec.MaxTocSize || tocPosition.UncompressedLength > ZstdChunkedSpec.MaxTocSize)
+        if (!ZstdChunkedTocReader.IsWithinLimit(tocPosition))
         {
             failures.Add($"TOC: {tocPosition.UncompressedLength} bytes exceeds the readers' 150 MiB limit");
             return;
@@ -40,7 +40,7 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
             return;
         }
         TocDigest = tocDigest;
-        var tocJson = Decompress(tocCompressed);
+        var tocJson = ZstdChunkedTocReader.Decompress(tocCompressed);
         if (tocJson.Length != tocPosition.UncompressedLength)
             failures.Add($"TOC: decompressed length {tocJson.Length} differs from the declared {tocPosition.UncompressedLength}");
         var toc = ZstdChunkedTocParser.Parse(tocJson);
@@ -66,7 +66,7 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
             failures.Add($"tar-split: sha256 of the compressed tar-split at {tarSplitPosition.Offset} does not equal the TOC's tarSplitDigest {tarSplitDigest}");
             return;
         }
-        var tarSplitJson = Decompress(tarSplitCompressed);
+        var tarSplitJson = ZstdChunkedTocReader.Decompress(tarSplitCompressed);
         if (tarSplitJson.Length != tarSplitPosition.UncompressedLength)
             failures.Add($"tar-split: decompressed length {tarSplitJson.Length} differs from the declared {tarSplitPosition.UncompressedLength}");
         var lines = TarSplitReader.Read(new MemoryStream(tarSplitJson)).ToList();
@@ -81,12 +81,6 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
 
         Stage = "DiffID";
         CheckDiffId(lines, files);
-    }
-
-    private ZstdChunkedFooter? ReadFooter()
-    {
-        if (blob.Length < ZstdChunkedFooter.FrameLength) return null;
-        return ZstdChunkedFooter.TryParseFrame(RangeReadStream.ReadAll(blob, blob.Length - ZstdChunkedFooter.FrameLength, ZstdChunkedFooter.FrameLength));
     }
 
     private ZstdChunkedPosition? ResolvePosition(IReadOnlyDictionary<string, string> annotations, ZstdChunkedFooter? footer)
@@ -151,13 +145,5 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
             failures.Add($"DiffID: the tar rebuilt from tar-split ({fromTarSplit}) differs from the decompressed blob ({fromStream})");
         if (request.DiffId is { } expected && expected != fromStream)
             failures.Add($"DiffID: the decompressed blob is {fromStream}, expected {expected}");
-    }
-
-    private static byte[] Decompress(byte[] compressed)
-    {
-        using var input = new ZstdSharp.DecompressionStream(new MemoryStream(compressed));
-        using var output = new MemoryStream();
-        input.CopyTo(output);
-        return output.ToArray();
     }
 }

@@ -9,7 +9,7 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// annotations, the TOC and its digest, the tar-split and its digest, TOC ↔ tar-split equality, every file and chunk
 /// decoded from its own offset, and the DiffID rebuilt from tar-split + file contents, as c/storage does.
 /// </summary>
-public sealed class ZstdChunkedValidator : ILayerValidator
+internal sealed class ZstdChunkedValidator : ILayerValidator
 {
     /// <inheritdoc />
     public string FormatName => ZstdChunkedSpec.Name;

@@ -10,7 +10,7 @@ namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
 /// <summary>The eStargz suite: the common conformance checks plus the landmark rules (docs/formats.md §3.5).</summary>
 public abstract class EStargzConformanceTestsBase(TarCorpus corpus, FormatOptions? options)
-    : LayerFormatConformanceTests(corpus, LayerFormats.Get("estargz"), LayerFormats.GetValidator("estargz"), RefCheckMode.EStargz, options)
+    : LayerFormatConformanceTests(corpus, LayerFormats.Get("estargz"), LayerFormats.Get("estargz").Validator, RefCheckMode.EStargz, options)
 {
     private const string PrefetchLandmark = ".prefetch.landmark";
     private const string NoPrefetchLandmark = ".no.prefetch.landmark";

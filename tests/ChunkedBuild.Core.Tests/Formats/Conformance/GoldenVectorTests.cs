@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Formats.EStargz;
+using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using Xunit;
-using ChunkedBuild.Core.Formats.ZstdChunked;
-using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 
@@ -78,7 +78,7 @@ public partial class GoldenVectorTests
         Assert.Equal("sha256:573e2e407c7a7b0d2459801cb209ca6c7782ff5e0cbb40ecc7f749e722a0f62c", Digest.Sha256Of(blob).ToString());
         Assert.Equal(1425, blob.Length);
         blob.Position = 0;
-        var verdict = LayerFormats.GetValidator("zstd-chunked").Validate(blob, new LayerValidationRequest
+        var verdict = LayerFormats.Get("zstd-chunked").Validator.Validate(blob, new LayerValidationRequest
         {
             Annotations = new Dictionary<string, string>
             {
@@ -97,7 +97,7 @@ public partial class GoldenVectorTests
     {
         using var blob = File.OpenRead(Vector("worked-example.stargz.estargz"));
         const string diffId = "sha256:ef35402195c7569235190dc2dce870fb4e3fa6ed42580f05a2554eae1481af11";
-        var verdict = LayerFormats.GetValidator("estargz").Validate(blob, new LayerValidationRequest
+        var verdict = LayerFormats.Get("estargz").Validator.Validate(blob, new LayerValidationRequest
         {
             Annotations = new Dictionary<string, string>
             {

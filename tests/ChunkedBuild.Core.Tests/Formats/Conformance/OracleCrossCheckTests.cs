@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Formats.EStargz;
+using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Corpus;
 using Xunit;
-using ChunkedBuild.Core.Formats.ZstdChunked;
-using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Tests.Formats.Conformance;
 

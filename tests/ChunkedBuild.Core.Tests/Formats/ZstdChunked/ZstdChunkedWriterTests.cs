@@ -1,11 +1,11 @@
 using System.Formats.Tar;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing;
 using Xunit;
-using ChunkedBuild.Core.Formats.EStargz;
 
 namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 
@@ -44,7 +44,7 @@ public class ZstdChunkedWriterTests
         return (output.ToArray(), result);
     }
 
-    private static ZstdChunkedToc ReadToc(byte[] blob, LayerWriteResult result) => ZstdChunkedTocReader.Read(blob, result);
+    private static ZstdChunkedToc ReadToc(byte[] blob, LayerWriteResult result) => ZstdChunkedTocReader.ReadParsed(new MemoryStream(blob), result.Annotations).Toc;
 
     [Fact]
     public void Awkward_layer_round_trips_and_passes_the_validator_and_refcheck()

@@ -179,7 +179,7 @@ public sealed class FuzzTests : IDisposable
             PrioritizedFiles = prioritized,
             TempDirectory = Temp,
             SpoolLimit = random.Next(3) == 0 ? 64 << 10 : 16 << 20,
-            ChunkSize = random.Next(3) == 0 ? 4096 : FormatOptions.DefaultEStargzChunkSize,
+            ChunkSize = random.Next(3) == 0 ? 4096 : LayerFormats.ChunkSizes.Default,
             LayerName = "fuzz",
         };
         var output = new MemoryStream();
@@ -187,7 +187,7 @@ public sealed class FuzzTests : IDisposable
         await using (var tar = LayerInput.OpenUncompressed(new MemoryStream(layer), out _))
             result = await LayerFormats.Get(format).WriteAsync(tar, output, options, cancellationToken);
         output.Position = 0;
-        var verdict = LayerFormats.GetValidator(format).Validate(output, new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
+        var verdict = LayerFormats.Get(format).Validator.Validate(output, new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId });
         if (!verdict.IsValid) return $"the converted {format} layer fails its validator: {string.Join("; ", verdict.Failures)}";
         // zstd:chunked in tar order keeps the DiffID, unless the input lacked (part of) its end marker and the writer said it completed it.
         if (format == "zstd-chunked" && prioritized.Count == 0 && !result.Warnings.Any(w => w.Contains("end-of-archive marker", StringComparison.Ordinal)))
@@ -210,9 +210,9 @@ public sealed class FuzzTests : IDisposable
         var (format, blob, annotations) = _lazyLayers[random.Next(_lazyLayers.Count)];
         var (mutated, mutatedAnnotations) = new LazyBlobMutator(random).Mutate(format, blob, annotations);
         using var stream = new MemoryStream(mutated, writable: false);
-        var checkAs = random.Next(5) == 0 ? LayerFormatCheck.Infer(mutatedAnnotations, stream) : format;
-        LayerFormats.GetValidator(checkAs).Validate(stream, new LayerValidationRequest { Annotations = mutatedAnnotations });
-        LayerToc.Read(stream, format, mutatedAnnotations);
+        var checkAs = random.Next(5) == 0 ? LayerFormatCheck.Infer(mutatedAnnotations, stream).Name : format;
+        LayerFormats.Get(checkAs).Validator.Validate(stream, new LayerValidationRequest { Annotations = mutatedAnnotations });
+        LayerFormats.Get(format).ReadToc(stream, mutatedAnnotations);
         return Task.FromResult<string?>(null);
     }
 
