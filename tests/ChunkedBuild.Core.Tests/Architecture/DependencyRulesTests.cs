@@ -47,6 +47,33 @@ public partial class DependencyRulesTests
     }
 
     [Fact]
+    public void Nothing_outside_Formats_reaches_a_format()
+    {
+        var formats = Path.Combine(RepoPaths.Root, "src", "ChunkedBuild.Core", "Formats") + Path.DirectorySeparatorChar;
+        var outside = SourceFiles(Path.Combine(RepoPaths.Root, "src"), SearchOption.AllDirectories).Where(f => !f.StartsWith(formats, StringComparison.Ordinal));
+        Assert.Empty(outside.SelectMany(f => FormatKnowledge(File.ReadAllText(f)).Select(use => $"{Path.GetRelativePath(RepoPaths.Root, f)} uses {use}")));
+    }
+
+    [Fact]
+    public void Formats_root_reaches_a_single_format_only_through_the_registry()
+    {
+        var root = SourceFiles(Path.Combine(RepoPaths.Root, "src", "ChunkedBuild.Core", "Formats"), SearchOption.TopDirectoryOnly)
+            .Where(f => Path.GetFileName(f) != RegistryFile);
+        Assert.Empty(root.SelectMany(f => FormatKnowledge(File.ReadAllText(f)).Select(use => $"{Path.GetRelativePath(RepoPaths.Root, f)} uses {use}")));
+    }
+
+    [Fact]
+    public void The_format_rule_catches_a_format_type_a_format_namespace_and_a_format_name()
+    {
+        Assert.Equal(["EStargzSpec"], FormatKnowledge("var toc = EStargzSpec.TocName;"));
+        Assert.Equal(["ZstdChunkedPosition"], FormatKnowledge("ZstdChunkedPosition? p = null;"));
+        Assert.Equal(["Formats.ZstdChunked"], FormatKnowledge("using ChunkedBuild.Core.Formats.ZstdChunked;"));
+        Assert.Equal(["\"zstd:chunked\""], FormatKnowledge("if (kind == \"zstd:chunked\") return;"));
+        // What the registry hands out is not a format's internals.
+        Assert.Empty(FormatKnowledge("var f = LayerFormats.EStargz; var v = LayerVariant.ZstdChunked; var d = LayerFormats.Detect(layer)?.DisplayName;"));
+    }
+
+    [Fact]
     public void Tar_and_oci_use_no_third_party_packages()
     {
         foreach (var area in new[] { "Tar", "Oci" })
@@ -85,6 +112,18 @@ public partial class DependencyRulesTests
         Assert.Empty(refs);
     }
 
+    /// <summary>The file of <c>Formats/</c> that may name each format: the registry, <c>LayerFormats</c>.</summary>
+    private const string RegistryFile = "LayerFormats.cs";
+
+    /// <summary>
+    /// What in <paramref name="source"/> knows a single format instead of asking the registry (docs/design.md §3): a format's types
+    /// (<c>EStargz…</c>, <c>ZstdChunked…</c>), its namespace, or a format name spelled as a literal.
+    /// </summary>
+    private static List<string> FormatKnowledge(string source) => [.. FormatInternals().Matches(source).Select(m => m.Value)];
+
+    private static IEnumerable<string> SourceFiles(string folder, SearchOption depth) =>
+        Directory.EnumerateFiles(folder, "*.cs", depth).Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"));
+
     private static XDocument Load(string relative) => XDocument.Load(Path.Combine(RepoPaths.Root, relative));
 
     private static List<string> ProjectReferences(XDocument project) =>
@@ -114,6 +153,9 @@ public partial class DependencyRulesTests
 
     [GeneratedRegex(@"^\|\s*`(?<area>\w+)`\s*\|(?<uses>[^|]*)\|(?<role>[^|]*)\|\s*$")]
     private static partial Regex TableRow();
+
+    [GeneratedRegex(@"\b(?:EStargz|ZstdChunked)[A-Z]\w*|\bFormats\.(?:EStargz|ZstdChunked)\b|""(?:estargz|zstd-chunked|zstd:chunked)""")]
+    private static partial Regex FormatInternals();
 
     [GeneratedRegex(@"`(\w+)`")]
     private static partial Regex Backticked();

@@ -59,7 +59,7 @@ internal sealed class ZstdChunkedFormat : ILayerFormat
 
     /// <inheritdoc />
     /// <remarks>
-    /// With <see cref="FormatOptions.PrioritizedFiles"/>, the tar is first rewritten with those entries first (<see cref="PrioritizedTar"/>):
+    /// With <see cref="FormatOptions.PrioritizedFiles"/>, the tar is first rewritten with those entries first (<see cref="ZstdChunkedPrioritizedTar"/>):
     /// the layer then decompresses to that reordered tar, so its DiffID differs from the input's. So it does when sparse entries are densified
     /// (<see cref="FormatOptions.Sparse"/>).
     /// </remarks>
@@ -67,7 +67,7 @@ internal sealed class ZstdChunkedFormat : ILayerFormat
         Task.Factory.StartNew(() => SparseInput.Write(uncompressedTar, options, tar =>
         {
             if (options.PrioritizedFiles.Count == 0) return new ZstdChunkedWriter(options).Run(tar, destination, cancellationToken);
-            using var reordered = PrioritizedTar.Reorder(tar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, options.SpoolLimit ?? IO.SpoolLimits.Floor, cancellationToken);
+            using var reordered = ZstdChunkedPrioritizedTar.Reorder(tar, options.PrioritizedFiles, options.TempDirectory, options.LayerName, options.SpoolLimit ?? IO.SpoolLimits.Floor, cancellationToken);
             return new ZstdChunkedWriter(options).Run(reordered, destination, cancellationToken);
         }), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Tar;
 
-namespace ChunkedBuild.Core.Formats;
+namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
 /// <summary>
 /// Rewrites a tar with prioritized entries first, in the order stargz-snapshotter's Build uses (each listed path preceded by its
@@ -11,7 +11,7 @@ namespace ChunkedBuild.Core.Formats;
 /// Every entry keeps its exact header bytes (PAX/GNU records included) and payload; only the order changes, so the result is a
 /// different tar (a new DiffID). Used for zstd:chunked with prioritized order; the input is spooled to a temporary file once.
 /// </summary>
-public static class PrioritizedTar
+internal static class ZstdChunkedPrioritizedTar
 {
     private const int Block = 512;
 
