@@ -49,16 +49,28 @@ internal sealed class LayerListing
 
     public List<TarEntryInfo> Entries { get; }
 
-    /// <summary>Reads <paramref name="layer"/> once, spooling at most <paramref name="spoolLimit"/> bytes of wanted file contents (CHB1203 past it).</summary>
+    /// <summary>
+    /// Lists <paramref name="layer"/> of <paramref name="source"/>: opens and decompresses its blob, then <see cref="FromTar"/>, spooling at most
+    /// <paramref name="spoolLimit"/> bytes of wanted file contents (CHB1203 past it).
+    /// </summary>
     public static async Task<LayerListing> ReadAsync(IImageSource source, Descriptor layer, string spoolFolder, long spoolLimit, CancellationToken cancellationToken)
+    {
+        await using var blob = await source.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false);
+        await using var tar = LayerInput.OpenUncompressed(blob, out _);
+        return FromTar(tar, spoolFolder, spoolLimit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Lists the uncompressed <paramref name="tar"/> (read sequentially, up to its end-of-archive marker), spooling the wanted files' content
+    /// to one file under <paramref name="spoolFolder"/>, at most <paramref name="spoolLimit"/> bytes (CHB1203 past it).
+    /// </summary>
+    public static LayerListing FromTar(Stream tar, string spoolFolder, long spoolLimit, CancellationToken cancellationToken)
     {
         // One append-only spool file per layer: a sequential write instead of a file per entry.
         Directory.CreateDirectory(spoolFolder);
         var entries = new List<TarEntryInfo>();
         var listing = new LayerListing(entries, Path.Combine(spoolFolder, "spool.bin"));
-        await using var blob = await source.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false);
-        await using var tar = LayerInput.OpenUncompressed(blob, out _);
-        await using var spool = SpoolFile.CreateNamed(listing._spoolFile, spoolLimit, Purpose);
+        using var spool = SpoolFile.CreateNamed(listing._spoolFile, spoolLimit, Purpose);
         using var reader = new RawTarReader(tar, leaveOpen: true);
         var buffer = new byte[1 << 16];
         while (reader.ReadNext() is { } entry)
@@ -82,61 +94,7 @@ internal sealed class LayerListing
         return IO.RangeReadStream.ReadAll(spool, at.Offset, at.Length);
     }
 
-    /// <summary>
-    /// Starts a listing recorded from a conversion that reads the layer anyway (see <see cref="Formats.ITarEntryListener"/>), spooling at most
-    /// <paramref name="spoolLimit"/> bytes of wanted file contents (CHB1203 past it).
-    /// </summary>
-    public static Recorder Record(string spoolFolder, long spoolLimit)
-    {
-        Directory.CreateDirectory(spoolFolder);
-        return new Recorder(new LayerListing([], Path.Combine(spoolFolder, "spool.bin")), spoolLimit);
-    }
-
     private const string Purpose = "keeping the files startup inference reads";
-
-    /// <summary>Builds a listing from the entries a writer reports, spooling the wanted payloads.</summary>
-    internal sealed class Recorder : Formats.ITarEntryListener, IDisposable
-    {
-        private readonly LayerListing _listing;
-        private readonly SpoolFile _spool;
-        private (string Name, long Offset)? _pending;
-
-        public Recorder(LayerListing listing, long spoolLimit)
-        {
-            _listing = listing;
-            _spool = SpoolFile.CreateNamed(listing._spoolFile, spoolLimit, Purpose);
-        }
-
-        public bool OnEntry(TarEntryInfo info)
-        {
-            Finish();
-            _listing.Entries.Add(info);
-            if (!info.IsRegularFile || !Wanted(info)) return false;
-            _pending = (info.Name, _spool.Position);
-            return true;
-        }
-
-        public void OnPayload(ReadOnlySpan<byte> data) => _spool.Write(data);
-
-        public void OnPayloadEnd() => Finish();
-
-        /// <summary>The listing, once the writer has read the whole layer.</summary>
-        public LayerListing Complete()
-        {
-            Finish();
-            _spool.Flush();
-            return _listing;
-        }
-
-        private void Finish()
-        {
-            if (_pending is not { } p) return;
-            _listing._spooled[p.Name] = (p.Offset, _spool.Position - p.Offset);
-            _pending = null;
-        }
-
-        public void Dispose() => _spool.Dispose();
-    }
 
     /// <summary>Whether a regular file's content is spooled for startup inference.</summary>
     internal static bool Wanted(TarEntryInfo info) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using ChunkedBuild.Core.Compression;
@@ -62,24 +63,26 @@ public sealed class LayerTranscoder
     /// <param name="cancellationToken">Cancels the conversion.</param>
     public async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, IReadOnlyList<string> prioritized, CancellationToken cancellationToken)
     {
-        var recorder = variant == LayerVariant.ZstdChunked && _listings is not null && _listingFolder is not null
-            ? LayerListing.Record(Path.Combine(_listingFolder, layer.Digest.Hex), SpoolLimits.For(layer.Size, _request.SpoolLimit))
+        // A zstd:chunked conversion in tar order reads every entry anyway: it lists the layer for the planner on the way (ListingTee).
+        var listingFolder = variant == LayerVariant.ZstdChunked && _listings is not null && _listingFolder is not null
+            ? Path.Combine(_listingFolder, layer.Digest.Hex)
             : null;
-        LayerListing? listing = null;
+        var listing = new StrongBox<LayerListing?>();
+        LayerListing? offered = null;
         try
         {
-            var converted = await TranscodeAsync(layer, diffId, variant, prioritized, recorder, cancellationToken).ConfigureAwait(false);
-            if (recorder is not null && converted.Outcome == LayerOutcome.Converted) listing = recorder.Complete();
+            var converted = await TranscodeAsync(layer, diffId, variant, prioritized, listingFolder, listing, cancellationToken).ConfigureAwait(false);
+            if (converted.Outcome == LayerOutcome.Converted) offered = listing.Value;
             return converted;
         }
         finally
         {
-            recorder?.Dispose();
-            if (recorder is not null) _listings!.Offer(layer.Digest, listing);
+            if (listingFolder is not null) _listings!.Offer(layer.Digest, offered);
         }
     }
 
-    private async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, IReadOnlyList<string> prioritized, ITarEntryListener? listener, CancellationToken cancellationToken)
+    private async Task<ConvertedLayer> TranscodeAsync(Descriptor layer, Digest diffId, LayerVariant variant, IReadOnlyList<string> prioritized,
+        string? listingFolder, StrongBox<LayerListing?> listing, CancellationToken cancellationToken)
     {
         var ociLayer = layer with { MediaType = OciLayerMediaType(layer.MediaType) };
         var format = variant.Format();
@@ -117,12 +120,11 @@ public sealed class LayerTranscoder
             TempDirectory = _request.TempDirectory,
             SpoolLimit = SpoolLimits.For(layer.Size, _request.SpoolLimit),
             LayerName = layer.Digest.ToString(),
-            EntryListener = listener,
             Sparse = _request.Sparse,
         };
         if (_registryCache is not null)
         {
-            var lookup = new SharedLayerLookup(key, layer, diffId, format, options with { EntryListener = null }, ct => _source.OpenBlobAsync(layer, ct));
+            var lookup = new SharedLayerLookup(key, layer, diffId, format, options, ct => _source.OpenBlobAsync(layer, ct));
             if (await _registryCache.TryReuseAsync(lookup, cancellationToken).ConfigureAwait(false) is { } shared) return shared;
         }
 
@@ -136,9 +138,11 @@ public sealed class LayerTranscoder
             await using (var blob = new ProgressStream(await _source.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false), work))
             {
                 await using (var tar = new HashingReadStream(LayerInput.OpenUncompressed(blob, out _, leaveOpen: true)))
+                await using (var tee = listingFolder is null ? null : new ListingTee(tar, listingFolder, SpoolLimits.For(layer.Size, _request.SpoolLimit), cancellationToken))
                 await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                 {
-                    result = await format.WriteAsync(tar, output, options, cancellationToken).ConfigureAwait(false);
+                    result = await format.WriteAsync((Stream?)tee ?? tar, output, options, cancellationToken).ConfigureAwait(false);
+                    if (tee is not null) listing.Value = await tee.CompleteAsync().ConfigureAwait(false);
                     sourceDiffId = Digest.FromSha256Bytes(tar.DrainAndHash());
                 }
                 var sourceDigest = Digest.FromSha256Bytes(blob.DrainAndHash());

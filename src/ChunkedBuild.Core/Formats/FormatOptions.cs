@@ -31,9 +31,6 @@ public sealed record FormatOptions
     /// <summary>A name for the layer used in errors (digest or file name).</summary>
     public string? LayerName { get; init; }
 
-    /// <summary>Hears every entry the writer reads (zstd:chunked), e.g. to list the layer without a second pass; null for none.</summary>
-    public ITarEntryListener? EntryListener { get; init; }
-
     /// <summary>Sparse files: densified (default; the layer gets a new DiffID) or refused (CHB1102).</summary>
     public SparseMode Sparse { get; init; } = SparseMode.Densify;
 

@@ -121,7 +121,6 @@ internal sealed class ZstdChunkedWriter : IChunkSink
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 rules.Check(entry);
-                var listening = _options.EntryListener?.OnEntry(entry.Info) == true;
                 tarSplit.AddSegment(entry.RawPrefix.Span);
                 AppendMetadata(entry.RawPrefix.Span);
                 var tocEntry = ZstdChunkedTocEntry.FromHeader(entry.Info);
@@ -144,10 +143,8 @@ internal sealed class ZstdChunkedWriter : IChunkSink
                             $"entry '{entry.Info.Name}': the tar ended {remaining} bytes before the end of its payload", entry.Info.Name, _options.LayerName);
                     crc.Append(block.AsSpan(0, n));
                     _chunker.Write(block.AsSpan(0, n));
-                    if (listening) _options.EntryListener!.OnPayload(block.AsSpan(0, n));
                     remaining -= n;
                 }
-                if (listening) _options.EntryListener!.OnPayloadEnd();
                 _chunker.Finish();
                 tarSplit.AddFile(entry.Info, crc.GetCurrentHashAsUInt64());
                 _toc.Add((tocEntry, _file));
