@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;

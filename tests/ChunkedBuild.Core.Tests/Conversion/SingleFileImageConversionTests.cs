@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;

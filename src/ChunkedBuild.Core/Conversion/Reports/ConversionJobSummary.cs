@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ChunkedBuild.Core.Conversion.Planning;
 
 namespace ChunkedBuild.Core.Conversion.Reports;
 

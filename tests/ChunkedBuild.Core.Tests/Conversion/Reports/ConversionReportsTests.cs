@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Reports;
 using ChunkedBuild.Core.Oci;

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>The files to fetch first for one platform image: the image-level list and its split into each layer's own spelling.</summary>
 public sealed record PrioritizationPlan

@@ -1,6 +1,6 @@
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>What a lazy or partial puller fetches from one layer before the app starts.</summary>
 /// <param name="Layer">The layer descriptor.</param>

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// The effective prioritization of a converted manifest, published as an OCI artifact whose <c>subject</c> is that manifest: the

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// Hands layer listings from the zstd:chunked conversions (which read every entry anyway) to the prioritization planner, so a cold

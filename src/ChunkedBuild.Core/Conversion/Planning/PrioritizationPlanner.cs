@@ -5,7 +5,7 @@ using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Prioritization;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// Decides, per platform image, which files go first: inferred from the .NET app (<see cref="PrioritizationMode.Auto"/>), taken from a

@@ -1,6 +1,6 @@
 using ChunkedBuild.Core.Errors;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// Which files an app reads before it starts, for <see cref="StartupCostEstimator"/>: inferred (<c>auto</c>, the planner's .NET inference), or a

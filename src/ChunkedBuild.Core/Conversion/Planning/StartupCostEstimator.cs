@@ -5,7 +5,7 @@ using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Prioritization;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// Estimates, per variant, the compressed bytes a lazy or partial puller fetches before the app starts, given the files it reads at

@@ -1,4 +1,4 @@
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>Where the list of files to fetch first comes from.</summary>
 public enum PrioritizationMode

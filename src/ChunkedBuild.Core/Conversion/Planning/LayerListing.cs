@@ -5,7 +5,7 @@ using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Tar;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// The tar entries of one layer, read in one pass, with the content of the files startup inference may open (configs, JSON, assemblies,

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using ChunkedBuild.Core.Errors;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// Lists a layer from the tar a conversion reads anyway: a read-only pass-through over the uncompressed tar that hands every byte the

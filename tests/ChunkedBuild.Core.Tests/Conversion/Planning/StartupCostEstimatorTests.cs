@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats.EStargz;
@@ -8,7 +9,7 @@ using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conversion;
+namespace ChunkedBuild.Core.Tests.Conversion.Planning;
 
 /// <summary>
 /// The lazy-pull cost report on a converted image whose sizes are known: two layers, each with one listed file of random bytes

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
@@ -6,7 +7,7 @@ using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conversion;
+namespace ChunkedBuild.Core.Tests.Conversion.Planning;
 
 /// <summary>
 /// The prioritization planner's listings come from the tar the zstd:chunked conversion reads anyway (the transcoder tees it; the formats

@@ -1,9 +1,10 @@
 using System.Text;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Tar;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conversion;
+namespace ChunkedBuild.Core.Tests.Conversion.Planning;
 
 /// <summary>Which layer files <see cref="LayerListing"/> keeps for startup inference (configs, assemblies, ELF libraries and hosts).</summary>
 public class LayerListingTests
