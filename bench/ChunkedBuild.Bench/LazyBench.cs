@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Testing.Images;

@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Testing.LazyPull;
 using ChunkedBuild.Testing.Registry;
 

@@ -30,7 +30,7 @@ internal static class BrokenImages
         var manifest = await PlatformManifestAsync(client, reference);
         var layers = manifest["layers"]!.AsArray();
         var wrong = "sha256:" + Convert.ToHexStringLower(SHA256.HashData("not the TOC"u8));
-        layers[layer]!["annotations"]![Annotations.EStargzTocDigest] = wrong;
+        layers[layer]!["annotations"]![EStargzSpec.TocDigestAnnotation] = wrong;
         await PutAsync(client, reference, tag, manifest);
         return $"{reference.Repository}:{tag}";
     }
@@ -60,9 +60,9 @@ internal static class BrokenImages
         var node = manifest["layers"]![layer]!;
         node["digest"] = layerDigest.ToString();
         node["size"] = rewritten.Length;
-        node["annotations"]![Annotations.EStargzTocDigest] = tocDigest;
-        if (node["annotations"]![Annotations.EStargzUncompressedSize] is not null)
-            node["annotations"]![Annotations.EStargzUncompressedSize] = Decompress(rewritten).LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        node["annotations"]![EStargzSpec.TocDigestAnnotation] = tocDigest;
+        if (node["annotations"]![EStargzSpec.UncompressedSizeAnnotation] is not null)
+            node["annotations"]![EStargzSpec.UncompressedSizeAnnotation] = Decompress(rewritten).LongLength.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await PutAsync(client, reference, tag, manifest);
         return $"{reference.Repository}:{tag}";
     }
@@ -83,13 +83,13 @@ internal static class BrokenImages
             json = content.ToArray();
         }
         var toc = EStargzTocParser.Parse(json);
-        var kept = toc.Entries.Where(e => e.CleanName != EStargzLandmark.Prefetch).ToList();
+        var kept = toc.Entries.Where(e => e.CleanName != EStargzSpec.PrefetchLandmark).ToList();
         if (kept.Count == toc.Entries.Count) throw new InvalidOperationException("the layer has no .prefetch.landmark to remove");
         var rewritten = EStargzTocSerializer.Serialize(kept);
         using var tar = new MemoryStream();
         using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
         {
-            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, EStargzLandmark.TocName)
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, EStargzSpec.TocName)
             {
                 Mode = (UnixFileMode)0b110_100_100, ModificationTime = DateTimeOffset.UnixEpoch, DataStream = new MemoryStream(rewritten),
             });

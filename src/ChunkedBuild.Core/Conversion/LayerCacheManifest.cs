@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Conversion;
@@ -12,7 +13,7 @@ namespace ChunkedBuild.Core.Conversion;
 ///  "config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"sha256:44136f…","size":2},
 ///  "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:…","size":123,
 ///             "annotations":{"containerd.io/snapshot/stargz/toc.digest":"sha256:…", …,
-///                            "io.github.chunkedbuild.cache.key":"&lt;hex&gt;","io.github.chunkedbuild.cache.format":"estargz",
+///                            "io.github.chunkedbuild.cache.key":"&lt;hex&gt;","io.github.chunkedbuild.cache.format":"&lt;format name&gt;",
 ///                            "io.github.chunkedbuild.cache.source":"sha256:…","io.github.chunkedbuild.cache.source-diff-id":"sha256:…",
 ///                            "io.github.chunkedbuild.cache.diff-id":"sha256:…"}}, …],
 ///  "annotations":{"io.github.chunkedbuild.cache.version":"1"}}

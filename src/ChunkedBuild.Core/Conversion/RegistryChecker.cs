@@ -15,14 +15,15 @@ public static class RegistryChecker
     public static async Task<RegistryCheckReport> CheckAsync(RegistryImageSource source, IReadOnlyList<InspectedImage> images, CancellationToken cancellationToken = default)
     {
         var manifests = images.SelectMany(i => i.Manifests).ToList();
-        var variants = manifests.Select(m => m.Variant switch { "estargz" => LayerVariant.EStargz, "zstd-chunked" => LayerVariant.ZstdChunked, _ => (LayerVariant?)null })
+        var lazyVariants = Enum.GetValues<LayerVariant>().Where(v => v.Format() is not null).ToList();
+        var variants = manifests.Select(m => lazyVariants.Where(v => v.Name() == m.Variant).Cast<LayerVariant?>().FirstOrDefault())
             .OfType<LayerVariant>().Distinct().ToList();
-        var candidates = manifests.Where(m => variants.Count == 0 || m.Variant is "estargz" or "zstd-chunked").SelectMany(m => m.Layers)
+        var candidates = manifests.Where(m => variants.Count == 0 || lazyVariants.Any(v => v.Name() == m.Variant)).SelectMany(m => m.Layers)
             .Where(l => l.Descriptor.Size >= RangeProbe.MinimumBlobSize).OrderBy(l => l.Descriptor.Size).ThenBy(l => l.Descriptor.Digest.ToString(), StringComparer.Ordinal);
         var blob = candidates.FirstOrDefault()?.Descriptor
             ?? throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"{source.DisplayName}: no layer blob of at least {RangeProbe.MinimumBlobSize} bytes to probe");
         var ranges = await new RangeProbe().ProbeAsync(source.Client, source.Reference, blob, ct => source.Client.OpenBlobAsync(source.Reference, blob, ct), cancellationToken)
             .ConfigureAwait(false);
-        return RegistryCheckReport.For(ranges, variants.Count > 0 ? variants : [LayerVariant.EStargz, LayerVariant.ZstdChunked]);
+        return RegistryCheckReport.For(ranges, variants.Count > 0 ? variants : lazyVariants);
     }
 }

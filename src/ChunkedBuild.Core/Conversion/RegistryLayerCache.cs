@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 
 namespace ChunkedBuild.Tool.Output;
 
@@ -39,8 +40,8 @@ public static class StartupResults
     /// </summary>
     public static string? Comparison(PlatformStartupCost platform, LinkProfile link)
     {
-        if (platform.Manifests.FirstOrDefault(m => m.Variant == "estargz") is not { } lazy) return null;
-        var whole = platform.Manifests.FirstOrDefault(m => m.Variant == "original") ?? lazy;
+        if (platform.Manifests.FirstOrDefault(m => m.Variant == LayerFormats.EStargz.Name) is not { } lazy) return null;
+        var whole = platform.Manifests.FirstOrDefault(m => m.Variant == LayerVariant.Original.Name()) ?? lazy;
         var (full, fast) = (StartupTimeModel.FullPull(whole, link), StartupTimeModel.Lazy(lazy, link));
         return string.Create(CultureInfo.InvariantCulture,
             $"estimated network time to start: full pull {Seconds(full)}, eStargz lazily {Seconds(fast)} ({full / fast:F1}× sooner); unpacking, FUSE reads and the app's own start come on top");

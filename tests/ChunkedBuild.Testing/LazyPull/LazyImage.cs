@@ -16,13 +16,13 @@ public sealed record LazyImageLayer(int Index, Descriptor Descriptor, IReadOnlyL
     public string Digest => Descriptor.Digest.ToString();
 
     /// <summary>The TOC digest annotation, or null.</summary>
-    public string? TocDigest => Descriptor.Annotation(Annotations.EStargzTocDigest);
+    public string? TocDigest => Descriptor.Annotation(LayerFormats.EStargz.TocDigestAnnotation);
 
     /// <summary>
     /// Where stargz-snapshotter stops prefetching: the offset of the <c>.prefetch.landmark</c> payload's member (it caches
     /// <c>[0, offset)</c>), or null when the TOC has no such landmark (then nothing is prefetched).
     /// </summary>
-    public long? PrefetchEnd => TocEntries?.FirstOrDefault(e => EStargzTocEntry.CleanEntryName(e.Name) == EStargzLandmark.Prefetch) is { } landmark ? landmark.Offset : null;
+    public long? PrefetchEnd => TocEntries?.FirstOrDefault(e => EStargzTocEntry.CleanEntryName(e.Name) == EStargzSpec.PrefetchLandmark) is { } landmark ? landmark.Offset : null;
 }
 
 /// <summary>
@@ -53,11 +53,11 @@ public sealed record LazyImage(string Repository, Digest Manifest, IReadOnlyList
             var layer = value.Layers[i];
             IReadOnlyList<TocRange>? toc = null;
             long? tocOffset = null;
-            if (layer.Annotation(Annotations.EStargzTocDigest) is not null)
+            if (LayerFormats.EStargz.Describes(layer))
             {
                 var blob = await client.ReadBlobAsync(image, layer);
-                (toc, var offset) = LayerToc.Read(new MemoryStream(blob, writable: false), "estargz", layer.Annotations);
-                tocOffset = offset;
+                var read = LayerFormats.EStargz.ReadToc(new MemoryStream(blob, writable: false), layer.Annotations);
+                (toc, tocOffset) = (read.Entries, read.TocOffset);
             }
             layers.Add(new LazyImageLayer(i, layer, toc, tocOffset));
         }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Conversion.Planning;
 
 namespace ChunkedBuild.Testing.LazyPull;
 

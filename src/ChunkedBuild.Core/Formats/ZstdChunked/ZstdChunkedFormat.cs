@@ -72,7 +72,7 @@ internal sealed class ZstdChunkedFormat : ILayerFormat
         }), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <inheritdoc />
-    /// <remarks>Every entry of the source in tar order, or with prioritized files in <see cref="PrioritizedTar"/>'s order; nothing generated.</remarks>
+    /// <remarks>Every entry of the source in tar order, or with prioritized files in <see cref="ZstdChunkedPrioritizedTar"/>'s order; nothing generated.</remarks>
     public IReadOnlyList<ExpectedEntry> ArrangeEntries(IReadOnlyList<TarEntryInfo> source, FormatOptions options)
     {
         if (options.PrioritizedFiles.Count == 0) return [.. Enumerable.Range(0, source.Count).Select(ExpectedEntry.FromSource)];

@@ -1,9 +1,10 @@
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conversion;
+namespace ChunkedBuild.Core.Tests.Conversion.Planning;
 
 /// <summary>The link notation of <c>--link</c> and the network time of a start that <see cref="StartupTimeModel"/> derives from the byte model.</summary>
 public sealed class StartupTimeModelTests

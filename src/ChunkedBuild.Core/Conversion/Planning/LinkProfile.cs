@@ -1,7 +1,7 @@
 using System.Globalization;
 using ChunkedBuild.Core.Errors;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// A network link between a puller and its registry: the bottleneck rate (bits per second, each direction) and the round-trip time.

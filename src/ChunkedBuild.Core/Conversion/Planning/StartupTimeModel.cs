@@ -1,4 +1,6 @@
-namespace ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
+
+namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
 /// The time a pull spends on the network before the app can start, from the bytes of <see cref="StartupCostEstimator"/> and a
@@ -40,5 +42,5 @@ public static class StartupTimeModel
     /// <summary>The estimate for how <paramref name="manifest"/>'s variant is pulled: lazily for eStargz, whole otherwise (containers/storage
     /// fetches every file a zstd:chunked layer holds before the container starts; a local store only saves what it already has).</summary>
     public static TimeSpan ForVariant(ManifestStartupCost manifest, LinkProfile link) =>
-        manifest.Variant == "estargz" ? Lazy(manifest, link) : FullPull(manifest, link);
+        manifest.Variant == LayerFormats.EStargz.Name ? Lazy(manifest, link) : FullPull(manifest, link);
 }
