@@ -27,27 +27,18 @@ public static class StartupResults
             foreach (var m in platform.Manifests)
             {
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"    {m.Variant,-14}{Sizes.Format(m.StartupBytes),14}{m.Ranges,8}{Sizes.Format(m.ImageBytes),14}{100 * m.Fraction,8:F1}%{Seconds(StartupTimeModel.ForVariant(m, link)),12}  {m.Manifest.Digest.Hex[..12]}"));
+                    $"    {m.Variant,-14}{Sizes.Format(m.StartupBytes),14}{m.Ranges,8}{Sizes.Format(m.ImageBytes),14}{100 * m.Fraction,8:F1}%{StartupComparison.FormatSeconds(StartupTimeModel.ForVariant(m, link)),12}  {m.Manifest.Digest.Hex[..12]}"));
             }
             if (Comparison(platform, link) is { } line) text.AppendLine("    " + line);
         }
         return text.ToString().TrimEnd();
     }
 
-    /// <summary>
-    /// "full pull 6.9 s, eStargz lazily 1.8 s (3.8× sooner)": the full pull of the original (else of the eStargz manifest) against the eStargz
-    /// manifest pulled lazily; null without an eStargz manifest.
-    /// </summary>
-    public static string? Comparison(PlatformStartupCost platform, LinkProfile link)
-    {
-        if (platform.Manifests.FirstOrDefault(m => m.Variant == LayerFormats.EStargz.Name) is not { } lazy) return null;
-        var whole = platform.Manifests.FirstOrDefault(m => m.Variant == LayerVariant.Original.Name()) ?? lazy;
-        var (full, fast) = (StartupTimeModel.FullPull(whole, link), StartupTimeModel.Lazy(lazy, link));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"estimated network time to start: full pull {Seconds(full)}, eStargz lazily {Seconds(fast)} ({full / fast:F1}× sooner); unpacking, FUSE reads and the app's own start come on top");
-    }
-
-    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString(time.TotalSeconds < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) + " s";
+    /// <summary>The platform's full pull against its eStargz manifest pulled lazily (<see cref="StartupComparison"/>); null without an eStargz manifest.</summary>
+    public static string? Comparison(PlatformStartupCost platform, LinkProfile link) =>
+        StartupComparison.Of(platform, link) is { } comparison
+            ? $"estimated network time to start: {comparison}; unpacking, FUSE reads and the app's own start come on top"
+            : null;
 
     /// <summary>
     /// Writes <c>"startup":{source, link, platforms:[{platform, paths, reason, manifests:[{digest, variant, startupBytes, ranges, imageBytes, fraction,

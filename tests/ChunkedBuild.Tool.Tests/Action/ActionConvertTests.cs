@@ -160,7 +160,7 @@ public sealed class ActionConvertTests(ActionToolFeed feed) : IDisposable
                 RegexOptions.Multiline), result.StepSummary);
         }
 
-        Assert.Matches(@"- `linux/amd64`: full pull [0-9]+\.[0-9]{2} s, eStargz lazily [0-9]+\.[0-9]{2} s \([0-9.]+× sooner;", result.StepSummary);
+        Assert.Matches(@"- `linux/amd64`: full pull [0-9]+\.[0-9]{2} s, eStargz lazily [0-9]+\.[0-9]{2} s \([0-9.]+× sooner\);", result.StepSummary);
 
         var slow = _harness.Run(new Dictionary<string, string>
         {

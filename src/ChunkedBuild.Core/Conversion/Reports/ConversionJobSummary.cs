@@ -92,24 +92,18 @@ public static class ConversionJobSummary
             foreach (var m in platform.Manifests)
             {
                 text.Append(string.Create(CultureInfo.InvariantCulture,
-                    $"| {platform.Platform} | {m.Variant} | {ByteSizes.Format(m.StartupBytes)} | {m.Ranges} | {ByteSizes.Format(m.ImageBytes)} | {ByteSizes.Share(m.StartupBytes, m.ImageBytes)} | {Seconds(StartupTimeModel.ForVariant(m, link))} |\n"));
+                    $"| {platform.Platform} | {m.Variant} | {ByteSizes.Format(m.StartupBytes)} | {m.Ranges} | {ByteSizes.Format(m.ImageBytes)} | {ByteSizes.Share(m.StartupBytes, m.ImageBytes)} | {StartupComparison.FormatSeconds(StartupTimeModel.ForVariant(m, link))} |\n"));
             }
         }
         text.Append('\n');
         var notes = startup.Platforms.Where(p => p.Plan.Paths.Count == 0).Select(p => $"`{p.Platform}`: no startup list ({OneLine(p.Plan.Reason ?? "")})").ToList();
         foreach (var platform in startup.Platforms.OrderBy(p => p.Platform.ToString(), StringComparer.Ordinal))
         {
-            if (platform.Manifests.FirstOrDefault(m => m.Variant == LayerVariant.EStargz.Name()) is not { } lazy) continue;
-            var whole = platform.Manifests.FirstOrDefault(m => m.Variant == LayerVariant.Original.Name()) ?? lazy;
-            var (full, fast) = (StartupTimeModel.FullPull(whole, link), StartupTimeModel.Lazy(lazy, link));
-            notes.Add(string.Create(CultureInfo.InvariantCulture,
-                $"`{platform.Platform}`: full pull {Seconds(full)}, eStargz lazily {Seconds(fast)} ({full / fast:F1}× sooner; unpacking, FUSE reads and the app's own start come on top)"));
+            if (StartupComparison.Of(platform, link) is not { } comparison) continue;
+            notes.Add($"`{platform.Platform}`: {comparison}; unpacking, FUSE reads and the app's own start come on top");
         }
         AppendList(text, notes);
     }
-
-    /// <summary>Seconds as the tool prints them: two decimals under 10 s, one above.</summary>
-    private static string Seconds(TimeSpan time) => time.TotalSeconds.ToString(time.TotalSeconds < 10 ? "F2" : "F1", CultureInfo.InvariantCulture) + " s";
 
     /// <summary>The sparse files written as regular files: per variant, its distinct layers in digest order, each file with its size.</summary>
     private static void AppendDensified(StringBuilder text, ConversionResult result)
