@@ -1,5 +1,4 @@
 using System.Globalization;
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Errors;
 

@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.IO.Compression;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
-using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Testing.Images;
 

@@ -1,8 +1,6 @@
-using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 
 namespace ChunkedBuild.Tasks;
 

@@ -35,7 +35,7 @@ public sealed class HostileInputCliTests : ToolTestBase
             // Rewrite the size field (octal, 11 digits) and the checksum for the real size.
             System.Text.Encoding.ASCII.GetBytes(Convert.ToString(zeroBytes, 8).PadLeft(11, '0')).CopyTo(headerBlock, 124);
             headerBlock.AsSpan(148, 8).Fill((byte)' ');
-            var sum = headerBlock.Sum(b => (int)b);
+            var sum = headerBlock.Sum(b => b);
             System.Text.Encoding.ASCII.GetBytes(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ").CopyTo(headerBlock, 148);
             zstd.Write(headerBlock);
             var zeros = new byte[1 << 20];

@@ -26,7 +26,7 @@ internal static class RawTarBuilder
         "00"u8.CopyTo(header.AsSpan(263));
         // The checksum is the byte sum of the header with the checksum field read as eight spaces.
         header.AsSpan(148, 8).Fill((byte)' ');
-        var sum = header.Sum(b => (int)b);
+        var sum = header.Sum(b => b);
         Encoding.ASCII.GetBytes(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
         var padded = new byte[(content.Length + Block - 1) / Block * Block];
         content.CopyTo(padded);

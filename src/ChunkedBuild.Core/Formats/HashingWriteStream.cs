@@ -1,5 +1,4 @@
 using ChunkedBuild.Core.IO;
-using ChunkedBuild.Core.Compression;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Oci;
 

@@ -1,4 +1,3 @@
-using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Formats.ZstdChunked;

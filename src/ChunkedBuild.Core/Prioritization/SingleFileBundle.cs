@@ -68,7 +68,6 @@ internal sealed class SingleFileBundle
     private const uint MaxMajorVersion = 6;
     private const uint FirstVersionWithLocations = 2;
     private const uint FirstVersionWithCompression = 6;
-    private const int FixedHeaderBytes = 12;
     private const int MinEntryBytes = 8 + 8 + 1 + 2; // offset, size, type, a path of one byte
     private const int MaxPathBytes = 4096;           // the host refuses longer paths (PATH_MAX)
 

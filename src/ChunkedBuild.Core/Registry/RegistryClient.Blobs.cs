@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Registry.Http;
 

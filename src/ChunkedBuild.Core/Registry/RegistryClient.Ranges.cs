@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Registry.Http;
 

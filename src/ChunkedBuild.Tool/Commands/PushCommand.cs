@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Oci.Transport;

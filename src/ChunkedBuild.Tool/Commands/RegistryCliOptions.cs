@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Registry.Auth;
 

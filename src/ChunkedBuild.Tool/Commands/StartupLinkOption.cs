@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Planning;
 
 namespace ChunkedBuild.Tool.Commands;

@@ -1,6 +1,5 @@
 using ChunkedBuild.Core.IO;
 using System.Diagnostics;
-using ChunkedBuild.Core.Compression;
 using Microsoft.Extensions.Logging;
 
 namespace ChunkedBuild.Tool.Output;

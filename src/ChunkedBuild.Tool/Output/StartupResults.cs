@@ -2,8 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ChunkedBuild.Core.Conversion.Planning;
-using ChunkedBuild.Core.Conversion;
-using ChunkedBuild.Core.Formats;
 
 namespace ChunkedBuild.Tool.Output;
 

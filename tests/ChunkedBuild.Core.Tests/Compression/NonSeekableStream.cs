@@ -1,4 +1,3 @@
-using ChunkedBuild.Core.IO;
 namespace ChunkedBuild.Core.Tests.Compression;
 
 /// <summary>A read-only, non-seekable view of bytes that returns at most <c>maxRead</c> bytes per call (like a pipe).</summary>

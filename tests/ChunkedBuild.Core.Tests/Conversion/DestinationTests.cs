@@ -1,6 +1,5 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Testing.Oci;
 using Xunit;

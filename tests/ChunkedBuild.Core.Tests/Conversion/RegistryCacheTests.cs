@@ -1,7 +1,6 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Testing.Oci;
 using ChunkedBuild.Testing.Registry;

@@ -26,7 +26,7 @@ public class TarCorpusTests(TarCorpus corpus)
             var spec = planned.Spec;
             var where = $"{corpusCase}: {planned.ArchiveName}";
             Assert.True(ExpectedType(spec.Kind) == Normalize(entry.EntryType), $"{where}: type {entry.EntryType}");
-            if (spec.Kind != TarEntryKind.Symlink) Assert.True(spec.Mode == (int)entry.Mode, $"{where}: mode {(int)entry.Mode}");
+            if (spec.Kind != TarEntryKind.Symlink) Assert.True(spec.Mode == entry.Mode, $"{where}: mode {entry.Mode}");
             if (ownersSet)
             {
                 Assert.True(spec.Uid == entry.Uid && spec.Gid == entry.Gid, $"{where}: uid/gid {entry.Uid}/{entry.Gid}");

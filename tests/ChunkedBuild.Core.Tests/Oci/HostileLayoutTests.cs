@@ -1,4 +1,3 @@
-using System.Text;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;

@@ -2,7 +2,6 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.EStargz;
-using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Oci;

@@ -89,7 +89,7 @@ public class SingleFileBundleTests
         writer.Write(Signature);
         writer.Write(new byte[100]);
         var files = new List<(string Path, long Offset, long Size, long Compressed, byte Type)>();
-        foreach (var (path, content, type) in new[] { ("App.dll", AppDll, (byte)1), ("App.runtimeconfig.json", Config, (byte)4), ("sub\\dir\\" + new string('x', 200) + ".dat", [1, 2, 3], (byte)0) })
+        foreach (var (path, content, type) in new[] { ("App.dll", AppDll, (byte)1), ("App.runtimeconfig.json", Config, (byte)4), ("sub\\dir\\" + new string('x', 200) + ".dat", [1, 2, 3], 0) })
         {
             var start = stream.Position;
             if (compress && type == 1)

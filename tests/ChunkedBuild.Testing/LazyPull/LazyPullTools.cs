@@ -125,7 +125,7 @@ public static class LazyPullTools
     private static bool IsRoot()
     {
         var uid = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
-        var fields = uid?.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+        var fields = uid?.Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
         return fields is { Length: >= 3 } && fields[2] == "0";
     }
 }

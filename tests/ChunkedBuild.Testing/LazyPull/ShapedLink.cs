@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Planning;
 
 namespace ChunkedBuild.Testing.LazyPull;

@@ -1,5 +1,3 @@
-using Xunit;
-
 namespace ChunkedBuild.Testing.Packages;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Actions;
 using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Oci;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Prioritization;
 

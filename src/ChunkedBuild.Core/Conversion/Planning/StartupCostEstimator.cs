@@ -1,4 +1,3 @@
-using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 

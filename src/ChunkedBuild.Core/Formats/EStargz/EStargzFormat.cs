@@ -1,5 +1,4 @@
 using ChunkedBuild.Core.Compression;
-using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Formats.EStargz;

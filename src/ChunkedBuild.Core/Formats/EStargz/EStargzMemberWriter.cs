@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Buffers;
 using System.Security.Cryptography;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Oci;

@@ -1,8 +1,5 @@
 using System.Globalization;
-using ChunkedBuild.Core.Compression;
-using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Formats.EStargz;
 

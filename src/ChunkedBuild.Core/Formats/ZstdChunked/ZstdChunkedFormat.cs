@@ -1,6 +1,5 @@
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats.EStargz;
-using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Formats.ZstdChunked;

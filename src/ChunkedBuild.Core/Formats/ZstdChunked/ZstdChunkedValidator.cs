@@ -1,7 +1,3 @@
-using ChunkedBuild.Core.Compression;
-using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Tar;
-
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
 /// <summary>

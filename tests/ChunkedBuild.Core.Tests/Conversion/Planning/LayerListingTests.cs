@@ -1,6 +1,5 @@
 using System.Text;
 using ChunkedBuild.Core.Conversion.Planning;
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Tar;
 using Xunit;
 

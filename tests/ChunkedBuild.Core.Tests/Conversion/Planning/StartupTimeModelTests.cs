@@ -1,4 +1,3 @@
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;

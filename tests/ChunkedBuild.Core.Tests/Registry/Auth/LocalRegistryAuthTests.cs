@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Registry.Auth;
 using ChunkedBuild.Testing.Registry;

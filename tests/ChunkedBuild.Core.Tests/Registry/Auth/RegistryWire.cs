@@ -1,7 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
-using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Registry;
 using Xunit;
 
