@@ -212,9 +212,10 @@ public sealed class LayerTranscoder
     private string CanonicalOptions(ILayerFormat format, IReadOnlyList<string> prioritized)
     {
         var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
-        var level = _request.LevelFor(format);
+        // The effective level, never "default": a tool whose default level changed must not reuse entries written at the old one.
+        var level = _request.LevelFor(format) ?? format.Levels.Default;
         var encoder = format.EncoderIdentity(new FormatOptions { Level = level });
-        return $"output=v{format.OutputVersion};level={level?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
+        return $"output=v{format.OutputVersion};level={level.ToString(System.Globalization.CultureInfo.InvariantCulture)};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
     }
 
     /// <summary>Hashes and counts the compressed source bytes and reports them to the work item's progress counter.</summary>

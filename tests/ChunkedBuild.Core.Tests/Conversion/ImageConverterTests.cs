@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Testing.Oci;
@@ -86,6 +87,21 @@ public sealed class ImageConverterTests : IDisposable
         Assert.All(warm.Variants, v => Assert.Equal((0, 3), (v.Converted, v.Reused)));
         Assert.Equal(cold.Tags[0].Descriptor.Digest, warm.Tags[0].Descriptor.Digest);
         ConvertedImageVerifier.Verify(Path.Combine(_root, "warm"), "1.0");
+    }
+
+    [Fact]
+    public async Task The_cache_key_holds_the_effective_level_so_a_changed_default_never_reuses_entries_of_the_old_one()
+    {
+        var source = "oci:" + MultiPlatformLayout();
+        var cache = Path.Combine(_root, "cache");
+        var (zstd, gzip) = (LayerFormats.ZstdChunked.Levels.Default, LayerFormats.EStargz.Levels.Default);
+        await ConvertAsync(source, "oci:" + Path.Combine(_root, "default"), new ConversionRequest { CacheDirectory = cache });
+        // The default level named explicitly is the same conversion: every layer is a hit.
+        var named = await ConvertAsync(source, "oci:" + Path.Combine(_root, "named"), new ConversionRequest { CacheDirectory = cache, ZstdLevel = zstd, GzipLevel = gzip });
+        Assert.All(named.Variants, v => Assert.Equal((0, 3), (v.Converted, v.Reused)));
+        // Any other level (e.g. what the default was before) is a miss, not a hit with bytes of another level.
+        var other = await ConvertAsync(source, "oci:" + Path.Combine(_root, "other"), new ConversionRequest { CacheDirectory = cache, ZstdLevel = zstd - 1, GzipLevel = gzip - 1 });
+        Assert.All(other.Variants, v => Assert.Equal((3, 0), (v.Converted, v.Reused)));
     }
 
     [Fact]
