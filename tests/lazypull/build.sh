@@ -9,7 +9,7 @@
 # GOCACHE may point at a persistent Go build cache; by default a temporary one is used.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-packages=(golang-go golang-github-containerd-stargz-snapshotter-dev golang-github-hanwen-go-fuse-dev)
+packages=(golang-go golang-github-containerd-stargz-snapshotter-dev golang-github-hanwen-go-fuse-dev golang-github-burntsushi-toml-dev)
 
 case "${1:-}" in
   --packages) echo "${packages[*]}"; exit 0 ;;

@@ -9,10 +9,12 @@ namespace ChunkedBuild.Testing.LazyPull;
 internal sealed class DaemonProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _lines = [];
+    private readonly List<OutputLine> _lines = [];
+    private readonly Func<TimeSpan> _clock;
 
-    private DaemonProcess(Process process, string name)
+    private DaemonProcess(Process process, string name, Func<TimeSpan> clock)
     {
+        _clock = clock;
         _process = process;
         Name = name;
     }
@@ -23,21 +25,27 @@ internal sealed class DaemonProcess : IDisposable
     /// <summary>Every line it printed so far (stdout and stderr interleaved as they arrived).</summary>
     public IReadOnlyList<string> Lines
     {
+        get { lock (_lines) return [.. _lines.Select(l => l.Text)]; }
+    }
+
+    /// <summary>Every line so far with the time it arrived (the clock given to <see cref="Start"/>): a timeline of what the daemon did.</summary>
+    public IReadOnlyList<OutputLine> TimedLines
+    {
         get { lock (_lines) return [.. _lines]; }
     }
 
-    /// <summary>Starts <paramref name="program"/> and waits (up to 30 s) until <paramref name="socket"/> exists.</summary>
-    public static DaemonProcess Start(string name, string program, IEnumerable<string> arguments, string socket)
+    /// <summary>Starts <paramref name="program"/> and waits (up to 30 s) until <paramref name="socket"/> exists; <paramref name="clock"/> times its lines.</summary>
+    public static DaemonProcess Start(string name, string program, IEnumerable<string> arguments, string socket, Func<TimeSpan> clock)
     {
         var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {program}");
-        var daemon = new DaemonProcess(process, name);
+        var daemon = new DaemonProcess(process, name, clock);
         process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
         process.ErrorDataReceived += (_, e) => daemon.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var clock = Stopwatch.StartNew();
+        var waited = Stopwatch.StartNew();
         while (!File.Exists(socket))
         {
             if (process.HasExited)
@@ -45,7 +53,7 @@ internal sealed class DaemonProcess : IDisposable
                 process.WaitForExit();
                 throw new InvalidOperationException($"{name} exited {process.ExitCode} before listening:\n{string.Join('\n', daemon.Lines)}");
             }
-            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            if (waited.Elapsed > TimeSpan.FromSeconds(30))
             {
                 daemon.Dispose();
                 throw new TimeoutException($"{name} did not create {socket} in 30 s:\n{string.Join('\n', daemon.Lines)}");
@@ -58,7 +66,8 @@ internal sealed class DaemonProcess : IDisposable
     private void Append(string? line)
     {
         if (line is null) return;
-        lock (_lines) _lines.Add(line);
+        var at = _clock();
+        lock (_lines) _lines.Add(new OutputLine(at, line));
     }
 
     /// <summary>Kills the process (SIGKILL) and waits for it.</summary>

@@ -11,6 +11,16 @@ public sealed record LazyPullOptions
 
     /// <summary><c>no_background_fetch</c>: do not fetch the rest of each layer after the mount (the default fetches it once the start is quiet for 5 s).</summary>
     public bool NoBackgroundFetch { get; init; }
+
+    /// <summary>
+    /// More of the snapshotter's settings as TOML, in the keys of the upstream daemon's <c>config.toml</c> (<c>fs/config.Config</c>:
+    /// <c>prefetch_timeout_sec</c>, <c>max_concurrency</c>, <c>[fuse] attr_timeout</c>, <c>[blob] prefetch_chunk_size</c>, …; <c>debug = true</c>
+    /// logs every FUSE request), or null for the library's defaults. The two switches above apply on top.
+    /// </summary>
+    public string? SnapshotterConfig { get; init; }
+
+    /// <summary>containerd logs at debug level (task events such as <c>/tasks/start</c>, with their times).</summary>
+    public bool ContainerdDebug { get; init; }
 }
 
 /// <summary>
@@ -50,9 +60,16 @@ public sealed class LazyPullSession : IDisposable
     /// <summary>containerd's log so far (for failure messages).</summary>
     public string ContainerdLog => string.Join('\n', _containerd.Lines);
 
+    /// <summary>The snapshotter's lines so far, each with the time it arrived (the session's clock).</summary>
+    public IReadOnlyList<OutputLine> SnapshotterLines => _snapshotter.TimedLines;
+
+    /// <summary>containerd's lines so far, each with the time it arrived (the session's clock).</summary>
+    public IReadOnlyList<OutputLine> ContainerdLines => _containerd.TimedLines;
+
     /// <summary>
     /// Starts the snapshotter and containerd (about a second); throws when the tier is unavailable (<see cref="LazyPullTools.Programs"/>).
-    /// <paramref name="clock"/> times container output (default: a stopwatch started here); pass a <see cref="ShapedLink.Now"/> to share the link's.
+    /// <paramref name="clock"/> times container output and the daemons' lines (default: a stopwatch started here); pass a
+    /// <see cref="ShapedLink.Now"/> to share the link's.
     /// </summary>
     public static LazyPullSession Start(LazyPullOptions? options = null, Func<TimeSpan>? clock = null)
     {
@@ -63,10 +80,18 @@ public sealed class LazyPullSession : IDisposable
         List<string> arguments = ["-address", snapshotterSocket, "-root", Path.Combine(folder, "stargz")];
         if (options.NoPrefetch) arguments.Add("-no-prefetch");
         if (options.NoBackgroundFetch) arguments.Add("-no-background-fetch");
+        if (options.SnapshotterConfig is { } toml)
+        {
+            var file = Path.Combine(folder, "stargz.toml");
+            File.WriteAllText(file, toml);
+            arguments.AddRange(["-config", file]);
+        }
+        var stopwatch = Stopwatch.StartNew();
+        clock ??= () => stopwatch.Elapsed;
         DaemonProcess? snapshotter = null;
         try
         {
-            snapshotter = DaemonProcess.Start("chunkedbuild-stargz", programs.Snapshotter, arguments, snapshotterSocket);
+            snapshotter = DaemonProcess.Start("chunkedbuild-stargz", programs.Snapshotter, arguments, snapshotterSocket, clock);
             var config = Path.Combine(folder, "containerd.toml");
             File.WriteAllText(config, $"""
                 version = 2
@@ -80,10 +105,10 @@ public sealed class LazyPullSession : IDisposable
                 [proxy_plugins.stargz]
                   type = "snapshot"
                   address = "{snapshotterSocket}"
+                {(options.ContainerdDebug ? "[debug]\n  level = \"debug\"" : "")}
                 """);
-            var containerd = DaemonProcess.Start("containerd", "/usr/bin/containerd", ["--config", config], Path.Combine(folder, "containerd.sock"));
-            var stopwatch = Stopwatch.StartNew();
-            return new LazyPullSession(folder, programs, snapshotter, containerd, clock ?? (() => stopwatch.Elapsed));
+            var containerd = DaemonProcess.Start("containerd", "/usr/bin/containerd", ["--config", config], Path.Combine(folder, "containerd.sock"), clock);
+            return new LazyPullSession(folder, programs, snapshotter, containerd, clock);
         }
         catch
         {

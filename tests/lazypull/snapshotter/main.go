@@ -14,6 +14,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	stdlog "log"
 	"net"
 	"net/http"
 	"os"
@@ -21,6 +22,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/BurntSushi/toml"
 	snapshotsapi "github.com/containerd/containerd/api/services/snapshots/v1"
 	"github.com/containerd/containerd/contrib/snapshotservice"
 	"github.com/containerd/containerd/log"
@@ -42,6 +44,7 @@ const layerDigestLabel = "containerd.io/snapshot/remote/stargz.digest"
 
 func main() {
 	address := flag.String("address", "", "unix socket to serve the snapshots API on (required)")
+	configFile := flag.String("config", "", "a TOML file of stargz-snapshotter's fs settings, as in the upstream daemon's config.toml (prefetch_timeout_sec, [fuse], [blob], …); the flags below override it")
 	root := flag.String("root", "", "state folder: snapshots, FUSE caches (required)")
 	noPrefetch := flag.Bool("no-prefetch", false, "do not prefetch the prioritized files (fs/config noprefetch)")
 	noBackgroundFetch := flag.Bool("no-background-fetch", false, "do not fetch the rest of each layer after the mount (no_background_fetch)")
@@ -56,18 +59,29 @@ func main() {
 		return
 	}
 	if *address == "" || *root == "" {
-		fmt.Fprintln(os.Stderr, "usage: chunkedbuild-stargz -address SOCKET -root DIR [-no-prefetch] [-no-background-fetch] [-prefetch-timeout-sec N] | -probe-fuse DIR")
+		fmt.Fprintln(os.Stderr, "usage: chunkedbuild-stargz -address SOCKET -root DIR [-config TOML] [-no-prefetch] [-no-background-fetch] [-prefetch-timeout-sec N] | -probe-fuse DIR")
 		os.Exit(2)
 	}
 	logrus.SetFormatter(&logrus.JSONFormatter{TimestampFormat: "2006-01-02T15:04:05.000000000Z07:00"})
 	logrus.SetLevel(logrus.DebugLevel)
 	logrus.SetOutput(os.Stderr)
-	if err := serve(*address, *root, fsconfig.Config{
-		NoPrefetch:         *noPrefetch,
-		NoBackgroundFetch:  *noBackgroundFetch,
-		PrefetchTimeoutSec: *prefetchTimeout,
-		NoPrometheus:       true,
-	}); err != nil {
+	// go-fuse's debug lines (config "debug = true": one per FUSE request) go through the standard logger: give them
+	// microseconds so a reader can place the first reads of a container start.
+	stdlog.SetFlags(stdlog.LstdFlags | stdlog.Lmicroseconds)
+	var cfg fsconfig.Config
+	if *configFile != "" {
+		if _, err := toml.DecodeFile(*configFile, &cfg); err != nil {
+			fmt.Fprintln(os.Stderr, "config:", err)
+			os.Exit(2)
+		}
+	}
+	cfg.NoPrefetch = cfg.NoPrefetch || *noPrefetch
+	cfg.NoBackgroundFetch = cfg.NoBackgroundFetch || *noBackgroundFetch
+	if *prefetchTimeout != 0 {
+		cfg.PrefetchTimeoutSec = *prefetchTimeout
+	}
+	cfg.NoPrometheus = true
+	if err := serve(*address, *root, cfg); err != nil {
 		logrus.WithError(err).Error("chunkedbuild-stargz failed")
 		os.Exit(1)
 	}
