@@ -27,9 +27,10 @@ namespace ChunkedBuild.Bench;
 /// <param name="RegistryCache">The registry-cache mode (<c>--registry-cache</c>): a fresh runner's conversion step with and without the registry cache.</param>
 /// <param name="Loaded">Also run the set with one core busy (default; <c>--no-load</c> skips it).</param>
 /// <param name="SizeLevels">When not null: the sizes mode (<c>--sizes</c>), one cold conversion per pair of zstd:chunked and eStargz levels.</param>
+/// <param name="LazyRuns">How <c>--lazy</c> runs beyond its defaults (<c>--link none</c>, <c>--snapshotter-config</c>, <c>--trace</c>, <c>--variants</c>).</param>
 internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double RssGb, string ResultPath, long ImageMb = 0, long PushMb = 0, bool Startup = false,
     IReadOnlyList<int>? LayerCounts = null, bool Lazy = false, LinkProfile? Link = null, string? Skopeo = null, IReadOnlySet<string>? LazyImages = null,
-    string? Tool = null, bool Loaded = true, bool RegistryCache = false, IReadOnlyList<(int Zstd, int Gzip)>? SizeLevels = null)
+    string? Tool = null, bool Loaded = true, bool RegistryCache = false, IReadOnlyList<(int Zstd, int Gzip)>? SizeLevels = null, LazyRunSettings? LazyRuns = null)
 {
     /// <summary>True in the memory mode (<c>--rss-gb</c>).</summary>
     public bool MemoryMode => RssGb > 0;
@@ -56,6 +57,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         var sizes = false;
         var levels = "3:6";
         int? runsGiven = null;
+        var lazyRuns = new LazyRunSettings();
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -71,7 +73,16 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                 case "--startup": startup = true; break;
                 case "--layer-counts": layerCounts = [.. Next().Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).Order()]; break;
                 case "--lazy": lazy = true; break;
-                case "--link": link = ParseLink(Next()); break;
+                case "--link":
+                    var spec = Next();
+                    if (spec == "none") lazyRuns = lazyRuns with { Unshaped = true };
+                    else link = ParseLink(spec);
+                    break;
+                case "--snapshotter-config": lazyRuns = lazyRuns with { SnapshotterConfig = File.ReadAllText(Path.GetFullPath(Next())) }; break;
+                case "--tuned-chunk-kb": lazyRuns = lazyRuns with { TunedChunkSize = long.Parse(Next(), CultureInfo.InvariantCulture) * 1024 }; break;
+                case "--tuned-gzip-level": lazyRuns = lazyRuns with { TunedGzipLevel = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--trace": lazyRuns = lazyRuns with { Trace = Path.GetFullPath(Next()) }; break;
+                case "--variants": lazyRuns = lazyRuns with { Variants = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) }; break;
                 case "--images": lazyImages = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal); break;
                 case "--skopeo": skopeo = Path.GetFullPath(Next()); break;
                 case "--tool": tool = Path.GetFullPath(Next()); break;
@@ -91,7 +102,7 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
         if (registryCache && runsGiven is null) runs = 1;
         var defaultName = sizes ? "latest-sizes.json" : registryCache ? "latest-registry-cache.json" : layerCounts is not null ? "latest-layer-count.json" : lazy ? "latest-lazy.json" : startup ? "latest-startup.json" : pushMb > 0 ? "latest-push.json" : imageMb > 0 ? "latest-image.json" : rssGb > 0 ? "latest-rss.json" : "latest.json";
         return new BenchOptions(input, sizeMb, runs, rssGb, output ?? Path.Combine(RepoRoot(), "bench", "results", defaultName), imageMb, pushMb, startup, layerCounts,
-            lazy, link, skopeo, lazyImages, tool, loaded, registryCache, sizes ? SizeBench.ParseLevels(levels) : null);
+            lazy, link, skopeo, lazyImages, tool, loaded, registryCache, sizes ? SizeBench.ParseLevels(levels) : null, lazyRuns);
     }
 
     private static LinkProfile ParseLink(string text)
@@ -133,7 +144,13 @@ internal sealed record BenchOptions(string? Input, long SizeMb, int Runs, double
                          Debian's docker-registry through a shaped link, cold each run; time to the app's first output and bytes moved before it for
                          the gzip image (full pull), eStargz with auto, with none and with the list `ctr-remote optimize` records; --runs rounds,
                          interleaved; then zstd:chunked partial pulls of a next release with a new skopeo (--skopeo)
-          --link R,RTT   the link of --lazy (default 100mbit,20ms)
+          --link R,RTT   the link of --lazy (default 100mbit,20ms); `none`: the proxy only records (network time taken out)
+          --snapshotter-config FILE  --lazy: the stargz snapshotter's settings (TOML, the keys of the upstream daemon's config.toml); the
+                         figures are then not the default configuration's, and the bench says so
+          --trace DIR    --lazy: the snapshotter logs every FUSE request and containerd logs at debug level, both written per run to DIR with the
+                         link's exchanges (the times of the timeline; slows the start)
+          --variants V,… --lazy: measure only these of full, auto, none, optimize, tuned (default all)
+          --tuned-chunk-kb N, --tuned-gzip-level N  --lazy: a further variant `tuned`, auto with this eStargz chunk size / gzip level
           --images A,B   the images --lazy measures (default both; the partial pulls use B and run whenever a new skopeo is given)
           --registry-cache  registry-cache mode: samples/app on the aspnet:10.0-like base, each next release converted into Debian's docker-registry
                          by a fresh runner (empty local cache, own process) with and without the registry cache; the conversion step's wall times

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Planning;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Testing.Images;
@@ -53,6 +54,8 @@ internal static class LazyBench
             return 2;
         }
         var link = options.Link ?? LinkProfile.Default;
+        var settings = options.LazyRuns ?? new LazyRunSettings();
+        LinkProfile? shape = settings.Unshaped ? null : link;
         var loadBefore = BenchProgram.LoadAverage();
         Console.WriteLine("building the base layers from this machine (dpkg database, installed .NET) and publishing samples/app…");
         var set = StartupImages.Build(work);
@@ -62,22 +65,27 @@ internal static class LazyBench
 
         var prepared = new List<Prepared>();
         foreach (var image in set.Images.Where(i => options.LazyImages is null || options.LazyImages.Contains(i.Id)))
-            prepared.Add(await PrepareAsync(work, image, set, registry, transports, link));
+            prepared.Add(await PrepareAsync(work, image, set, registry, transports, link, settings));
 
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"link: {link} (shaped proxy on 127.0.0.1); {options.Runs} rounds, variants interleaved, page cache dropped and fresh containerd + snapshotter before each run"));
+            $"link: {(shape is null ? "none (the proxy only records; estimates at " + link + ")" : link)} (proxy on 127.0.0.1); {options.Runs} rounds, variants interleaved, page cache dropped and fresh containerd + snapshotter before each run"));
+        if (settings.SnapshotterConfig is { } toml)
+            Console.WriteLine($"NOT the default configuration: the snapshotter runs with these settings: {toml.ReplaceLineEndings("; ").Trim(' ', ';')}");
+        if (settings.Trace is { } traceFolder) Console.WriteLine($"tracing into {traceFolder}: the snapshotter logs every FUSE request and containerd logs at debug level (this slows the start)");
         var measurements = new List<LazyMeasurement>();
         for (var round = 1; round <= options.Runs; round++)
         {
             foreach (var p in prepared)
             {
-                foreach (var variant in p.Variants)
+                foreach (var variant in p.Variants.Where(v => settings.Variants is null || settings.Variants.Contains(v.Key)))
                 {
-                    var m = await LazyMeasurement.RunAsync(registry, link, p.Image, variant.Key, variant.Repository, variant.Lazy, round);
+                    var m = await LazyMeasurement.RunAsync(registry, shape, p.Image, variant.Key, variant.Repository, variant.Lazy, round, settings);
                     measurements.Add(m);
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"  round {round} {p.Image.Id} {variant.Key,-9} first output after {m.Seconds,6:F2} s, {m.BytesBefore / 1e6,7:F2} MB moved before it{(m.CheckFailures.Count > 0 ? "; not a clean lazy start: " + m.CheckFailures[0] : "")}"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"      {m.Timeline.Describe()}; started again on the same pull: {m.SecondStartSeconds:F2} s from ctr run"));
                 }
             }
         }
@@ -94,7 +102,9 @@ internal static class LazyBench
             os = "Debian " + StartupImages.DebianRelease,
             runtime = set.Runtime.Runtime.Version,
             aspNetCore = set.AspNetCore.Version,
-            link = link.ToSpec(),
+            link = shape?.ToSpec() ?? "none",
+            snapshotterConfig = settings.SnapshotterConfig,
+            trace = settings.Trace is not null,
             rounds = options.Runs,
             loadAverageBefore = loadBefore,
             loadAverageAfter = loadAfter,
@@ -106,7 +116,8 @@ internal static class LazyBench
     }
 
     /// <summary>Pushes the gzip image, converts the eStargz variants into the registry, records the optimize list, and estimates each.</summary>
-    private static async Task<Prepared> PrepareAsync(string work, StartupImage image, StartupImages set, LocalRegistry registry, ImageTransports transports, LinkProfile link)
+    private static async Task<Prepared> PrepareAsync(string work, StartupImage image, StartupImages set, LocalRegistry registry, ImageTransports transports, LinkProfile link,
+        LazyRunSettings settings)
     {
         var dotnetVersion = set.Runtime.Runtime.Version;
         var id = image.Id.ToLowerInvariant();
@@ -122,6 +133,12 @@ internal static class LazyBench
             var repository = $"lazy-{id}-{key}:1";
             await ConvertAsync(transports, layout.SkopeoReference, $"docker://{registry.Host}/{repository}", mode, null);
             variants.Add(new Variant(key, $"eStargz lazy, {key}", repository, Lazy: true));
+        }
+        if (settings.HasTuned)
+        {
+            var repository = $"lazy-{id}-tuned:1";
+            await ConvertAsync(transports, layout.SkopeoReference, $"docker://{registry.Host}/{repository}", PrioritizationMode.Auto, null, settings.TunedChunkSize, settings.TunedGzipLevel);
+            variants.Add(new Variant("tuned", $"eStargz lazy, auto, chunk {(settings.TunedChunkSize ?? LayerFormats.ChunkSizes.Default) / 1024} KiB, gzip {settings.TunedGzipLevel?.ToString(CultureInfo.InvariantCulture) ?? "default"}", repository, Lazy: true));
         }
 
         // The peer's best: ctr-remote optimize runs the gzip image as root under fanotify and records what it reads.
@@ -171,13 +188,15 @@ internal static class LazyBench
 
     private static string Names(IReadOnlyList<string> paths) => paths.Count == 0 ? "" : " (" + string.Join(", ", paths.Select(p => p[(p.LastIndexOf('/') + 1)..])) + ")";
 
-    private static async Task ConvertAsync(ImageTransports transports, string source, string destination, PrioritizationMode mode, string? file)
+    private static async Task ConvertAsync(ImageTransports transports, string source, string destination, PrioritizationMode mode, string? file,
+        long? chunkSize = null, int? gzipLevel = null)
     {
         await using var src = transports.OpenSource(source);
         await using var sink = transports.OpenSink(destination, out var tag);
         var request = new ConversionRequest
         {
             Variants = [LayerVariant.EStargz], Prioritization = mode, PrioritizationFile = file, Tags = [tag ?? "1"],
+            ChunkSize = chunkSize ?? LayerFormats.ChunkSizes.Default, GzipLevel = gzipLevel,
         };
         await new ImageConverter(request).ConvertAsync(src, sink);
     }
@@ -191,9 +210,11 @@ internal static class LazyBench
         var rows = new List<object>();
         var medians = new Dictionary<string, double>(StringComparer.Ordinal);
         var bests = new Dictionary<string, double>(StringComparer.Ordinal);
+        var phases = new List<string>();
         foreach (var v in p.Variants)
         {
             var mine = runs.Where(r => r.Variant == v.Key).ToList();
+            if (mine.Count == 0) continue;
             var seconds = mine.Select(r => r.Seconds).Order().ToList();
             var (best, median) = (seconds[0], Median(seconds));
             var moved = Median(mine.Select(r => (double)r.BytesBefore).Order().ToList());
@@ -202,19 +223,37 @@ internal static class LazyBench
             bests[v.Key] = best;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{v.Title,-44}{$"{best:F2} / {median:F2} s",28}{$"{moved / 1e6:F2} MB",23}{(v.Lazy ? $"{onDemand / 1e6:F2} MB" : "-"),11}{$"{p.Estimates[v.Key]:F2} s, {p.EstimatedBytes[v.Key] / 1e6:F2} MB",20}"));
+            double? Phase(Func<LazyMeasurement, double?> phase) =>
+                mine.Select(phase).OfType<double>().Order().ToList() is { Count: > 0 } seen ? Median(seen) : null;
+            var pulled = Phase(r => r.Timeline.PullEnd);
+            var prefetchDone = Phase(r => r.Timeline.PrefetchDone);
+            var containerPrepared = Phase(r => r.Timeline.ContainerPrepared);
+            var shim = Phase(r => r.Timeline.ShimStarted);
+            var fromRun = Phase(r => r.Seconds - r.PullSeconds);
+            var secondStart = Phase(r => r.SecondStartSeconds);
+            phases.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  {v.Key,-9} pulled {pulled:F2} s{(prefetchDone is { } pd ? $", prefetch done {pd:F2} s" : "")}{(containerPrepared is { } cp ? $", container snapshot {cp:F2} s" : "")}" +
+                $"{(shim is { } sh ? $", runc shim {sh:F2} s" : "")}, first output {median:F2} s; ctr run → first output {fromRun:F2} s, started again on the same pull {secondStart:F2} s"));
             rows.Add(new
             {
                 variant = v.Key, title = v.Title, repository = v.Repository, bestSeconds = best, medianSeconds = median, medianBytesBefore = (long)moved,
                 medianOnDemandBytes = (long)onDemand, estimateSeconds = p.Estimates[v.Key], estimatedBytes = p.EstimatedBytes[v.Key],
+                medianPhases = new { pulled, prefetchDone, containerSnapshot = containerPrepared, runcShim = shim, runToFirstOutput = fromRun, secondStart },
             });
         }
-        var fullOverAuto = medians["full"] / medians["auto"];
-        var autoOverOptimize = medians["auto"] / medians["optimize"];
+        Console.WriteLine("phases, medians from the pull's start:");
+        foreach (var line in phases) Console.WriteLine(line);
+        // A ratio is null (printed n/a) when --variants left one of its two out.
+        double? M(string key) => medians.TryGetValue(key, out var m) ? m : null;
+        double? B(string key) => bests.TryGetValue(key, out var b) ? b : null;
+        var fullOverAuto = M("full") / M("auto");
+        var autoOverOptimize = M("auto") / M("optimize");
         var autoRuns = runs.Where(r => r.Variant == "auto").ToList();
         var onDemandShare = autoRuns.Select(r => r.BytesBefore == 0 ? 0 : (double)r.OnDemandBytes / r.BytesBefore).Order().ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"full ÷ lazy (auto): {fullOverAuto:F2}× by the medians (best {bests["full"] / bests["auto"]:F2}×); auto ÷ optimize: {autoOverOptimize:F2}× " +
-            $"(best {bests["auto"] / bests["optimize"]:F2}×); full ÷ none: {medians["full"] / medians["none"]:F2}×"));
+            $"full ÷ lazy (auto): {Times(fullOverAuto)} by the medians (best {Times(B("full") / B("auto"))}); auto ÷ optimize: {Times(autoOverOptimize)} " +
+            $"(best {Times(B("auto") / B("optimize"))}); full ÷ none: {Times(M("full") / M("none"))}" +
+            $"{(M("tuned") is { } tuned ? $"; full ÷ tuned: {Times(M("full") / tuned)}, auto ÷ tuned: {Times(M("auto") / tuned)}" : "")}"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"auto: on-demand bytes after the prefetch {100 * Median(onDemandShare):F1}% of the bytes moved before the first output (median of {autoRuns.Count}); " +
             $"the estimate is the network time of {StartupTimeModel.ResolveRoundTrips}+ round trips and the bytes of the auto list (inspect --startup auto --link {link.ToSpec()})"));
@@ -222,9 +261,11 @@ internal static class LazyBench
         {
             image = p.Image.Id, title = p.Image.Title, gzipBytes = p.Image.CompressedBytes, optimizeRecord = p.AutoVsRecord.Recorded, autoList = p.AutoVsRecord.Auto,
             autoNotRead = p.AutoVsRecord.AutoNotRead, readNotInAuto = p.AutoVsRecord.ReadNotInAuto, variants = rows,
-            fullOverAuto, autoOverOptimize, fullOverAutoBest = bests["full"] / bests["auto"], autoOnDemandShare = Median(onDemandShare),
+            fullOverAuto, autoOverOptimize, fullOverAutoBest = B("full") / B("auto"), autoOnDemandShare = autoRuns.Count > 0 ? Median(onDemandShare) : (double?)null,
         };
     }
+
+    private static string Times(double? ratio) => ratio is { } r ? r.ToString("F2", CultureInfo.InvariantCulture) + "×" : "n/a";
 
     private static double Median(IReadOnlyList<double> sorted) =>
         sorted.Count == 0 ? double.NaN : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;

@@ -21,15 +21,23 @@ namespace ChunkedBuild.Bench;
 /// <param name="MetadataBytes">Layer bytes of footer/TOC reads before the first output.</param>
 /// <param name="LayerRequests">Layer GETs completed before the first output.</param>
 /// <param name="CheckFailures">For a lazy variant, what <see cref="LazyStartCheck"/> found wrong (empty: a clean lazy start).</param>
+/// <param name="Timeline">Where the time went (<see cref="LazyTimeline"/>).</param>
+/// <param name="SecondStartSeconds">A second <c>ctr run</c> on the same pull (the snapshotter's cache and the page cache warm): <c>ctr run</c> → first
+/// output. Against the first start's <c>ctr run</c> → first output it shows what the cold reads cost.</param>
 internal sealed record LazyMeasurement(string Image, string Variant, int Round, double Seconds, double PullSeconds, long BytesBefore, long PrefetchBytes,
-    long OnDemandBytes, long MetadataBytes, int LayerRequests, IReadOnlyList<string> CheckFailures)
+    long OnDemandBytes, long MetadataBytes, int LayerRequests, IReadOnlyList<string> CheckFailures, LazyTimeline Timeline, double SecondStartSeconds)
 {
-    /// <summary>Drops the page cache, starts a link, a containerd and a snapshotter, pulls and runs <paramref name="repository"/>, and measures.</summary>
-    public static async Task<LazyMeasurement> RunAsync(LocalRegistry registry, LinkProfile profile, StartupImage image, string variant, string repository, bool lazy, int round)
+    /// <summary>
+    /// Drops the page cache, starts a link (unshaped when <paramref name="profile"/> is null), a containerd and a snapshotter, pulls and runs
+    /// <paramref name="repository"/>, and measures; then starts it once more on the same pull.
+    /// </summary>
+    public static async Task<LazyMeasurement> RunAsync(LocalRegistry registry, LinkProfile? profile, StartupImage image, string variant, string repository, bool lazy, int round,
+        LazyRunSettings settings)
     {
         PageCache.DropAll();
         using var link = ShapedLink.Start(LazyBench.Endpoint(registry), profile);
-        using var session = LazyPullSession.Start(new LazyPullOptions { NoBackgroundFetch = true }, () => link.Now);
+        using var session = LazyPullSession.Start(
+            new LazyPullOptions { NoBackgroundFetch = true, SnapshotterConfig = settings.SnapshotterToml, ContainerdDebug = settings.Trace is not null }, () => link.Now);
         var reference = $"{link.Host}/{repository}";
         long? bytesAtFirst = null;
         var start = link.Now;
@@ -42,6 +50,17 @@ internal sealed record LazyMeasurement(string Image, string Variant, int Round, 
         var printed = run.FirstOutputAt!.Value;
         run.Stop();
         var exchanges = link.Exchanges;
+        var snapshotterLines = session.SnapshotterLines;
+        var containerdLines = session.ContainerdLines;
+        if (settings.Trace is { } traceFolder) WriteTrace(traceFolder, $"{image.Id}-{variant}-{round}", start, printed, snapshotterLines, containerdLines, exchanges);
+
+        var again = link.Now;
+        using (var second = session.RunContainer(reference, lazy))
+        {
+            if (!second.WaitForLine(_ => true, TimeSpan.FromMinutes(5))) throw new InvalidOperationException($"{repository} printed nothing when started again: {second.Errors}");
+            again = second.FirstOutputAt!.Value - again;
+            second.Stop();
+        }
 
         var lazyImage = await LazyImage.ReadAsync($"{registry.Host}/{repository}");
         var layers = lazyImage.Layers.ToDictionary(l => l.Digest, StringComparer.Ordinal);
@@ -62,8 +81,21 @@ internal sealed record LazyMeasurement(string Image, string Variant, int Round, 
         }
         var prioritized = lazyImage.Layers.Where(l => l.PrefetchEnd is not null).Select(l => l.Index).ToHashSet();
         var failures = lazy ? LazyStartCheck.Failures(lazyImage, prioritized, log, exchanges, printed) : [];
+        var timeline = LazyTimeline.Read(start, pulled, printed, snapshotterLines, containerdLines, exchanges, layers.Keys.ToHashSet(StringComparer.Ordinal));
         return new LazyMeasurement(image.Id, variant, round, (printed - start).TotalSeconds, (pulled - start).TotalSeconds, bytesAtFirst ?? link.BytesDown,
-            prefetch, onDemand, metadata, requests, failures);
+            prefetch, onDemand, metadata, requests, failures, timeline, again.TotalSeconds);
+    }
+
+    /// <summary>Writes one run's timed daemon lines and the link's exchanges, in seconds from the pull's start, to <c>FOLDER/NAME.*.log</c>.</summary>
+    private static void WriteTrace(string folder, string name, TimeSpan start, TimeSpan printed, IReadOnlyList<OutputLine> snapshotter, IReadOnlyList<OutputLine> containerd,
+        IReadOnlyList<HttpExchange> exchanges)
+    {
+        Directory.CreateDirectory(folder);
+        string At(TimeSpan t) => (t - start).TotalSeconds.ToString("F3", System.Globalization.CultureInfo.InvariantCulture);
+        File.WriteAllLines(Path.Combine(folder, name + ".snapshotter.log"), snapshotter.Select(l => $"{At(l.At)} {l.Text}"));
+        File.WriteAllLines(Path.Combine(folder, name + ".containerd.log"), containerd.Select(l => $"{At(l.At)} {l.Text}"));
+        File.WriteAllLines(Path.Combine(folder, name + ".link.log"),
+            [$"first output at {At(printed)}", .. exchanges.Select(e => $"{At(e.RequestedAt)} → {At(e.CompletedAt)} {e.Method} {e.Status} {e.Target} {e.Range} {e.BodyBytes}")]);
     }
 
     /// <summary>The first byte of <c>bytes=A-B</c>, or null.</summary>
