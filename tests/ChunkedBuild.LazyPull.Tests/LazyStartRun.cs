@@ -34,12 +34,13 @@ public sealed record LazyStartRun(LazyImage Image, ProcessResult Pull, int? Exit
     /// <summary>
     /// Pulls <paramref name="image"/> (repository:tag in <paramref name="registry"/>) with <c>ctr-remote image rpull</c> through a recording
     /// link, runs it with <c>ctr run --snapshotter stargz</c> until it exits, and collects what happened. A fresh containerd and snapshotter
-    /// every time (<see cref="LazyPullSession"/>), background fetch off so every byte fetched is one the start asked for.
+    /// every time (<see cref="LazyPullSession"/>), background fetch off so every byte fetched is one the start asked for;
+    /// <paramref name="snapshotterConfig"/> adds snapshotter settings (<see cref="LazyPullOptions.SnapshotterConfig"/>).
     /// </summary>
-    public static async Task<LazyStartRun> RunAsync(LocalRegistry registry, string image)
+    public static async Task<LazyStartRun> RunAsync(LocalRegistry registry, string image, string? snapshotterConfig = null)
     {
         using var link = ShapedLink.Start(new IPEndPoint(IPAddress.Loopback, registry.Port), profile: null);
-        using var session = LazyPullSession.Start(new LazyPullOptions { NoBackgroundFetch = true }, () => link.Now);
+        using var session = LazyPullSession.Start(new LazyPullOptions { NoBackgroundFetch = true, SnapshotterConfig = snapshotterConfig }, () => link.Now);
         var reference = $"{link.Host}/{image}";
         var pull = session.RemotePull(reference);
         int? exit = null;

@@ -64,6 +64,21 @@ public sealed class LazyStartTests(LazyStartImages images)
         Assert.Contains(failures, f => f.Contains("no .prefetch.landmark in its TOC", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Snapshotter_settings_given_as_toml_reach_the_filesystem()
+    {
+        var registry = await images.RegistryAsync();
+
+        // noprefetch, given only in the settings file (the upstream daemon's config.toml key), turns the prioritized layers' prefetch off.
+        var run = await LazyStartRun.RunAsync(registry, await images.CliImageAsync(), snapshotterConfig: "noprefetch = true\n");
+
+        Assert.True(run.Pull.ExitCode == 0 && run.ExitCode == 0, run.Describe());
+        Assert.Equal([LazyStartImages.HelloOutput], run.Lines);
+        Assert.NotEmpty(Prefetched(run.Image));
+        Assert.Empty(run.Log.Prefetches);
+        Assert.All(run.Log.Mounts, m => Assert.Null(m.Error));
+    }
+
     /// <summary>The app printed the right line and exited 0, and every check of a lazy start holds.</summary>
     private static void AssertLazyStart(LazyStartRun run)
     {
