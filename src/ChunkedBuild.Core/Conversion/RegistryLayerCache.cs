@@ -151,7 +151,7 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
             // describes that stream. Otherwise (eStargz, reordered or densified layers) its entries are compared with the source's.
             if (record.DiffId != lookup.DiffId || lookup.Options.PrioritizedFiles.Count > 0)
             {
-                var (origin, sourceEntries) = await CheckOriginAsync(lookup, temp, cancellationToken).ConfigureAwait(false);
+                var (origin, sourceEntries) = await CheckOriginAsync(lookup, temp, verdict.StreamEntries, cancellationToken).ConfigureAwait(false);
                 if (origin is not null) return Reject(where, origin);
                 densified = sourceEntries!.Densified;
             }
@@ -221,10 +221,12 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reads the source layer (checking its digest and DiffID as a conversion does) and compares the blob's entries with it; a problem with
-    /// the entry, or null, and the source's entries.
+    /// Reads the source layer (checking its digest and DiffID as a conversion does) and compares the blob's entries with it — those the
+    /// validator read on its pass over the blob (<paramref name="blobEntries"/>), else read again from the blob; a problem with the entry,
+    /// or null, and the source's entries.
     /// </summary>
-    private static async Task<(string? Problem, SourceEntries? Source)> CheckOriginAsync(SharedLayerLookup lookup, string blobPath, CancellationToken cancellationToken)
+    private static async Task<(string? Problem, SourceEntries? Source)> CheckOriginAsync(SharedLayerLookup lookup, string blobPath, IReadOnlyList<TarEntryDigest>? blobEntries,
+        CancellationToken cancellationToken)
     {
         SourceEntries source;
         await using (var blob = new HashingReadStream(await lookup.OpenSource(cancellationToken).ConfigureAwait(false)))
@@ -248,6 +250,12 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
             if (digest != lookup.Layer.Digest || blob.BytesRead != lookup.Layer.Size)
                 throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"the layer blob hashes to {digest} ({blob.BytesRead} bytes), its descriptor says {lookup.Layer.Digest} ({lookup.Layer.Size} bytes)",
                     layer: lookup.Layer.Digest.ToString());
+        }
+        if (blobEntries is not null)
+        {
+            var found = LayerOrigin.Check(blobEntries, lookup.Format, source, lookup.Options);
+            return found.Count == 0 ? (null, source)
+                : ($"it does not hold the source layer's entries as a {lookup.Format.Name} conversion would: {string.Join("; ", found.Take(3))}", source);
         }
         await using var file = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         await using var decompressed = LayerInput.OpenUncompressed(file, out _, leaveOpen: true);

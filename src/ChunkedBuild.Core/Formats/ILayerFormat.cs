@@ -82,7 +82,7 @@ public interface ILayerFormat
 
     /// <summary>
     /// The entries a blob <see cref="WriteAsync"/> writes holds, in order, for a source whose entries (as read through
-    /// <see cref="LayerOrigin.ReadSource"/>) are <paramref name="source"/>: the rule <see cref="LayerOrigin.Check"/> holds a converted
+    /// <see cref="LayerOrigin.ReadSource"/>) are <paramref name="source"/>: the rule <see cref="LayerOrigin.Check(IReadOnlyList{TarEntryDigest}, ILayerFormat, SourceEntries, FormatOptions)"/> holds a converted
     /// blob made elsewhere to.
     /// </summary>
     IReadOnlyList<ExpectedEntry> ArrangeEntries(IReadOnlyList<Tar.TarEntryInfo> source, FormatOptions options);

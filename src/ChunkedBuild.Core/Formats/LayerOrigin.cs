@@ -45,10 +45,16 @@ public static class LayerOrigin
     /// writes for <paramref name="source"/> and <paramref name="options"/>; returns one line per difference (empty: the blob holds exactly
     /// those entries, in that order).
     /// </summary>
-    public static IReadOnlyList<string> Check(Stream decompressedBlob, ILayerFormat format, SourceEntries source, FormatOptions options, CancellationToken cancellationToken)
+    public static IReadOnlyList<string> Check(Stream decompressedBlob, ILayerFormat format, SourceEntries source, FormatOptions options, CancellationToken cancellationToken) =>
+        Check(Read(decompressedBlob, null, cancellationToken), format, source, options);
+
+    /// <summary>
+    /// <see cref="Check(Stream, ILayerFormat, SourceEntries, FormatOptions, CancellationToken)"/> on a blob's entries already read (by its
+    /// validator: <see cref="LayerValidationResult.StreamEntries"/>), so the blob is not decompressed again.
+    /// </summary>
+    public static IReadOnlyList<string> Check(IReadOnlyList<TarEntryDigest> actual, ILayerFormat format, SourceEntries source, FormatOptions options)
     {
         var expected = format.ArrangeEntries([.. source.Entries.Select(e => e.Info)], options);
-        var actual = Read(decompressedBlob, null, cancellationToken);
         var failures = new List<string>();
         var count = 0;
         for (var i = 0; i < Math.Min(expected.Count, actual.Count); i++)

@@ -13,6 +13,11 @@ public sealed record LayerValidationResult
     public Digest? TocDigest { get; init; }
     /// <summary>Number of TOC entries seen.</summary>
     public int EntryCount { get; init; }
+    /// <summary>
+    /// Every entry of the decompressed full-pull stream, in order, as <see cref="LayerOrigin"/> compares them, when the validator read the
+    /// stream entry by entry (eStargz); null otherwise. An origin check uses them instead of decompressing the blob again.
+    /// </summary>
+    public IReadOnlyList<TarEntryDigest>? StreamEntries { get; init; }
     /// <summary>True when every check passed.</summary>
     public bool IsValid => Failures.Count == 0;
 }

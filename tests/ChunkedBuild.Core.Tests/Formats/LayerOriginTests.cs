@@ -76,6 +76,28 @@ public sealed class LayerOriginTests
     }
 
     [Fact]
+    public async Task The_entries_the_eStargz_validator_read_give_the_verdict_of_reading_the_blob_again()
+    {
+        // A registry cache hit compares the entries the validator read on its pass over the blob instead of decompressing it again.
+        var good = TestImageLayout.Tar(TarSpec.Of(TarSpec.Dir("app/"), TarSpec.File("app/a.dll", "original"), TarSpec.File("app/b.dll", "same")));
+        var evil = TestImageLayout.Tar(TarSpec.Of(TarSpec.Dir("app/"), TarSpec.File("app/a.dll", "tampered"), TarSpec.File("app/b.dll", "same")));
+        var prioritized = new FormatOptions { PrioritizedFiles = ["app/b.dll"] };
+        foreach (var (converted, source, options) in new[] { (App, App, new FormatOptions()), (Base, App, new FormatOptions()), (evil, good, new FormatOptions()), (good, good, prioritized) })
+        {
+            using var output = new MemoryStream();
+            var written = await LayerFormats.EStargz.WriteAsync(new MemoryStream(converted, writable: false), output, new FormatOptions(), Ct);
+            var blob = output.ToArray();
+            var verdict = LayerFormats.EStargz.Validator.Validate(new MemoryStream(blob, writable: false), new LayerValidationRequest { Annotations = written.Annotations });
+            Assert.True(verdict.IsValid);
+            var entries = LayerOrigin.ReadSource(new MemoryStream(source, writable: false), options, Ct);
+            using var decompressed = LayerInput.OpenUncompressed(new MemoryStream(blob, writable: false), out _);
+            var reread = LayerOrigin.Check(decompressed, LayerFormats.EStargz, entries, options, Ct);
+            Assert.Equal(reread, LayerOrigin.Check(verdict.StreamEntries!, LayerFormats.EStargz, entries, options));
+            Assert.Equal(converted == source && options.PrioritizedFiles.Count == 0, reread.Count == 0);
+        }
+    }
+
+    [Fact]
     public void A_source_the_formats_refuse_is_refused_as_the_writer_refuses_it()
     {
         var duplicate = new MemoryStream();

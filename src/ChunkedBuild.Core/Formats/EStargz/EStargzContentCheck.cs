@@ -21,9 +21,11 @@ internal sealed class EStargzContentCheck(Stream blob, long tocOffset, List<stri
         {
             using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var complete = true;
+            // A file in one piece: the chunk's bytes are the file's, so one hash serves both digests.
+            var onePiece = file.Pieces.Count == 1;
             foreach (var piece in file.Pieces)
             {
-                complete &= CheckPiece(file.File, piece, End(starts, piece.Entry.Offset), fileHash, buffer);
+                complete &= CheckPiece(file.File, piece, End(starts, piece.Entry.Offset), fileHash, onePiece, buffer);
             }
             if (!complete || !Digest.TryParse(file.File.Digest, out var expected)) continue;
             var actual = Digest.FromSha256Bytes(fileHash.GetHashAndReset());
@@ -39,7 +41,7 @@ internal sealed class EStargzContentCheck(Stream blob, long tocOffset, List<stri
         return i < starts.Length ? starts[i] : tocOffset;
     }
 
-    private bool CheckPiece(EStargzTocEntry file, EStargzPiece piece, long end, IncrementalHash fileHash, byte[] buffer)
+    private bool CheckPiece(EStargzTocEntry file, EStargzPiece piece, long end, IncrementalHash fileHash, bool onePiece, byte[] buffer)
     {
         var offset = piece.Entry.Offset;
         var what = $"file '{file.Name}' chunk at {piece.ChunkOffset} (blob offset {offset})";
@@ -53,7 +55,7 @@ internal sealed class EStargzContentCheck(Stream blob, long tocOffset, List<stri
             {
                 var n = gzip.Read(buffer, 0, (int)Math.Min(buffer.Length, piece.Size - got));
                 if (n == 0) break;
-                chunkHash.AppendData(buffer, 0, n);
+                if (!onePiece) chunkHash.AppendData(buffer, 0, n);
                 fileHash.AppendData(buffer, 0, n);
                 got += n;
             }
@@ -76,7 +78,7 @@ internal sealed class EStargzContentCheck(Stream blob, long tocOffset, List<stri
             failures.Add($"content: {what}: no gzip member decompresses from this offset: {e.Message}");
             return false;
         }
-        var actual = Digest.FromSha256Bytes(chunkHash.GetHashAndReset());
+        var actual = Digest.FromSha256Bytes(onePiece ? fileHash.GetCurrentHash() : chunkHash.GetHashAndReset());
         if (Digest.TryParse(piece.Entry.ChunkDigest, out var expected) && actual != expected)
         {
             failures.Add($"content: {what} hashes to {actual}, its chunkDigest says {expected}");

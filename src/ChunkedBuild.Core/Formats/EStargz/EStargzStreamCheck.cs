@@ -20,6 +20,9 @@ internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
     /// <summary>Length of the decompressed stream, once computed.</summary>
     public long UncompressedSize { get; private set; }
 
+    /// <summary>Every entry of the decompressed stream as <see cref="LayerOrigin"/> compares it, once read.</summary>
+    public IReadOnlyList<TarEntryDigest>? Entries { get; private set; }
+
     public void Check(IReadOnlyList<EStargzTocEntry> toc, Digest tocJsonDigest)
     {
         var stream = ReadStream();
@@ -46,17 +49,16 @@ internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
         {
             var buffer = new byte[1 << 16];
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var digests = new List<TarEntryDigest>();
             while (reader.ReadNext() is { } entry)
             {
-                Digest? digest = null;
-                if (entry.Info.IsRegularFile)
-                {
-                    int n;
-                    while ((n = reader.ReadData(buffer)) > 0) hash.AppendData(buffer, 0, n);
-                    digest = Digest.FromSha256Bytes(hash.GetHashAndReset());
-                }
-                entries.Add(new StreamEntry(entry.Info, digest));
+                int n;
+                while ((n = reader.ReadData(buffer)) > 0) hash.AppendData(buffer, 0, n);
+                var payload = Digest.FromSha256Bytes(hash.GetHashAndReset());
+                entries.Add(new StreamEntry(entry.Info, entry.Info.IsRegularFile ? payload : null));
+                digests.Add(new TarEntryDigest(entry.Info, Digest.Sha256Of(entry.HeaderBytes.Span), payload));
             }
+            Entries = digests;
             var nonZero = 0L;
             int read;
             while ((read = reader.ReadAfterEnd(buffer)) > 0) nonZero += read - buffer.AsSpan(0, read).Count((byte)0);

@@ -10,6 +10,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
     public Digest? DiffId { get; private set; }
     public Digest? TocDigest { get; private set; }
     public int EntryCount { get; private set; }
+    public IReadOnlyList<TarEntryDigest>? StreamEntries { get; private set; }
 
     public void Run()
     {
@@ -49,6 +50,7 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
         finally
         {
             DiffId = stream.DiffId;
+            StreamEntries = stream.Entries;
         }
         if (stream.DiffId is not { } diffId) return;
         if (request.DiffId is { } expected && expected != diffId)

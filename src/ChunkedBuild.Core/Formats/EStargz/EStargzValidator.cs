@@ -25,6 +25,6 @@ internal sealed class EStargzValidator : ILayerValidator
         {
             failures.Add($"{session.Stage}: {e.Message}");
         }
-        return new LayerValidationResult { Failures = failures, DiffId = session.DiffId, TocDigest = session.TocDigest, EntryCount = session.EntryCount };
+        return new LayerValidationResult { Failures = failures, DiffId = session.DiffId, TocDigest = session.TocDigest, EntryCount = session.EntryCount, StreamEntries = session.StreamEntries };
     }
 }
