@@ -73,7 +73,7 @@ public sealed class LayerTranscoder
         try
         {
             var converted = await TranscodeAsync(layer, diffId, variant, prioritized, listingFolder, listing, cancellationToken).ConfigureAwait(false);
-            if (converted.Outcome == LayerOutcome.Converted) offered = listing.Value;
+            if (converted.Outcome is LayerOutcome.Converted or LayerOutcome.RegistryCached) offered = listing.Value;
             return converted;
         }
         finally
@@ -126,7 +126,24 @@ public sealed class LayerTranscoder
         if (_registryCache is not null)
         {
             var lookup = new SharedLayerLookup(key, layer, diffId, format, options, ct => _source.OpenBlobAsync(layer, ct));
-            if (await _registryCache.TryReuseAsync(lookup, cancellationToken).ConfigureAwait(false) is { } shared) return shared;
+            if (await _registryCache.TryReuseAsync(lookup, cancellationToken).ConfigureAwait(false) is { } shared)
+            {
+                // A verified zstd:chunked blob that decompresses to the source tar itself lists the layer for the planner from its TOC and
+                // tar-split: a fresh runner whose layers all hit does not decompress every source layer again to plan eStargz's order.
+                // (Metadata it cannot read — impossible after its validator — leaves the listing to the planner.)
+                if (listingFolder is not null && shared.DiffId == diffId && shared.BlobFile is { } blobFile)
+                {
+                    try
+                    {
+                        listing.Value = LayerListing.FromZstdChunked(blobFile, shared.Descriptor.Annotations ?? new Dictionary<string, string>());
+                    }
+                    catch (Exception e) when (MalformedLayerData.Is(e))
+                    {
+                        listing.Value = null;
+                    }
+                }
+                return shared;
+            }
         }
 
         var work = new LayerWork(layer, variant);

@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
@@ -39,12 +40,19 @@ internal sealed class LayerListing
     private const long ExecuteBits = 0b001_001_001;
 
     private readonly Dictionary<string, (long Offset, long Length)> _spooled = new(StringComparer.Ordinal);
-    private readonly string _spoolFile;
+    private readonly string? _spoolFile;
+    private readonly Func<string, byte[]>? _readKept;
 
     private LayerListing(List<TarEntryInfo> entries, string spoolFile)
     {
         Entries = entries;
         _spoolFile = spoolFile;
+    }
+
+    private LayerListing(List<TarEntryInfo> entries, Func<string, byte[]> readKept)
+    {
+        Entries = entries;
+        _readKept = readKept;
     }
 
     public List<TarEntryInfo> Entries { get; }
@@ -70,7 +78,7 @@ internal sealed class LayerListing
         Directory.CreateDirectory(spoolFolder);
         var entries = new List<TarEntryInfo>();
         var listing = new LayerListing(entries, Path.Combine(spoolFolder, "spool.bin"));
-        using var spool = SpoolFile.CreateNamed(listing._spoolFile, spoolLimit, Purpose);
+        using var spool = SpoolFile.CreateNamed(listing._spoolFile!, spoolLimit, Purpose);
         using var reader = new RawTarReader(tar, leaveOpen: true);
         var buffer = new byte[1 << 16];
         while (reader.ReadNext() is { } entry)
@@ -86,11 +94,32 @@ internal sealed class LayerListing
         return listing;
     }
 
+    /// <summary>
+    /// Lists a zstd:chunked blob in tar order whose decompressed stream is the layer's tar (its validator accepted it with the layer's
+    /// DiffID, so its tar-split and TOC describe exactly that tar) from its metadata alone: the headers from the tar-split, and the files
+    /// a listing keeps decoded from their own frames when inference asks for them, instead of decompressing the layer again.
+    /// </summary>
+    /// <exception cref="FormatException">The blob's metadata is malformed (it would not have passed its validator).</exception>
+    public static LayerListing FromZstdChunked(string blobPath, IReadOnlyDictionary<string, string> annotations)
+    {
+        ZstdChunkedListing zstd;
+        using (var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12)) zstd = ZstdChunkedListing.Read(blob, annotations);
+        var listing = new LayerListing(zstd.Headers, name =>
+        {
+            using var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+            return zstd.ReadFile(blob, name);
+        });
+        // The same files a listing read from the tar keeps (the last entry of a name wins there too).
+        foreach (var entry in zstd.Headers.Where(e => e.IsRegularFile && Wanted(e))) listing._spooled[entry.Name] = (0, entry.Size);
+        return listing;
+    }
+
     /// <summary>The spooled content of an entry (by its name as the layer spells it), or null when it was not kept.</summary>
     public byte[]? Read(string entryName, int maxBytes)
     {
         if (!_spooled.TryGetValue(entryName, out var at) || at.Length > maxBytes) return null;
-        using var spool = new FileStream(_spoolFile, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
+        if (_readKept is not null) return _readKept(entryName);
+        using var spool = new FileStream(_spoolFile!, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
         return IO.RangeReadStream.ReadAll(spool, at.Offset, at.Length);
     }
 

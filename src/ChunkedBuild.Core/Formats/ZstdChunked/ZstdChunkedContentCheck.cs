@@ -16,6 +16,27 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
     public IReadOnlyDictionary<string, ZstdChunkedTocEntry> Check(IReadOnlyList<ZstdChunkedTocEntry> entries)
     {
         var files = new Dictionary<string, ZstdChunkedTocEntry>(StringComparer.Ordinal);
+        foreach (var (file, pieces) in Layout(entries))
+        {
+            try
+            {
+                if (CheckFile(file, pieces, null)) files[file.Name] = file;
+            }
+            catch (Exception x) when (IsUndecodable(x))
+            {
+                ReportUndecodable(file, x);
+            }
+        }
+        return files;
+    }
+
+    /// <summary>
+    /// The checks that need no decoding (chunk entries follow their file, hard links point into the layer), and every regular file with
+    /// content with the pieces a partial puller fetches for it, in TOC order.
+    /// </summary>
+    public List<(ZstdChunkedTocEntry File, List<Piece> Pieces)> Layout(IReadOnlyList<ZstdChunkedTocEntry> entries)
+    {
+        var files = new List<(ZstdChunkedTocEntry, List<Piece>)>();
         var paths = entries.Where(e => e.Type != TocEntryTypes.Chunk).Select(e => TarPath.CleanAbsolute(e.Name)).ToHashSet(StringComparer.Ordinal);
         string? lastType = null;
         for (var i = 0; i < entries.Count; i++)
@@ -30,17 +51,17 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
             if (e.Type == TocEntryTypes.HardLink && !paths.Contains(TarPath.CleanAbsolute(e.LinkName)))
                 failures.Add($"content: hard link '{e.Name}' points to '{e.LinkName}', which is not in this layer");
             if (e.Type != TocEntryTypes.Regular || e.Size == 0) continue;
-            try
-            {
-                if (CheckFile(e, Pieces(entries, i))) files[e.Name] = e;
-            }
-            catch (Exception x) when (x is ZstdSharp.ZstdException or InvalidDataException or IOException)
-            {
-                failures.Add($"content: file '{e.Name}': its frames at {e.Offset} do not decode: {x.Message}");
-            }
+            files.Add((e, Pieces(entries, i)));
         }
         return files;
     }
+
+    /// <summary>Whether an exception says the frames of a file do not decode.</summary>
+    public static bool IsUndecodable(Exception x) => x is ZstdSharp.ZstdException or InvalidDataException or IOException;
+
+    /// <summary>Reports a file whose frames do not decode.</summary>
+    public void ReportUndecodable(ZstdChunkedTocEntry file, Exception x) =>
+        failures.Add($"content: file '{file.Name}': its frames at {file.Offset} do not decode: {x.Message}");
 
     private static List<Piece> Pieces(IReadOnlyList<ZstdChunkedTocEntry> entries, int index)
     {
@@ -60,7 +81,11 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
         return pieces;
     }
 
-    private bool CheckFile(ZstdChunkedTocEntry file, List<Piece> pieces)
+    /// <summary>
+    /// Decodes every piece of <paramref name="file"/> on its own, as a partial puller does, and checks it against the TOC; each piece's
+    /// decoded bytes also go to <paramref name="decoded"/>, in order, when given. True when the file passed.
+    /// </summary>
+    public bool CheckFile(ZstdChunkedTocEntry file, List<Piece> pieces, Action<ReadOnlySpan<byte>>? decoded)
     {
         var before = failures.Count;
         if (!Digest.TryParse(file.Digest, out var digest))
@@ -71,6 +96,8 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
         long expectedChunkOffset = 0;
         using var fileHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[1 << 16];
+        // A file in one piece: the chunk's bytes are the file's, so one hash serves both digests.
+        var onePiece = pieces.Count == 1;
         foreach (var p in pieces)
         {
             if (p.ChunkOffset != expectedChunkOffset)
@@ -82,15 +109,16 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
                 return false;
             }
             using var chunkHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using var decoder = new ZstdSharp.DecompressionStream(new RangeReadStream(blob, p.Offset, p.End - p.Offset));
+            using var decoder = new ZstdSharp.DecompressionStream(new RangeReadStream(blob, p.Offset, p.End - p.Offset), checkEndOfStream: true, leaveOpen: false);
             long left = p.Size;
             var allZero = true;
             while (left > 0)
             {
                 var n = decoder.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
                 if (n == 0) break;
-                chunkHash.AppendData(buffer, 0, n);
+                if (!onePiece) chunkHash.AppendData(buffer, 0, n);
                 fileHash.AppendData(buffer, 0, n);
+                decoded?.Invoke(buffer.AsSpan(0, n));
                 if (allZero && buffer.AsSpan(0, n).ContainsAnyExcept((byte)0)) allZero = false;
                 left -= n;
             }
@@ -100,7 +128,7 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
             if (p.Type == ZstdChunkedSpec.ZerosChunkType && !allZero) failures.Add($"content: file '{file.Name}': chunk at {p.ChunkOffset} is typed 'zeros' but is not all zero");
             if (p.Digest.Length > 0)
             {
-                var actual = Digest.FromSha256Bytes(chunkHash.GetHashAndReset());
+                var actual = Digest.FromSha256Bytes(onePiece ? fileHash.GetCurrentHash() : chunkHash.GetHashAndReset());
                 if (!Digest.TryParse(p.Digest, out var expected) || expected != actual)
                     failures.Add($"content: file '{file.Name}': chunk at {p.ChunkOffset} hashes to {actual}, chunkDigest says {p.Digest}");
             }
@@ -112,5 +140,6 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
         return failures.Count == before;
     }
 
-    private sealed record Piece(long Offset, long End, long ChunkOffset, long Size, string Digest, string Type);
+    /// <summary>One range a partial puller fetches: compressed <c>[Offset, End)</c> decoding to <c>Size</c> bytes at <c>ChunkOffset</c> of the file.</summary>
+    public sealed record Piece(long Offset, long End, long ChunkOffset, long Size, string Digest, string Type);
 }

@@ -7,7 +7,7 @@ using ChunkedBuild.Core.Tar;
 namespace ChunkedBuild.Core.Formats.ZstdChunked;
 
 /// <summary>One validation run of <see cref="ZstdChunkedValidator"/>; checks run in the order a reader applies them.</summary>
-internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest request, List<string> failures)
+internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest request, List<string> failures, bool singlePass = true)
 {
     public string Stage { get; private set; } = "annotations";
     public Digest? DiffId { get; private set; }
@@ -77,6 +77,14 @@ internal sealed class ZstdChunkedValidation(Stream blob, LayerValidationRequest 
         failures.AddRange(ZstdChunkedTarSplitCheck.Compare(toc.Entries, headers.Select(h => h.Header)));
 
         Stage = "content";
+        // One decompression proves what the separate checks below prove (ZstdChunkedSinglePass); they run when it cannot, and report.
+        if (singlePass && failures.Count == 0 && new ZstdChunkedSinglePass(blob).Run(toc.Entries, lines) is { } provenDiffId)
+        {
+            DiffId = provenDiffId;
+            if (request.DiffId is { } wanted && wanted != provenDiffId)
+                failures.Add($"DiffID: the decompressed blob is {provenDiffId}, expected {wanted}");
+            return;
+        }
         var files = new ZstdChunkedContentCheck(blob, failures).Check(toc.Entries);
 
         Stage = "DiffID";

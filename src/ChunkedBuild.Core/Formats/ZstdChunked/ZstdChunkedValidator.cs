@@ -10,11 +10,17 @@ internal sealed class ZstdChunkedValidator : ILayerValidator
     /// <inheritdoc />
     public string FormatName => ZstdChunkedSpec.Name;
 
+    /// <summary>
+    /// Whether the content and DiffID checks try <see cref="ZstdChunkedSinglePass"/> first (default); off, they always run separately,
+    /// as the tests that hold the two to the same verdicts compare them.
+    /// </summary>
+    internal bool SinglePass { get; init; } = true;
+
     /// <inheritdoc />
     public LayerValidationResult Validate(Stream blob, LayerValidationRequest request)
     {
         var failures = new List<string>();
-        var session = new ZstdChunkedValidation(blob, request, failures);
+        var session = new ZstdChunkedValidation(blob, request, failures, SinglePass);
         try
         {
             session.Run();

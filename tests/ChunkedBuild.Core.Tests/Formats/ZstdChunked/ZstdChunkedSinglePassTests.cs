@@ -1,0 +1,121 @@
+using System.Formats.Tar;
+using ChunkedBuild.Core.Conversion.Planning;
+using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.IO;
+using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Tar;
+using Xunit;
+
+namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
+
+/// <summary>
+/// The zstd:chunked validator's one-decompression pass (<see cref="ZstdChunkedSinglePass"/>) proves the writer's blobs, and gives every
+/// damaged blob the verdict the separate checks give; a blob it proved lists its layer from its metadata exactly as the tar lists it.
+/// </summary>
+public class ZstdChunkedSinglePassTests
+{
+    /// <summary>A layer with files of several chunks (random, with holes), zeros, small and empty files, links, PAX headers.</summary>
+    private static byte[] LayerTar()
+    {
+        var random = new Random(11);
+        byte[] Random(int n) { var b = new byte[n]; random.NextBytes(b); return b; }
+        var ms = new MemoryStream();
+        using (var w = new TarWriter(ms, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            void File(string name, byte[] content) => w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
+            {
+                DataStream = new MemoryStream(content), ModificationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
+            });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "app/"));
+            File("app/app.runtimeconfig.json", """{"runtimeOptions":{"tfm":"net10.0"}}"""u8.ToArray());
+            File("app/app.dll", [.. Random(400_000), .. new byte[16384], .. Random(200_000)]);
+            File("app/zeros.bin", new byte[70_000]);
+            File("app/empty", []);
+            File("app/" + new string('n', 150) + ".txt", "a long name\n"u8.ToArray());
+            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "app/current") { LinkName = "app.dll" });
+            w.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "app/again.dll") { LinkName = "app/app.dll" });
+            File("app/big.bin", Random(2 << 20));
+        }
+        return ms.ToArray();
+    }
+
+    private static (byte[] Blob, LayerWriteResult Result) Convert(byte[] tar)
+    {
+        var output = new MemoryStream();
+        var result = LayerFormats.ZstdChunked.WriteAsync(new MemoryStream(tar), output, new FormatOptions { DegreeOfParallelism = 2 }, TestContext.Current.CancellationToken)
+            .GetAwaiter().GetResult();
+        return (output.ToArray(), result);
+    }
+
+    [Fact]
+    public void The_writers_blob_is_proven_by_one_pass_with_the_tars_digest()
+    {
+        var tar = LayerTar();
+        var (blob, result) = Convert(tar);
+        var stream = new MemoryStream(blob);
+        var toc = ZstdChunkedTocReader.ReadParsed(stream, result.Annotations).Toc;
+        Assert.Contains(toc.Entries, e => e.Type == TocEntryTypes.Chunk); // files of several pieces are covered
+        var position = ZstdChunkedPosition.TryParseTarSplitPosition(result.Annotations[ZstdChunkedSpec.TarSplitPositionAnnotation])!;
+        var lines = TarSplitReader.Read(new MemoryStream(ZstdChunkedTocReader.Decompress(RangeReadStream.ReadAll(stream, position.Offset, position.CompressedLength)))).ToList();
+
+        Assert.Equal(Digest.Sha256Of(tar), new ZstdChunkedSinglePass(stream).Run(toc.Entries, lines));
+    }
+
+    [Fact]
+    public void Every_damaged_blob_gets_the_verdict_and_failures_of_the_separate_checks()
+    {
+        var tar = LayerTar();
+        var (blob, result) = Convert(tar);
+        var request = new LayerValidationRequest { Annotations = result.Annotations, DiffId = result.DiffId };
+        var onePass = new ZstdChunkedValidator();
+        var separate = new ZstdChunkedValidator { SinglePass = false };
+        var random = new Random(5);
+        var invalid = 0;
+        for (var i = 0; i < 120; i++)
+        {
+            var damaged = (byte[])blob.Clone();
+            // Half of the flips land in the frames of the tar stream, the rest anywhere (TOC, tar-split, footer included).
+            var at = i % 2 == 0 ? random.Next((int)(result.Size * 9 / 10)) : random.Next(damaged.Length);
+            damaged[at] ^= (byte)(1 + random.Next(255));
+            var fast = onePass.Validate(new MemoryStream(damaged), request);
+            var slow = separate.Validate(new MemoryStream(damaged), request);
+            Assert.Equal(slow.Failures, fast.Failures);
+            Assert.Equal(slow.DiffId, fast.DiffId);
+            if (!fast.IsValid) invalid++;
+        }
+        Assert.True(invalid > 100, $"only {invalid} of 120 damaged blobs were found invalid");
+        Assert.True(onePass.Validate(new MemoryStream(blob), request).IsValid);
+    }
+
+    [Fact]
+    public void A_proven_blob_lists_its_layer_from_its_metadata_as_the_tar_lists_it()
+    {
+        var tar = LayerTar();
+        var (blob, result) = Convert(tar);
+        var folder = Directory.CreateTempSubdirectory("chunkedbuild-listing-").FullName;
+        try
+        {
+            var blobPath = Path.Combine(folder, "blob");
+            File.WriteAllBytes(blobPath, blob);
+            Assert.True(new ZstdChunkedValidator().Validate(new MemoryStream(blob), new LayerValidationRequest { Annotations = result.Annotations, DiffId = Digest.Sha256Of(tar) }).IsValid);
+
+            var fromTar = LayerListing.FromTar(new MemoryStream(tar), Path.Combine(folder, "spool"), 1 << 30, TestContext.Current.CancellationToken);
+            var fromBlob = LayerListing.FromZstdChunked(blobPath, result.Annotations);
+
+            static string Show(TarEntryInfo e) =>
+                $"{e.Name}|{e.TypeFlag}|{e.Size}|{e.Mode}|{e.Uid}|{e.Gid}|{e.UserName}|{e.GroupName}|{e.LinkName}|{e.ModTime.ToRfc3339()}|{e.DevMajor},{e.DevMinor}|{string.Join(",", e.Xattrs.Select(x => x.Key))}";
+            Assert.Equal(fromTar.Entries.Select(Show), fromBlob.Entries.Select(Show));
+            foreach (var entry in fromTar.Entries)
+            {
+                foreach (var max in new[] { int.MaxValue, 100 })
+                    Assert.Equal(fromTar.Read(entry.Name, max), fromBlob.Read(entry.Name, max));
+            }
+            Assert.NotNull(fromBlob.Read("app/app.dll", int.MaxValue));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
