@@ -128,14 +128,14 @@ public sealed class LayerTranscoder
             var lookup = new SharedLayerLookup(key, layer, diffId, format, options, ct => _source.OpenBlobAsync(layer, ct));
             if (await _registryCache.TryReuseAsync(lookup, cancellationToken).ConfigureAwait(false) is { } shared)
             {
-                // A verified zstd:chunked blob that decompresses to the source tar itself lists the layer for the planner from its TOC and
-                // tar-split: a fresh runner whose layers all hit does not decompress every source layer again to plan eStargz's order.
+                // A verified blob that decompresses to the source tar itself lists the layer for the planner from its metadata where the
+                // format can (zstd:chunked: its TOC and tar-split): a fresh runner whose layers all hit does not decompress every source layer again to plan eStargz's order.
                 // (Metadata it cannot read — impossible after its validator — leaves the listing to the planner.)
                 if (listingFolder is not null && shared.DiffId == diffId && shared.BlobFile is { } blobFile)
                 {
                     try
                     {
-                        listing.Value = LayerListing.FromZstdChunked(blobFile, shared.Descriptor.Annotations ?? new Dictionary<string, string>());
+                        listing.Value = LayerListing.FromConvertedBlob(format, blobFile, shared.Descriptor.Annotations ?? new Dictionary<string, string>());
                     }
                     catch (Exception e) when (MalformedLayerData.Is(e))
                     {

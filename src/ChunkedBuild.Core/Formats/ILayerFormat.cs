@@ -74,6 +74,14 @@ public interface ILayerFormat
     LayerToc ReadToc(Stream blob, IReadOnlyDictionary<string, string>? annotations);
 
     /// <summary>
+    /// Lists the tar of a blob this format wrote from its metadata alone, or null when the format's metadata does not hold every tar header
+    /// (eStargz's TOC leaves the tar's own headers out). Meant for a blob its <see cref="Validator"/> accepted with the layer's DiffID: only then
+    /// is the listing proven to be the layer's tar.
+    /// </summary>
+    /// <exception cref="FormatException">The metadata is malformed.</exception>
+    IBlobTarListing? ReadTarListing(Stream blob, IReadOnlyDictionary<string, string> annotations);
+
+    /// <summary>
     /// Converts <paramref name="uncompressedTar"/> (read sequentially) and writes the blob to <paramref name="destination"/>; the returned
     /// result is the only way annotations reach a layer descriptor (they exist only once the stream has been consumed). Entries the format
     /// cannot represent raise a <see cref="Errors.ChunkedBuildException"/> naming the entry and the rule.

@@ -1,5 +1,5 @@
 using ChunkedBuild.Core.Compression;
-using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
@@ -95,22 +95,24 @@ internal sealed class LayerListing
     }
 
     /// <summary>
-    /// Lists a zstd:chunked blob in tar order whose decompressed stream is the layer's tar (its validator accepted it with the layer's
-    /// DiffID, so its tar-split and TOC describe exactly that tar) from its metadata alone: the headers from the tar-split, and the files
-    /// a listing keeps decoded from their own frames when inference asks for them, instead of decompressing the layer again.
+    /// Lists a converted blob whose decompressed stream is the layer's tar (its validator accepted it with the layer's DiffID, so its metadata
+    /// describes exactly that tar) from <paramref name="format"/>'s metadata alone (<see cref="ILayerFormat.ReadTarListing"/>): the files a
+    /// listing keeps are decoded on their own when inference asks for them, instead of decompressing the layer again. Null when the format's
+    /// metadata cannot list the tar.
     /// </summary>
     /// <exception cref="FormatException">The blob's metadata is malformed (it would not have passed its validator).</exception>
-    public static LayerListing FromZstdChunked(string blobPath, IReadOnlyDictionary<string, string> annotations)
+    public static LayerListing? FromConvertedBlob(ILayerFormat format, string blobPath, IReadOnlyDictionary<string, string> annotations)
     {
-        ZstdChunkedListing zstd;
-        using (var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12)) zstd = ZstdChunkedListing.Read(blob, annotations);
-        var listing = new LayerListing(zstd.Headers, name =>
+        IBlobTarListing? metadata;
+        using (var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12)) metadata = format.ReadTarListing(blob, annotations);
+        if (metadata is null) return null;
+        var listing = new LayerListing([.. metadata.Headers], name =>
         {
             using var blob = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 12);
-            return zstd.ReadFile(blob, name);
+            return metadata.ReadFile(blob, name);
         });
         // The same files a listing read from the tar keeps (the last entry of a name wins there too).
-        foreach (var entry in zstd.Headers.Where(e => e.IsRegularFile && Wanted(e))) listing._spooled[entry.Name] = (0, entry.Size);
+        foreach (var entry in metadata.Headers.Where(e => e.IsRegularFile && Wanted(e))) listing._spooled[entry.Name] = (0, entry.Size);
         return listing;
     }
 

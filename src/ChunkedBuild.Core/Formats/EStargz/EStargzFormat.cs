@@ -55,6 +55,11 @@ internal sealed class EStargzFormat : ILayerFormat
     public LayerToc ReadToc(Stream blob, IReadOnlyDictionary<string, string>? annotations) => LayerToc.Read(Name, () => EStargzTocReader.Read(blob));
 
     /// <inheritdoc />
+    /// <remarks>Always null: the TOC keeps no tar headers (the blob's stream holds the TOC's own entry, and hard links, devices and
+    /// PAX records only in the tar).</remarks>
+    public IBlobTarListing? ReadTarListing(Stream blob, IReadOnlyDictionary<string, string> annotations) => null;
+
+    /// <inheritdoc />
     public Task<LayerWriteResult> WriteAsync(Stream uncompressedTar, Stream destination, FormatOptions options, CancellationToken cancellationToken = default) =>
         Task.Factory.StartNew(() => SparseInput.Write(uncompressedTar, options, tar => new EStargzWriter(options).Run(tar, destination, cancellationToken)),
             cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);

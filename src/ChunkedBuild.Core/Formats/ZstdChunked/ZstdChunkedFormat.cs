@@ -57,6 +57,10 @@ internal sealed class ZstdChunkedFormat : ILayerFormat
     public LayerToc ReadToc(Stream blob, IReadOnlyDictionary<string, string>? annotations) => LayerToc.Read(Name, () => ZstdChunkedTocReader.Read(blob, annotations));
 
     /// <inheritdoc />
+    /// <remarks>The headers come from the tar-split, each file from its own frames (<see cref="ZstdChunkedListing"/>).</remarks>
+    public IBlobTarListing? ReadTarListing(Stream blob, IReadOnlyDictionary<string, string> annotations) => ZstdChunkedListing.Read(blob, annotations);
+
+    /// <inheritdoc />
     /// <remarks>
     /// With <see cref="FormatOptions.PrioritizedFiles"/>, the tar is first rewritten with those entries first (<see cref="ZstdChunkedPrioritizedTar"/>):
     /// the layer then decompresses to that reordered tar, so its DiffID differs from the input's. So it does when sparse entries are densified

@@ -8,18 +8,18 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// regular file's frames from the TOC, so one file can be read without decompressing the rest. Meant for a blob its validator accepted:
 /// then the tar-split and TOC are proven to describe the blob's decompressed stream.
 /// </summary>
-internal sealed class ZstdChunkedListing
+internal sealed class ZstdChunkedListing : IBlobTarListing
 {
     private readonly Dictionary<string, ZstdChunkedTocEntry> _files;
 
-    private ZstdChunkedListing(List<TarEntryInfo> headers, Dictionary<string, ZstdChunkedTocEntry> files)
+    private ZstdChunkedListing(IReadOnlyList<TarEntryInfo> headers, Dictionary<string, ZstdChunkedTocEntry> files)
     {
         Headers = headers;
         _files = files;
     }
 
-    /// <summary>Every entry's header, in tar order.</summary>
-    public List<TarEntryInfo> Headers { get; }
+    /// <inheritdoc />
+    public IReadOnlyList<TarEntryInfo> Headers { get; }
 
     /// <summary>Reads the TOC and tar-split at the positions <paramref name="annotations"/> give.</summary>
     /// <exception cref="FormatException">The annotations or metadata are malformed.</exception>
@@ -35,7 +35,8 @@ internal sealed class ZstdChunkedListing
         return new ZstdChunkedListing(headers, files);
     }
 
-    /// <summary>The content of the regular file <paramref name="name"/> (its TOC name), decoded from its frames in <paramref name="blob"/>; empty for an empty file.</summary>
+    /// <inheritdoc />
+    /// <remarks>Decoded from the file's frames the TOC names.</remarks>
     public byte[] ReadFile(Stream blob, string name)
     {
         if (!_files.TryGetValue(name, out var entry)) return [];

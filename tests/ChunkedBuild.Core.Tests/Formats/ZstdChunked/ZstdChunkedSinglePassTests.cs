@@ -101,7 +101,7 @@ public class ZstdChunkedSinglePassTests
             Assert.True(new ZstdChunkedValidator().Validate(new MemoryStream(blob), new LayerValidationRequest { Annotations = result.Annotations, DiffId = Digest.Sha256Of(tar) }).IsValid);
 
             var fromTar = LayerListing.FromTar(new MemoryStream(tar), Path.Combine(folder, "spool"), 1 << 30, TestContext.Current.CancellationToken);
-            var fromBlob = LayerListing.FromZstdChunked(blobPath, result.Annotations);
+            var fromBlob = LayerListing.FromConvertedBlob(LayerFormats.ZstdChunked, blobPath, result.Annotations)!;
 
             static string Show(TarEntryInfo e) =>
                 $"{e.Name}|{e.TypeFlag}|{e.Size}|{e.Mode}|{e.Uid}|{e.Gid}|{e.UserName}|{e.GroupName}|{e.LinkName}|{e.ModTime.ToRfc3339()}|{e.DevMajor},{e.DevMinor}|{string.Join(",", e.Xattrs.Select(x => x.Key))}";
