@@ -16,7 +16,8 @@ internal sealed class GzipEndCheck
     private const int TailCapacity = 1 << 20;
 
     private readonly Crc32 _wholeCrc = new();
-    private readonly byte[] _tail = new byte[TailCapacity];
+    // The ring, allocated as the output grows (a small layer never needs a 1 MiB array): until it wraps, it holds [0, _total).
+    private byte[] _tail = [];
     private int _tailEnd;   // next write position in the ring
     private long _total;
 
@@ -24,6 +25,13 @@ internal sealed class GzipEndCheck
     public void Add(ReadOnlySpan<byte> output)
     {
         _wholeCrc.Append(output);
+        var needed = (int)Math.Min(_total + output.Length, TailCapacity);
+        if (needed > _tail.Length)
+        {
+            var grown = new byte[Math.Min(TailCapacity, Math.Max(needed, Math.Max(4096, 2 * _tail.Length)))];
+            _tail.CopyTo(grown, 0);
+            _tail = grown;
+        }
         _total += output.Length;
         if (output.Length >= TailCapacity)
         {

@@ -11,8 +11,10 @@ public static class LayerInput
     /// <summary>How many head bytes <see cref="OpenUncompressed"/> peeks: two tar blocks (an empty tar is 1024 zeros).</summary>
     public const int PeekLength = 1024;
 
-    // Buffer sizes for the decompressors: large reads keep the per-call overhead of the decoders negligible.
+    // Buffer sizes for the decompressors: large reads keep the per-call overhead of the decoders negligible. A blob known to be
+    // smaller gets a buffer of its size (at least the minimum): a fresh 1 MiB array per small layer costs more than its conversion.
     private const int CompressedReadBuffer = 1 << 20;
+    private const int MinimumCompressedReadBuffer = 4 << 10;
 
     private const int TarBlock = 512;
     // ustar header: magic "ustar" at 257 (POSIX "ustar\0" + "00", GNU "ustar  \0"); checksum: 8 bytes at 148.
@@ -39,7 +41,11 @@ public static class LayerInput
     /// Wraps <paramref name="blob"/> (read sequentially) in the right decompressor. Unknown content is a CHB1201 error;
     /// corrupt gzip/zstd data surfaces as CHB1202 errors from the returned stream's reads.
     /// </summary>
-    public static Stream OpenUncompressed(Stream blob, out LayerCompression compression, bool leaveOpen = false)
+    /// <param name="blob">The layer blob, read from its start.</param>
+    /// <param name="compression">The compression found.</param>
+    /// <param name="leaveOpen">Whether disposing the returned stream leaves <paramref name="blob"/> open.</param>
+    /// <param name="blobSize">The blob's size when known (its descriptor's): only sizes the read buffer, never limits the reads.</param>
+    public static Stream OpenUncompressed(Stream blob, out LayerCompression compression, bool leaveOpen = false, long? blobSize = null)
     {
         ArgumentNullException.ThrowIfNull(blob);
         var head = new byte[PeekLength];
@@ -50,6 +56,9 @@ public static class LayerInput
                 : $"the layer blob is neither a tar (no ustar magic at offset 257, no valid header checksum), nor gzip (1F 8B), nor zstd (28 B5 2F FD); it starts with {Convert.ToHexString(head, 0, Math.Min(filled, 8))}");
         compression = detected;
         var source = new PrefixedStream(head, filled, blob, leaveOpen);
+        // The peek read the whole blob when it came back short; else what is left of it, when its size is known.
+        var unread = filled < head.Length ? 0 : (blobSize - filled) ?? CompressedReadBuffer;
+        var readBuffer = (int)Math.Clamp(unread, MinimumCompressedReadBuffer, CompressedReadBuffer);
         switch (detected)
         {
             case LayerCompression.Uncompressed:
@@ -57,12 +66,12 @@ public static class LayerInput
             case LayerCompression.Gzip:
                 // GZipStream reads every member of a multi-member file; its own input buffer is small, so buffer below it.
                 // GZipStream does not report a stream cut inside a member, so the trailer is checked at the end.
-                var tail = new TailRecordingStream(new BufferedStream(source, CompressedReadBuffer));
+                var tail = new TailRecordingStream(new BufferedStream(source, readBuffer));
                 return new DecompressingStream(new GZipStream(tail, CompressionMode.Decompress, leaveOpen: false), source, leaveOpen: true, detected, tail);
             default:
                 // ZSTD_decompressStream goes through consecutive frames and skips skippable frames; checkEndOfStream turns a
                 // stream ending inside a frame into an error instead of a silent short read.
-                var zstd = new DecompressionStream(source, CompressedReadBuffer, checkEndOfStream: true, leaveOpen: false);
+                var zstd = new DecompressionStream(source, readBuffer, checkEndOfStream: true, leaveOpen: false);
                 return new DecompressingStream(zstd, source, leaveOpen: true, detected);
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -33,6 +34,8 @@ public sealed class LayerTranscoder
     private readonly ListingExchange? _listings;
     private readonly string? _listingFolder;
     private readonly RegistryLayerCache? _registryCache;
+    /// <summary>Each format's encoder identity (it compresses a probe): found once per transcoder, not once per layer.</summary>
+    private readonly ConcurrentDictionary<ILayerFormat, string> _encoderIdentities = new();
 
     /// <summary>Creates a transcoder for layers of <paramref name="source"/>.</summary>
     public LayerTranscoder(IImageSource source, LayerStore store, ConversionRequest request, IConversionObserver observer)
@@ -155,7 +158,7 @@ public sealed class LayerTranscoder
             Digest sourceDiffId;
             await using (var blob = new ProgressStream(await _source.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false), work))
             {
-                await using (var tar = new HashingReadStream(LayerInput.OpenUncompressed(blob, out _, leaveOpen: true)))
+                await using (var tar = new HashingReadStream(LayerInput.OpenUncompressed(blob, out _, leaveOpen: true, blobSize: layer.Size)))
                 await using (var tee = listingFolder is null ? null : new ListingTee(tar, listingFolder, SpoolLimits.For(layer.Size, _request.SpoolLimit), cancellationToken))
                 await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                 {
@@ -231,7 +234,7 @@ public sealed class LayerTranscoder
         var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
         // The effective level, never "default": a tool whose default level changed must not reuse entries written at the old one.
         var level = _request.LevelFor(format) ?? format.Levels.Default;
-        var encoder = format.EncoderIdentity(new FormatOptions { Level = level });
+        var encoder = _encoderIdentities.GetOrAdd(format, static (f, l) => f.EncoderIdentity(new FormatOptions { Level = l }), level);
         return $"output=v{format.OutputVersion};level={level.ToString(System.Globalization.CultureInfo.InvariantCulture)};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
     }
 

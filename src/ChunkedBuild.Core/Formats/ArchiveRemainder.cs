@@ -26,6 +26,8 @@ internal static class ArchiveRemainder
     /// </summary>
     public static void Read(RawTarReader reader, string? layerName, string why, Action<ReadOnlySpan<byte>>? keep = null)
     {
+        // Nearly every layer ends at its end marker: then no block is rented (on a writer's own thread it would not be pooled).
+        if (reader.AtEndOfInput) return;
         var block = ArrayPool<byte>.Shared.Rent(BlockSize);
         try
         {

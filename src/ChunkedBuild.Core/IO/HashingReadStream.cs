@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace ChunkedBuild.Core.IO;
@@ -47,8 +48,15 @@ public sealed class HashingReadStream : ReadOnlyStream
     /// <summary>Reads the rest of the inner stream (so the hash covers it all) and returns the SHA-256 of everything read.</summary>
     public byte[] DrainAndHash()
     {
-        var buffer = new byte[1 << 16];
-        while (Read(buffer) > 0) { }
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            while (Read(buffer) > 0) { }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
         return _hash.GetCurrentHash();
     }
 

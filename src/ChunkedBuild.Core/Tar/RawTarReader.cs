@@ -16,11 +16,18 @@ namespace ChunkedBuild.Core.Tar;
 public sealed partial class RawTarReader : IDisposable
 {
     private const int DefaultBufferSize = 256 * 1024;
+    /// <summary>
+    /// The read-ahead buffer starts at most this large (below the large-object heap threshold) and doubles, up to the size asked for, each
+    /// time a read fills it: a small layer's tar never allocates the full buffer (per-layer large arrays made full collections of the
+    /// whole heap run once per layer).
+    /// </summary>
+    private const int InitialBufferSize = 64 * 1024;
 
     private readonly Stream _input;
     private readonly bool _leaveOpen;
     private readonly TarReaderLimits _limits;
-    private readonly byte[] _buffer;
+    private readonly int _maxBufferSize;
+    private byte[] _buffer;
     private int _bufferPos;
     private int _bufferEnd;
     private bool _inputExhausted;
@@ -35,6 +42,7 @@ public sealed partial class RawTarReader : IDisposable
     private bool _endOfArchiveSynthesized;
     private int _synthesizedLength;
     private bool _disposed;
+    private bool _bufferFilled; // the last read filled the buffer: the next one reads more
 
     private enum ReaderState { BetweenEntries, Ended }
 
@@ -51,7 +59,8 @@ public sealed partial class RawTarReader : IDisposable
         _input = input;
         _leaveOpen = leaveOpen;
         _limits = limits ?? new TarReaderLimits();
-        _buffer = new byte[Math.Max(bufferSize, TarHeaderBlock.Size)];
+        _maxBufferSize = Math.Max(bufferSize, TarHeaderBlock.Size);
+        _buffer = new byte[Math.Min(_maxBufferSize, InitialBufferSize)];
     }
 
     /// <summary>Bytes consumed from the input so far.</summary>
@@ -145,7 +154,9 @@ public sealed partial class RawTarReader : IDisposable
         if (_bufferEnd > _bufferPos) return true;
         _bufferPos = _bufferEnd = 0;
         if (_inputExhausted) return false;
+        if (_bufferFilled && _buffer.Length < _maxBufferSize) _buffer = new byte[Math.Min(_maxBufferSize, 2 * _buffer.Length)];
         var n = _input.Read(_buffer, 0, _buffer.Length);
+        _bufferFilled = n == _buffer.Length;
         if (n == 0)
         {
             _inputExhausted = true;

@@ -158,4 +158,25 @@ public class LayerInputTests
         var e = Assert.Throws<ChunkedBuildException>(() => ReadAll(stream));
         Assert.Equal(ErrorCodes.CorruptCompressedInput, e.Code);
     }
+    [Theory]
+    [InlineData(100)]
+    [InlineData(5_000)]
+    [InlineData(70_000)]
+    [InlineData(600_000)]
+    [InlineData(1_500_000)]
+    public void TheGzipEndIsCheckedWhateverTheOutputSizeAndTheBlobSizeGiven(int length)
+    {
+        // A multi-member stream ending in a short member: its trailer is checked against the retained tail of the output, which grows with it.
+        var data = new byte[length];
+        new Random(length).NextBytes(data);
+        var blob = Gzip(data[..(length - 77)], data[(length - 77)..]);
+        foreach (long? blobSize in new long?[] { null, blob.Length, 10 })
+        {
+            using (var stream = LayerInput.OpenUncompressed(new NonSeekableStream(blob), out _, blobSize: blobSize))
+                Assert.Equal(data, ReadAll(stream));
+            // Cut inside the last member (GZipStream reports a normal end): only the end check can tell.
+            using var broken = LayerInput.OpenUncompressed(new NonSeekableStream(blob[..^10]), out _, blobSize: blobSize);
+            Assert.Equal(ErrorCodes.CorruptCompressedInput, Assert.Throws<ChunkedBuildException>(() => ReadAll(broken)).Code);
+        }
+    }
 }

@@ -244,4 +244,47 @@ public class RawTarReaderTests
         Assert.Null(reader.ReadNext());
         Assert.Equal(tar.Length, reader.Position);
     }
+    [Fact]
+    public void ReadsTheSameWhetherItsReadAheadBufferGrowsOrNot()
+    {
+        // Payloads on both sides of the buffer's sizes (64 KiB growing to 256 KiB), header-only entries between them, zero padding after the end.
+        var random = new Random(12);
+        var builder = new RawTarBuilder();
+        var sizes = new[] { 0, 1, 511, 512, 65_535, 65_536, 65_537, 100_000, 131_072, 200_000, 262_144, 262_145, 700_001, 3 };
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            var payload = new byte[sizes[i]];
+            random.NextBytes(payload);
+            builder.Entry(RawTarBuilder.Header($"dir{i}/", TarTypeFlag.Directory, 0));
+            builder.Entry(RawTarBuilder.Header($"dir{i}/file", TarTypeFlag.Regular, payload.Length), payload);
+        }
+        var tar = builder.End().ToArray().Concat(new byte[1536]).ToArray();
+
+        // A stream that fills every read makes the buffer grow; one that returns a byte at a time never fills it.
+        var growing = Read(new MemoryStream(tar));
+        var fixedSize = Read(new Compression.NonSeekableStream(tar, maxRead: 1));
+        Assert.Equal(2 * sizes.Length, growing.Entries.Count);
+        Assert.Equal(fixedSize.Entries.Select(e => (e.Info.Name, e.Raw.HeaderOffset)), growing.Entries.Select(e => (e.Info.Name, e.Raw.HeaderOffset)));
+        Assert.Equal(tar, growing.Concatenate());
+        Assert.Equal(tar, fixedSize.Concatenate());
+        Assert.Equal(1536, growing.AfterEnd.Length);
+
+        static ReadTar Read(Stream input)
+        {
+            using var reader = new RawTarReader(input);
+            var entries = new List<ReadEntry>();
+            var chunk = new byte[150_000];
+            while (reader.ReadNext() is { } entry)
+            {
+                var payload = new MemoryStream();
+                int n;
+                while ((n = reader.ReadData(chunk)) > 0) payload.Write(chunk, 0, n);
+                entries.Add(new ReadEntry(entry, payload.ToArray()));
+            }
+            var after = new MemoryStream();
+            int m;
+            while ((m = reader.ReadAfterEnd(chunk)) > 0) after.Write(chunk, 0, m);
+            return new ReadTar(entries, reader.EndOfArchive.ToArray(), reader.EndOfArchiveSynthesized, after.ToArray());
+        }
+    }
 }

@@ -64,7 +64,7 @@ internal sealed class LayerListing
     public static async Task<LayerListing> ReadAsync(IImageSource source, Descriptor layer, string spoolFolder, long spoolLimit, CancellationToken cancellationToken)
     {
         await using var blob = await source.OpenBlobAsync(layer, cancellationToken).ConfigureAwait(false);
-        await using var tar = LayerInput.OpenUncompressed(blob, out _);
+        await using var tar = LayerInput.OpenUncompressed(blob, out _, blobSize: layer.Size);
         return FromTar(tar, spoolFolder, spoolLimit, cancellationToken);
     }
 

@@ -18,8 +18,12 @@ internal sealed class EStargzMemberWriter : IDisposable
 {
     /// <summary>Metadata bytes after which the next entry header starts a new member (readers only need payload starts).</summary>
     public const int MaxMetadataPerMember = 1 << 20;
-    /// <summary>Room reserved after a file's last chunk for the padding and headers that trail it.</summary>
-    private const int TrailingMetadataReserve = 64 << 10;
+    /// <summary>
+    /// Room reserved after a file's last chunk for the padding and headers that trail it (more grows the buffer). Small enough that a
+    /// small file's member fits <see cref="MinBufferSize"/>, below the large-object heap threshold: a pool of its own per layer means
+    /// fresh arrays per layer, and large ones made full collections of the whole heap run once per layer.
+    /// </summary>
+    private const int TrailingMetadataReserve = 16 << 10;
     private const int MinBufferSize = 64 << 10;
 
     private readonly OrderedFramePipeline _pipeline;

@@ -23,6 +23,14 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     private const int MaxMetadataFrameInput = 1 << 20;
     /// <summary>Payload read size; also the tar-split segment size for bytes after the end-of-archive blocks (tar-split's).</summary>
     private const int ReadBlockSize = 1 << 20;
+    /// <summary>Output buffer of the tar-split compressor.</summary>
+    private const int TarSplitOutputBuffer = 16 << 10;
+    /// <summary>
+    /// First capacity of the frame accumulators, below the large-object heap threshold (85,000 bytes): they grow to the frame sizes above
+    /// only when a layer needs it, so a layer of small files allocates no multi-MiB buffers (fresh ones per layer made full collections
+    /// of the whole heap run once per layer, a cost that grows with the layer count).
+    /// </summary>
+    private const int InitialAccumulatorCapacity = 64 << 10;
 
     private readonly FormatOptions _options;
     private readonly int _level;
@@ -31,8 +39,10 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     private OrderedFramePipeline? _pipeline;
     private byte[]? _meta;
     private int _metaLength;
+    private int _metaCapacity = InitialAccumulatorCapacity;
     private byte[]? _frame;
     private int _frameLength;
+    private int _frameCapacity = InitialAccumulatorCapacity;
     private FileState? _file;
     private ChunkState? _chunk;
 
@@ -62,7 +72,8 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         long tarSplitLength;
         using (_pipeline = new OrderedFramePipeline(blob, ZstdEncoders.Factory(_level), _options.DegreeOfParallelism, OnWritten))
         {
-            using (var tarSplitZstd = new ZstdSharp.CompressionStream(tarSplitCompressed, _level, leaveOpen: true))
+            // A small output buffer (the bytes do not depend on it): the default ~128 KiB one is a large array on this thread of its own.
+            using (var tarSplitZstd = new ZstdSharp.CompressionStream(tarSplitCompressed, _level, TarSplitOutputBuffer, leaveOpen: true))
             {
                 var tarSplit = new TarSplitWriter(tarSplitZstd);
                 using var reader = new RawTarReader(tar, leaveOpen: true);
@@ -114,7 +125,9 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     private void ConvertEntries(RawTarReader reader, TarSplitWriter tarSplit, CancellationToken cancellationToken)
     {
         var rules = new EntryRules(_options.LayerName);
-        var block = ArrayPool<byte>.Shared.Rent(ReadBlockSize);
+        // Rented at the size the largest payload so far needs (up to the read size): each read asks for what it always did, and a layer
+        // of small files rents no 1 MiB block (this thread is the format's own, so the shared pool would not keep it for the next layer).
+        byte[] block = [];
         try
         {
             while (reader.ReadNext() is { } entry)
@@ -131,6 +144,11 @@ internal sealed class ZstdChunkedWriter : IChunkSink
                     continue;
                 }
                 SubmitMetadata(); // a payload frame starts exactly at the first payload byte
+                if (block.Length < Math.Min(ReadBlockSize, entry.Info.Size))
+                {
+                    if (block.Length > 0) ArrayPool<byte>.Shared.Return(block);
+                    block = ArrayPool<byte>.Shared.Rent((int)Math.Min(ReadBlockSize, entry.Info.Size));
+                }
                 _file = new FileState();
                 var crc = Crc64Iso.Create();
                 long remaining = entry.Info.Size;
@@ -153,7 +171,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(block);
+            if (block.Length > 0) ArrayPool<byte>.Shared.Return(block);
         }
     }
 
@@ -219,8 +237,8 @@ internal sealed class ZstdChunkedWriter : IChunkSink
     private int ReservePayload(int wanted)
     {
         if (_frame is not null && _frameLength == MaxPayloadFrameInput) SubmitPayload(_chunk!, last: false);
-        _frame ??= _pipeline!.Buffers.Rent(MaxPayloadFrameInput);
-        return Math.Min(wanted, MaxPayloadFrameInput - _frameLength);
+        var room = Accumulate(ref _frame, _frameLength, wanted, MaxPayloadFrameInput, ref _frameCapacity);
+        return Math.Min(wanted, room);
     }
 
     private void SubmitPayload(ChunkState chunk, bool last)
@@ -238,8 +256,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         while (!bytes.IsEmpty)
         {
             if (_meta is not null && _metaLength == MaxMetadataFrameInput) SubmitMetadata();
-            _meta ??= _pipeline!.Buffers.Rent(MaxMetadataFrameInput);
-            var take = Math.Min(bytes.Length, MaxMetadataFrameInput - _metaLength);
+            var take = Math.Min(bytes.Length, Accumulate(ref _meta, _metaLength, bytes.Length, MaxMetadataFrameInput, ref _metaCapacity));
             bytes[..take].CopyTo(_meta.AsSpan(_metaLength));
             _metaLength += take;
             bytes = bytes[take..];
@@ -253,6 +270,27 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         var buffer = Detach(ref _meta, length);
         _metaLength = 0;
         _pipeline!.Submit(buffer, length, tag: null, hashInput: false);
+    }
+
+    /// <summary>
+    /// Makes room in an accumulator holding <paramref name="length"/> bytes (fewer than <paramref name="max"/>) for up to
+    /// <paramref name="wanted"/> more: it is rented at <paramref name="capacity"/> and doubled (never past <paramref name="max"/>) when
+    /// full; <paramref name="capacity"/> keeps the size reached, so that later frames of a big layer start there. Returns the room, at least 1.
+    /// Where frames are cut depends only on <paramref name="max"/>, never on the capacity.
+    /// </summary>
+    private int Accumulate(ref byte[]? accumulator, int length, int wanted, int max, ref int capacity)
+    {
+        var room = Math.Min(accumulator?.Length ?? 0, max) - length;
+        if (room >= Math.Min(wanted, max - length) && room > 0) return room;
+        capacity = Math.Min(max, Math.Max(capacity, Math.Max(length + wanted, 2 * (accumulator?.Length ?? 0))));
+        var grown = _pipeline!.Buffers.Rent(capacity);
+        if (accumulator is not null)
+        {
+            accumulator.AsSpan(0, length).CopyTo(grown);
+            _pipeline.Buffers.Return(accumulator);
+        }
+        accumulator = grown;
+        return Math.Min(grown.Length, max) - length;
     }
 
     /// <summary>
