@@ -37,7 +37,7 @@ public sealed class ImageConverter
                     $"compression level {level} is out of range for {variant.Name()} ({format.Levels.Min}-{format.Levels.Max}); set --zstd-level / --gzip-level separately");
             }
         }
-        _request = request with { Variants = [.. request.Variants.Distinct().Order()] };
+        _request = request with { Variants = LayerVariants.InPublishOrder(request.Variants) };
         foreach (var tag in request.Tags) ImageTag.Validate(tag);
         _observer = observer ?? new SilentConversionObserver();
     }
@@ -255,8 +255,8 @@ public sealed class ImageConverter
         var published = new List<PublishedTag>();
         if (_request.Publish == PublishMode.Index)
         {
-            // Per platform, in source order: the gzip-compatible manifests first (eStargz, then the original), zstd:chunked last.
-            var ordered = manifests.GroupBy(m => m.Platform.ToString()).SelectMany(g => g.OrderBy(m => m.Variant)).Select(m => m.Descriptor).ToList();
+            // Per platform, in source order, the variants in publish order (LayerVariants.PublishOrder: gzip-compatible first, zstd:chunked last).
+            var ordered = manifests.GroupBy(m => m.Platform.ToString()).SelectMany(g => g.OrderBy(m => m.Variant.PublishRank())).Select(m => m.Descriptor).ToList();
             var index = OciDocument<ImageIndex>.Create(new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = ordered });
             var descriptor = index.Describe(MediaTypes.OciIndex);
             await sink.WriteManifestAsync(descriptor, index.Raw, token).ConfigureAwait(false);
