@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using Microsoft.Build.Framework;
@@ -40,7 +41,8 @@ public sealed class ConvertChunkedLayer : Microsoft.Build.Utilities.Task, ICance
         try
         {
             var format = LayerFormats.Get(Format);
-            var options = new FormatOptions { Level = string.IsNullOrEmpty(Level) ? null : int.Parse(Level, System.Globalization.CultureInfo.InvariantCulture), LayerName = Input };
+            var options = HostEnvironment.From(Environment.GetEnvironmentVariable).Apply(
+                new FormatOptions { Level = string.IsNullOrEmpty(Level) ? null : int.Parse(Level, System.Globalization.CultureInfo.InvariantCulture), LayerName = Input });
             var result = LayerFileConverter.ConvertAsync(Input, Output, format, options, _cancel.Token, overwrite: true).GetAwaiter().GetResult();
             Digest = result.Digest.ToString();
             TocDigest = result.TocDigest.ToString();

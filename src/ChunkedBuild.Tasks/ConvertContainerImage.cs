@@ -87,18 +87,19 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
         var archive = ContainerArchivePath.Resolve(ArchiveOutputPath, Repository, projectDirectory);
         try
         {
+            var host = HostEnvironment.From(Environment.GetEnvironmentVariable);
             var settings = new ContainerConversionSettings
             {
                 ArchivePath = archive,
                 Repository = Repository,
                 Tags = [.. ImageTags.Select(t => t.ItemSpec).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)],
                 Registry = string.IsNullOrWhiteSpace(Registry) ? null : Registry.Trim(),
-                Request = BuildRequest(projectDirectory),
+                Request = host.Apply(BuildRequest(projectDirectory, host)),
             };
             var destination = settings.Registry is null ? archive : $"{settings.Registry}/{Repository}";
             Log.LogMessage(MessageImportance.Normal, $"ChunkedBuild: converting {archive} to {string.Join(", ", settings.Request.Variants.Select(v => v.Name()))} → {destination}");
-            var (result, images) = ContainerConversion.RunAsync(settings, new TaskConversionObserver(Log, archive), RegistryAccess.Create(Environment.GetEnvironmentVariable),
-                ArchiveTime(), _cancel.Token).GetAwaiter().GetResult();
+            var (result, images) = ContainerConversion.RunAsync(settings, new TaskConversionObserver(Log, archive), RegistryAccess.Create(host.Variable),
+                host.SourceDateEpoch, _cancel.Token).GetAwaiter().GetResult();
 
             foreach (var v in result.Variants)
             {
@@ -148,7 +149,7 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
         }
     }
 
-    private ConversionRequest BuildRequest(string projectDirectory)
+    private ConversionRequest BuildRequest(string projectDirectory, HostEnvironment host)
     {
         var variants = LayerVariants.ParseList(Variants.Replace(';', ',') + (KeepOriginal ? ",original" : ""));
         var publish = Publish.Trim().ToLowerInvariant() switch
@@ -166,7 +167,7 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
         }
         var cache = CacheDirectory?.Trim() switch
         {
-            null or "" => LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable),
+            null or "" => host.DefaultCacheDirectory,
             var none when none.Equals("none", StringComparison.OrdinalIgnoreCase) => null,
             var folder => Path.GetFullPath(folder, projectDirectory),
         };
@@ -199,15 +200,6 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
                 CacheFrom = [.. (CacheFrom ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
             },
         };
-    }
-
-    private static DateTimeOffset? ArchiveTime()
-    {
-        var text = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
-        if (string.IsNullOrWhiteSpace(text)) return null;
-        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds <= 253402300799
-            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-            : throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"SOURCE_DATE_EPOCH='{text}' is not a whole number of seconds since 1970");
     }
 
     private static TaskItem ToItem(PublishedChunkedImage image)

@@ -1,6 +1,5 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Registry;
-using ChunkedBuild.Core.Registry.Auth;
 
 namespace ChunkedBuild.Tasks;
 
@@ -14,8 +13,5 @@ public static class RegistryAccess
 {
     /// <summary>The registry transport, reading the environment through <paramref name="environment"/>.</summary>
     public static IRegistryTransport Create(Func<string, string?> environment) =>
-        new RegistryImageTransport(new RegistryClientOptions
-        {
-            Credentials = CompositeCredentialProvider.CreateDefault(environment),
-        }.FromEnvironment(environment));
+        new RegistryImageTransport(new RegistrySettings { Environment = environment });
 }

@@ -8,14 +8,12 @@ namespace ChunkedBuild.Core.Compression;
 /// Chooses the deflate engine of gzip members: libdeflate when the system has it (faster and smaller), else the zlib-ng
 /// inside the .NET runtime. The two write different (equally valid) bytes, and so can two versions of either, so the
 /// engine is part of what a conversion's output depends on: <see cref="Identity"/> names it together with a fingerprint
-/// of its output, and that goes into the converted-layer cache key. <c>CHUNKEDBUILD_DEFLATE=zlib-ng</c> (or
-/// <c>libdeflate</c>) pins the engine, e.g. to get the same eStargz bytes on machines with and without libdeflate.
+/// of its output, and that goes into the converted-layer cache key. <c>FormatOptions.DeflateEngine</c> pins the engine (the edges set
+/// it from <c>CHUNKEDBUILD_DEFLATE=zlib-ng</c> or <c>libdeflate</c>), e.g. to get the same eStargz bytes on machines with and without
+/// libdeflate.
 /// </summary>
 public static class DeflateEngines
 {
-    /// <summary>Environment variable that pins the engine: <c>libdeflate</c> or <c>zlib-ng</c>.</summary>
-    public const string EngineVariable = "CHUNKEDBUILD_DEFLATE";
-
     /// <summary>The engine name of libdeflate.</summary>
     public const string LibDeflate = "libdeflate";
 
@@ -25,27 +23,11 @@ public static class DeflateEngines
     /// <summary>Bytes deflated to fingerprint an engine: 64 KiB of repetitive, text-like data (deterministic).</summary>
     private const int ProbeLength = 64 << 10;
 
-    /// <summary>
-    /// The engine used for <paramref name="level"/> on this machine: <see cref="EngineVariable"/> when set, else libdeflate
-    /// when it loads (and knows the level), else zlib-ng. A pinned engine that is missing is a CHB error, not a silent fallback.
-    /// </summary>
+    /// <summary>The engine used for <paramref name="level"/> on this machine when none is pinned: libdeflate when it loads (and knows the level), else zlib-ng.</summary>
     public static string EngineFor(int level)
     {
-        switch (Environment.GetEnvironmentVariable(EngineVariable))
-        {
-            case null or "":
-                using (var probe = LibDeflateDeflater.TryCreate(level)) return probe is null ? ZlibNg : LibDeflate;
-            case ZlibNg:
-                return ZlibNg;
-            case LibDeflate:
-                using (var probe = LibDeflateDeflater.TryCreate(level))
-                {
-                    return probe is not null ? LibDeflate : throw new ChunkedBuildException(ErrorCodes.InvalidOption,
-                        $"{EngineVariable}={LibDeflate}, but libdeflate (libdeflate.so.0; Debian's libdeflate0) is not installed or does not support level {level}");
-                }
-            case var other:
-                throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"{EngineVariable}={other} is not an engine; use {LibDeflate} or {ZlibNg}");
-        }
+        using var probe = LibDeflateDeflater.TryCreate(level);
+        return probe is null ? ZlibNg : LibDeflate;
     }
 
     /// <summary>A factory of deflaters for <paramref name="level"/> with the engine <see cref="EngineFor"/> chooses.</summary>

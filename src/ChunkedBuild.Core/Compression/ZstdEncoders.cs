@@ -6,13 +6,12 @@ namespace ChunkedBuild.Core.Compression;
 /// </summary>
 public static class ZstdEncoders
 {
-    /// <summary>Environment variable that forces the managed encoder (<c>CHUNKEDBUILD_ZSTD=managed</c>).</summary>
-    public const string BackendVariable = "CHUNKEDBUILD_ZSTD";
-
     /// <summary>A factory of encoders for <paramref name="level"/>, probing the native backend once per call.</summary>
-    public static Func<IFrameEncoder> Factory(int level)
+    /// <param name="level">The zstd level.</param>
+    /// <param name="managed">Use the managed encoder whatever loads (the edges set it from <c>CHUNKEDBUILD_ZSTD=managed</c>).</param>
+    public static Func<IFrameEncoder> Factory(int level, bool managed = false)
     {
-        if (Environment.GetEnvironmentVariable(BackendVariable) == "managed") return () => new ZstdFrameEncoder(level);
+        if (managed) return () => new ZstdFrameEncoder(level);
         try
         {
             new NativeZstdFrameEncoder(level).Dispose();
@@ -24,10 +23,10 @@ public static class ZstdEncoders
         }
     }
 
-    /// <summary>Compresses a whole buffer into one frame with the chosen backend.</summary>
-    public static byte[] Compress(ReadOnlySpan<byte> input, int level)
+    /// <summary>Compresses a whole buffer into one frame with the chosen backend (<paramref name="managed"/>: as for <see cref="Factory"/>).</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> input, int level, bool managed = false)
     {
-        using var encoder = Factory(level)();
+        using var encoder = Factory(level, managed)();
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(input.Length / 2 + 1024);
         encoder.Encode(input, buffer);
         return buffer.WrittenSpan.ToArray();

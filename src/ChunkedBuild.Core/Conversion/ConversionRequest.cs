@@ -27,6 +27,12 @@ public sealed record ConversionRequest
     /// <summary>The level <paramref name="format"/> is written at: <see cref="ZstdLevel"/> or <see cref="GzipLevel"/> by its compression, else <see cref="Level"/> (null: the format's default).</summary>
     public int? LevelFor(Formats.ILayerFormat format) => format.Compression == Compression.LayerCompression.Zstd ? ZstdLevel ?? Level : GzipLevel ?? Level;
 
+    /// <summary>eStargz's deflate engine (<see cref="Formats.FormatOptions.DeflateEngine"/>); null = this machine's choice.</summary>
+    public string? DeflateEngine { get; init; }
+
+    /// <summary>zstd by the managed encoder (<see cref="Formats.FormatOptions.ManagedZstd"/>).</summary>
+    public bool ManagedZstd { get; init; }
+
     /// <summary>eStargz chunk size in bytes (<see cref="Formats.LayerFormats.ChunkSizes"/>).</summary>
     public long ChunkSize { get; init; } = Formats.LayerFormats.ChunkSizes.Default;
 

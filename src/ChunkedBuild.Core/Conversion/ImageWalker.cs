@@ -15,6 +15,14 @@ public static class ImageWalker
     /// <summary>Index entries with this annotation are BuildKit attestations that refer to another manifest by digest.</summary>
     private const string ReferenceTypeAnnotation = "vnd.docker.reference.type";
 
+    /// <summary>Walks every root of <paramref name="image"/> and groups its platform images, in index order, with the variants each already holds.</summary>
+    public static async Task<IReadOnlyList<SourcePlatform>> PlatformsAsync(IImageSource source, SourceImage image, IConversionObserver observer, CancellationToken cancellationToken)
+    {
+        var manifests = new List<PlatformImage>();
+        foreach (var root in image.Roots) manifests.AddRange(await CollectAsync(source, root, observer, cancellationToken).ConfigureAwait(false));
+        return SourcePlatform.Group(manifests);
+    }
+
     /// <summary>Walks <paramref name="root"/> and returns its platform images in index order.</summary>
     public static async Task<IReadOnlyList<PlatformImage>> CollectAsync(IImageSource source, Descriptor root, IConversionObserver observer, CancellationToken cancellationToken)
     {

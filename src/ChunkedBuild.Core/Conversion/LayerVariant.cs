@@ -4,7 +4,10 @@ using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Conversion;
 
-/// <summary>One output variant of an image: every layer in one layer format.</summary>
+/// <summary>
+/// One output variant of an image: every layer in one layer format. The declaration order means nothing: the order variants are
+/// published in is <see cref="LayerVariants.PublishOrder"/>.
+/// </summary>
 public enum LayerVariant
 {
     /// <summary>eStargz (gzip-compatible; lazily pulled by containerd's stargz-snapshotter).</summary>
@@ -22,6 +25,31 @@ public static class LayerVariants
 {
     /// <summary>The default variants: <c>estargz,zstd-chunked</c>.</summary>
     public static IReadOnlyList<LayerVariant> Default { get; } = [LayerVariant.EStargz, LayerVariant.ZstdChunked];
+
+    /// <summary>
+    /// The order variants are published in, wherever several meet: the manifests of one platform in an index (<c>--publish index</c>),
+    /// the tags and summaries (<c>--publish tags</c>, the result's variants), the registry check's verdicts. The gzip-compatible variants
+    /// come first and zstd:chunked last, because a client that takes the first manifest of its platform from an index (docker, containerd
+    /// without a snapshotter that selects by annotation) must get layers it can read: eStargz is a gzip stream any puller unpacks, and it
+    /// comes before the original because a lazy puller taking the first match then pulls lazily; a zstd:chunked manifest first would fail
+    /// on clients that cannot read zstd. One rule for every place an order shows, so the enum's declaration order decides nothing.
+    /// </summary>
+    public static IReadOnlyList<LayerVariant> PublishOrder { get; } = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked];
+
+    /// <summary>The position of <paramref name="variant"/> in <see cref="PublishOrder"/>, for sorting.</summary>
+    public static int PublishRank(this LayerVariant variant)
+    {
+        for (var i = 0; i < PublishOrder.Count; i++)
+            if (PublishOrder[i] == variant) return i;
+        throw new ArgumentOutOfRangeException(nameof(variant), variant, "not a variant");
+    }
+
+    /// <summary><paramref name="variants"/>, each once, in <see cref="PublishOrder"/>.</summary>
+    public static IReadOnlyList<LayerVariant> InPublishOrder(IEnumerable<LayerVariant> variants)
+    {
+        var wanted = variants.ToHashSet();
+        return [.. PublishOrder.Where(wanted.Contains)];
+    }
 
     /// <summary>The layer format a converting variant writes; null for <see cref="LayerVariant.Original"/>.</summary>
     public static ILayerFormat? Format(this LayerVariant variant) => variant switch
@@ -44,13 +72,12 @@ public static class LayerVariants
     public static string TagSuffix(this LayerVariant variant) =>
         variant.Format() is { } format ? "-" + format.Name.Replace("-", "", StringComparison.Ordinal) : "";
 
-    /// <summary>Parses a comma-separated list (<c>estargz,zstd-chunked</c>; any spelling <see cref="LayerFormats.Find"/> knows), keeping the canonical publishing order.</summary>
+    /// <summary>Parses a comma-separated list (<c>estargz,zstd-chunked</c>; any spelling <see cref="LayerFormats.Find"/> knows), in <see cref="PublishOrder"/>.</summary>
     /// <exception cref="ChunkedBuildException">CHB9001 for an unknown or empty list.</exception>
     public static IReadOnlyList<LayerVariant> ParseList(string text)
     {
-        var variants = new SortedSet<LayerVariant>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)) variants.Add(Parse(part));
-        return variants.Count > 0 ? [.. variants] : throw new ChunkedBuildException(ErrorCodes.InvalidOption, "--variant names no variant");
+        var variants = InPublishOrder(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToList());
+        return variants.Count > 0 ? variants : throw new ChunkedBuildException(ErrorCodes.InvalidOption, "--variant names no variant");
     }
 
     private static LayerVariant Parse(string part)

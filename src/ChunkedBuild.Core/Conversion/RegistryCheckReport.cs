@@ -26,7 +26,7 @@ public sealed record RegistryCheckReport(RangeSupport Ranges, IReadOnlyList<Pull
     public static RegistryCheckReport For(RangeSupport ranges, IEnumerable<LayerVariant> variants)
     {
         var verdicts = new List<PullSupport>();
-        foreach (var variant in variants.Distinct().Order())
+        foreach (var variant in LayerVariants.InPublishOrder(variants))
         {
             switch (variant)
             {

@@ -4,9 +4,15 @@ using ChunkedBuild.Core.Registry;
 namespace ChunkedBuild.Core.Conversion;
 
 /// <summary>Registry access for <see cref="ImageTransports"/>: <c>docker://</c> sources and sinks over <see cref="RegistryClient"/>s made from one set of options.</summary>
-/// <param name="options">Credentials, insecure hosts, CAs, upload and retry settings (the edge builds them, e.g. with <see cref="RegistryClientOptions.FromEnvironment"/>).</param>
+/// <param name="options">Credentials, insecure hosts, CAs, upload and retry settings (an edge passes <see cref="RegistrySettings"/> instead).</param>
 public sealed class RegistryImageTransport(RegistryClientOptions options) : IRegistryTransport
 {
+    /// <summary>The transport an edge's registry settings (flags and environment) give.</summary>
+    public RegistryImageTransport(RegistrySettings settings)
+        : this(settings.ClientOptions())
+    {
+    }
+
     /// <inheritdoc />
     public IImageSource CreateSource(ImageLocation location) => RegistryTransport.CreateSource(location, options);
 

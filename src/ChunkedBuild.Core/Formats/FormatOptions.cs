@@ -40,4 +40,6 @@ public sealed record FormatOptions
     /// </summary>
     public string? DeflateEngine { get; init; }
 
+    /// <summary>zstd frames by the managed encoder even where native libzstd loads (same bytes, slower; <see cref="Compression.ZstdEncoders"/>).</summary>
+    public bool ManagedZstd { get; init; }
 }

@@ -6,7 +6,7 @@ namespace ChunkedBuild.Core.Registry;
 /// <summary>
 /// How a <see cref="RegistryClient"/> talks to registries: credentials, which hosts may use plain HTTP or unverified TLS,
 /// extra trusted CAs, upload sizes and parallelism, retries. Immutable; nothing here reads the environment except
-/// <see cref="FromEnvironment"/>, which the entry points call with <see cref="Environment.GetEnvironmentVariable(string)"/>.
+/// <see cref="FromEnvironment"/>, which reads the variables the edge passes (<see cref="RegistrySettings.Environment"/>).
 /// </summary>
 public sealed record RegistryClientOptions
 {
@@ -71,7 +71,7 @@ public sealed record RegistryClientOptions
     public HttpMessageHandler? Transport { get; init; }
 
     /// <summary>The options with the insecure registries listed in <see cref="InsecureRegistriesVariable"/> added.</summary>
-    /// <param name="getVariable">Reads an environment variable, e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>.</param>
+    /// <param name="getVariable">Reads an environment variable as the edge passed it.</param>
     public RegistryClientOptions FromEnvironment(Func<string, string?> getVariable)
     {
         var listed = getVariable(InsecureRegistriesVariable);

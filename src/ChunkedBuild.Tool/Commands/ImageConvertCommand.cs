@@ -138,7 +138,8 @@ public static class ImageConvertCommand
             var network = StartupLinkOption.Parse(parse, link);
             if (settings.Source is not null) log.LogDebug("settings from {File}", settings.Source);
             var useCache = !parse.GetValue(noCache) && settings.Cache != false;
-            var request = new ConversionRequest
+            var host = HostEnvironment.From(Environment.GetEnvironmentVariable);
+            var request = host.Apply(new ConversionRequest
             {
                 Variants = LayerVariants.ParseList(parse.GetValue(variant) ?? settings.Variants ?? "estargz,zstd-chunked"),
                 Publish = (parse.GetValue(publish) ?? settings.Publish ?? "index") switch
@@ -166,17 +167,17 @@ public static class ImageConvertCommand
                 Sparse = SparseModes.Parse(parse.GetValue(sparse) ?? settings.Sparse, "sparse"),
                 PrioritizationFile = parse.GetValue(recordIn) ?? parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile,
                 SpoolLimit = parse.GetValue(spoolLimit) ?? settings.SpoolLimit,
-                CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? LayerStore.DefaultDirectory(Environment.GetEnvironmentVariable) : null,
+                CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? host.DefaultCacheDirectory : null,
                 RegistryCache = new RegistryCacheOptions
                 {
                     Enabled = !parse.GetValue(noRegistryCache) && settings.RegistryCache != false,
                     CacheTo = parse.GetValue(cacheTo) ?? settings.CacheTo,
                     CacheFrom = parse.GetValue(cacheFrom) is { Length: > 0 } fromFlags ? fromFlags : settings.CacheFrom ?? [],
                 },
-            };
+            });
             using var progress = new ImageProgress(log, ConsoleMode.IsInteractive);
             var registryTransport = registry.Transport(parse, parse.GetValue(source)!, parse.GetValue(destination)!, progress);
-            var transports = new ImageTransports(registryTransport, SourceDateEpoch.Read(Environment.GetEnvironmentVariable));
+            var transports = new ImageTransports(registryTransport, host.SourceDateEpoch);
             var destinationText = parse.GetValue(destination)!;
             await using var from = transports.OpenSource(parse.GetValue(source)!);
             ConversionResult result;

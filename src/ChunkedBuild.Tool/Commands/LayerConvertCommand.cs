@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Tool.Output;
@@ -89,7 +90,7 @@ public static class LayerConvertCommand
             var outputFile = parse.GetValue(output)!;
             RequireOutputFolder(outputFile);
             var layerFormat = LayerFormats.Get(parse.GetValue(format)!);
-            var options = new FormatOptions
+            var options = HostEnvironment.From(Environment.GetEnvironmentVariable).Apply(new FormatOptions
             {
                 Level = parse.GetValue(level),
                 ChunkSize = parse.GetValue(chunkSize),
@@ -98,7 +99,7 @@ public static class LayerConvertCommand
                 SpoolLimit = parse.GetValue(spoolLimit),
                 LayerName = inputFile.Name,
                 Sparse = SparseModes.Parse(parse.GetValue(sparse), "--sparse"),
-            };
+            });
             log.LogDebug("converting {Input} to {Format} (level {Level}, {Jobs} jobs) into {Output}",
                 inputFile.FullName, layerFormat.Name, options.Level?.ToString(CultureInfo.InvariantCulture) ?? "default", options.DegreeOfParallelism, outputFile.FullName);
             ProgressStream? progress = null;

@@ -1,24 +1,26 @@
 using System.CommandLine;
-using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
 
 namespace ChunkedBuild.Tool.Commands;
 
-/// <summary><c>dotnet chunked push</c>: an image of an OCI layout (folder or tar) to a registry.</summary>
+/// <summary>
+/// <c>dotnet chunked push</c>: an image copied unchanged from any source (an OCI layout, an archive, a registry) to a registry, through
+/// the same transports <c>convert</c> uses (<see cref="ImagePush"/>).
+/// </summary>
 public static class PushCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var source = new Argument<string>("source") { Description = "The OCI layout to push: oci:<dir>[:<ref>], oci-archive:<file>[:<ref>], or a bare path." };
+        var source = new Argument<string>("source") { Description = "The image to push: oci:<dir>[:<ref>], oci-archive:<file>[:<ref>], docker-archive:<file>[:<ref>], docker://<reference>, or a bare path." };
         var destination = new Argument<string>("destination") { Description = "The registry reference: docker://<registry>/<repository>[:tag|@digest]." };
         var registry = new RegistryCliOptions();
         var json = new Option<bool>("--json") { Description = "Print one JSON object {\"reference\",\"digest\",\"mediaType\",\"size\",\"blobsUploaded\",\"blobsSkipped\",\"blobsMounted\",\"bytesUploaded\"} on stdout." };
 
-        var command = new CliCommand("push", "Push an image from an OCI layout to a registry.", $"""
-            Blobs the repository has are skipped, blobs are uploaded in
+        var command = new CliCommand("push", "Push an image from an OCI layout (or any other source) to a registry.", $"""
+            The image is copied unchanged. Blobs the repository has are skipped, blobs are uploaded in
             parallel (chunked and resumable when large), manifests after their blobs, the tag last. Prints the pushed
             manifest digest on stdout.
 
@@ -35,30 +37,25 @@ public static class PushCommand
         registry.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var target = RegistryTransport.ReferenceOf(ImageLocation.Parse(parse.GetValue(destination)!, mustExist: false));
-            var from = ImageLocation.Parse(parse.GetValue(source)!, mustExist: true);
-            if (from.Kind is not (TransportKind.Oci or TransportKind.OciArchive))
-                throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"push reads OCI layouts (oci:, oci-archive:), not '{from}'");
-            var layout = new OciLayoutReader(from.Path);
-            var root = layout.Resolve(from.Reference);
-            if (target.Digest is { } pinned && pinned != root.Digest)
-                throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"the destination names {pinned}, but the image is {root.Digest}");
+            var to = parse.GetValue(destination)!;
+            var target = RegistryTransport.ReferenceOf(ImageLocation.Parse(to, mustExist: false));
+            var from = parse.GetValue(source)!;
 
             using var logs = Output.CliLogging.Create(CommonOptions.LogLevelOf(parse));
             using var progress = new Output.ImageProgress(logs.CreateLogger("push"), Output.ConsoleMode.IsInteractive);
-            var options = registry.ClientOptions(parse, target.Registry, progress);
+            var transports = new ImageTransports(registry.Transport(parse, from, to, progress), sourceDateEpoch: null);
 
-            RegistryPushStatistics stats;
-            await using (var sink = new RegistryImageSink(options, target))
+            PushResult pushed;
+            await using (var image = transports.OpenSource(from))
+            await using (var sink = transports.OpenSink(to, out var tag))
             {
-                await LayoutPush.PushAsync(layout, root, sink, target.Tag is { } tag && target.Digest is null ? [tag] : [], cancellationToken);
-                stats = sink.Statistics;
+                pushed = await ImagePush.CopyAsync(image, sink, tag, cancellationToken);
             }
             progress.Dispose();
-            var pushed = target.WithDigest(root.Digest);
+            var (root, stats) = (pushed.Root, pushed.Statistics!);
             if (parse.GetValue(json)) Console.Out.WriteLine(Json(target, root, stats));
             else Console.Out.WriteLine(root.Digest.ToString());
-            await Console.Error.WriteLineAsync($"pushed {pushed} ({stats.BlobsUploaded} blobs uploaded, {stats.BlobsSkipped} present, {stats.BlobsMounted} mounted, {stats.BytesUploaded} bytes)");
+            await Console.Error.WriteLineAsync($"pushed {target.WithDigest(root.Digest)} ({stats.BlobsUploaded} blobs uploaded, {stats.BlobsSkipped} present, {stats.BlobsMounted} mounted, {stats.BytesUploaded} bytes)");
             return ExitCodes.Ok;
         });
         return command;

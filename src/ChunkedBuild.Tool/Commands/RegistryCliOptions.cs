@@ -52,25 +52,21 @@ public sealed class RegistryCliOptions
         });
     }
 
-    /// <summary>Registry client options from the flags and the environment; flag credentials answer only for <paramref name="flagRegistry"/>.</summary>
-    public RegistryClientOptions ClientOptions(ParseResult parse, string? flagRegistry, IProgress<BlobTransferProgress>? progress = null)
+    /// <summary>The registry settings of the flags and the process environment; flag credentials answer only for <paramref name="flagRegistry"/>.</summary>
+    public RegistrySettings Settings(ParseResult parse, string? flagRegistry, IProgress<BlobTransferProgress>? progress = null)
     {
         ICredentialProvider? flags = null;
         if (parse.GetValue(_creds) is { } creds) flags = StaticCredentialProvider.FromCredsOption(creds, flagRegistry ?? "");
         else if (parse.GetValue(_username) is { } user && parse.GetValue(_passwordStdin)) flags = StaticCredentialProvider.FromPasswordStdin(user, Console.In, flagRegistry ?? "");
-        var options = new RegistryClientOptions
+        return new RegistrySettings
         {
-            Credentials = CompositeCredentialProvider.CreateDefault(Environment.GetEnvironmentVariable, flags),
+            Environment = Environment.GetEnvironmentVariable,
+            FlagCredentials = flags,
             Insecure = parse.GetValue(_insecure),
             TrustedRoots = TrustedRoots(parse.GetValue(_caFile), parse.GetValue(_certDir)),
+            Timeout = parse.GetValue(_timeout) is { } seconds ? TimeSpan.FromSeconds(seconds) : null,
             Progress = progress,
-        }.FromEnvironment(Environment.GetEnvironmentVariable);
-        if (parse.GetValue(_timeout) is { } seconds)
-        {
-            var limit = TimeSpan.FromSeconds(seconds);
-            options = options with { RequestTimeout = limit, ConnectTimeout = limit < options.ConnectTimeout ? limit : options.ConnectTimeout };
-        }
-        return options;
+        };
     }
 
     /// <summary>
@@ -78,7 +74,7 @@ public sealed class RegistryCliOptions
     /// (null when it writes nothing); flag credentials go to the registry <see cref="FlagRegistry"/> names.
     /// </summary>
     public IRegistryTransport Transport(ParseResult parse, string source, string? destination, IProgress<BlobTransferProgress>? progress = null) =>
-        new RegistryImageTransport(ClientOptions(parse, FlagRegistry(source, destination), progress));
+        new RegistryImageTransport(Settings(parse, FlagRegistry(source, destination), progress));
 
     /// <summary>
     /// The registry the credential flags are for: the one the command writes to, or the one it reads from when it writes to none

@@ -70,7 +70,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         using var blob = new HashingWriteStream(destination);
         var tarSplitCompressed = new MemoryStream();
         long tarSplitLength;
-        using (_pipeline = new OrderedFramePipeline(blob, ZstdEncoders.Factory(_level), _options.DegreeOfParallelism, OnWritten))
+        using (_pipeline = new OrderedFramePipeline(blob, ZstdEncoders.Factory(_level, _options.ManagedZstd), _options.DegreeOfParallelism, OnWritten))
         {
             // A small output buffer (the bytes do not depend on it): the default ~128 KiB one is a large array on this thread of its own.
             using (var tarSplitZstd = new ZstdSharp.CompressionStream(tarSplitCompressed, _level, TarSplitOutputBuffer, leaveOpen: true))
@@ -91,7 +91,7 @@ internal sealed class ZstdChunkedWriter : IChunkSink
         var tarSplitBytes = tarSplitCompressed.ToArray();
         var tarSplitDigest = Digest.Sha256Of(tarSplitBytes);
         var tocJson = ZstdChunkedTocSerializer.Serialize(BuildTocEntries(), tarSplitDigest.ToString());
-        var tocBytes = ZstdEncoders.Compress(tocJson, _level);
+        var tocBytes = ZstdEncoders.Compress(tocJson, _level, _options.ManagedZstd);
         if (tocBytes.Length > ZstdChunkedSpec.BroadlyCompatibleTocSize || tocJson.Length > ZstdChunkedSpec.BroadlyCompatibleTocSize)
             warnings.Add($"the TOC is larger than 50 MiB ({tocJson.Length} bytes); readers older than containers/storage 1.57.1 will fully pull this layer");
 

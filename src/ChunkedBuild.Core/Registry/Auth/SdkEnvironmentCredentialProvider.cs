@@ -14,7 +14,7 @@ public sealed class SdkEnvironmentCredentialProvider : ICredentialProvider
     private readonly Func<string, string?> _environment;
 
     /// <summary>Creates the provider.</summary>
-    /// <param name="environment">Reads an environment variable (e.g. <see cref="Environment.GetEnvironmentVariable(string)"/>); tests pass a dictionary lookup.</param>
+    /// <param name="environment">Reads an environment variable as the edge passed it (the process environment; tests pass a dictionary lookup).</param>
     public SdkEnvironmentCredentialProvider(Func<string, string?> environment)
     {
         _environment = environment;
