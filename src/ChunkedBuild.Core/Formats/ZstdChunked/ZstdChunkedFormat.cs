@@ -28,7 +28,8 @@ internal sealed class ZstdChunkedFormat : ILayerFormat
     public string EncoderIdentity(FormatOptions options) => "zstd";
 
     /// <inheritdoc />
-    public int OutputVersion => 1;
+    /// <remarks>2: the tar-split's compressor is planned for a 256 KiB input (<c>ZSTD_c_srcSizeHint</c>), which changes its frame.</remarks>
+    public int OutputVersion => 2;
 
     /// <inheritdoc />
     public LayerCompression Compression => LayerCompression.Zstd;
