@@ -36,6 +36,11 @@ public sealed class LayerTranscoder
     private readonly RegistryLayerCache? _registryCache;
     /// <summary>Each format's encoder identity (it compresses a probe): found once per transcoder, not once per layer.</summary>
     private readonly ConcurrentDictionary<ILayerFormat, string> _encoderIdentities = new();
+    /// <summary>
+    /// Per source layer, a cached or shared zstd:chunked blob proven to decompress to that layer's tar (its DiffID is the config's): the
+    /// registry cache's origin check of the layer's eStargz entry reads the source's entries from it instead of the source layer.
+    /// </summary>
+    private readonly ConcurrentDictionary<Digest, string> _verifiedTars = new();
 
     /// <summary>Creates a transcoder for layers of <paramref name="source"/>.</summary>
     public LayerTranscoder(IImageSource source, LayerStore store, ConversionRequest request, IConversionObserver observer)
@@ -112,6 +117,7 @@ public sealed class LayerTranscoder
                 BlobFingerprint = hit.Fingerprint, TocDigest = record.TocDigest, DensifiedEntries = record.DensifiedEntries ?? [], CacheKey = key,
             };
             _registryCache?.Remember(key, layer, diffId, format, cached);
+            NoteVerifiedTar(layer, diffId, variant, cached);
             return cached;
         }
 
@@ -130,7 +136,8 @@ public sealed class LayerTranscoder
         };
         if (_registryCache is not null)
         {
-            var lookup = new SharedLayerLookup(key, layer, diffId, format, options, ct => _source.OpenBlobAsync(layer, ct));
+            var lookup = new SharedLayerLookup(key, layer, diffId, format, options, ct => _source.OpenBlobAsync(layer, ct),
+                _verifiedTars.GetValueOrDefault(layer.Digest));
             if (await _registryCache.TryReuseAsync(lookup, cancellationToken).ConfigureAwait(false) is { } shared)
             {
                 // A verified blob that decompresses to the source tar itself lists the layer for the planner from its metadata where the
@@ -147,6 +154,7 @@ public sealed class LayerTranscoder
                         listing.Value = null;
                     }
                 }
+                NoteVerifiedTar(layer, diffId, variant, shared);
                 return shared;
             }
         }
@@ -230,6 +238,12 @@ public sealed class LayerTranscoder
     public static string OciLayerMediaType(string mediaType) =>
         MediaTypes.OciLayerOf(mediaType)
         ?? throw new ChunkedBuildException(ErrorCodes.UnknownMediaType, $"unknown layer media type '{mediaType}' (expected an OCI or Docker v2 tar, tar+gzip or tar+zstd layer)");
+
+    /// <summary>Remembers a reused zstd:chunked blob whose stream is the source tar itself (same DiffID) for later origin checks.</summary>
+    private void NoteVerifiedTar(Descriptor layer, Digest diffId, LayerVariant variant, ConvertedLayer reused)
+    {
+        if (variant == LayerVariant.ZstdChunked && reused.DiffId == diffId && reused.BlobFile is { } file) _verifiedTars.TryAdd(layer.Digest, file);
+    }
 
     private string CanonicalOptions(ILayerFormat format, IReadOnlyList<string> prioritized)
     {

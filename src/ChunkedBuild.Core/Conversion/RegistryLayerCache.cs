@@ -229,6 +229,12 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         SourceEntries source;
+        if (lookup.VerifiedTarCopy is { } copy && await TryReadCopyAsync(lookup, copy, cancellationToken).ConfigureAwait(false) is { } fromCopy)
+        {
+            if (fromCopy.Refusal is { } refusal) return (refusal, null);
+            return CompareOrigin(lookup, fromCopy.Source!, blobEntries)
+                ?? await CompareOriginFromBlobAsync(lookup, fromCopy.Source!, blobPath, cancellationToken).ConfigureAwait(false);
+        }
         await using (var blob = new HashingReadStream(await lookup.OpenSource(cancellationToken).ConfigureAwait(false)))
         {
             await using (var tar = new HashingReadStream(LayerInput.OpenUncompressed(blob, out _, leaveOpen: true)))
@@ -251,12 +257,50 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
                 throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"the layer blob hashes to {digest} ({blob.BytesRead} bytes), its descriptor says {lookup.Layer.Digest} ({lookup.Layer.Size} bytes)",
                     layer: lookup.Layer.Digest.ToString());
         }
-        if (blobEntries is not null)
+        return CompareOrigin(lookup, source, blobEntries) ?? await CompareOriginFromBlobAsync(lookup, source, blobPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the source's entries from <paramref name="copy"/>, another format's blob of the layer proven earlier in the run to decompress to
+    /// its tar, once its stream hashes to the config's DiffID again here (no fetch of the source layer, and zstd inflates far faster than
+    /// gzip). Null when the copy is gone, damaged or not the source tar after all: the caller then reads the source layer itself.
+    /// </summary>
+    private static async Task<(SourceEntries? Source, string? Refusal)?> TryReadCopyAsync(SharedLayerLookup lookup, string copy, CancellationToken cancellationToken)
+    {
+        try
         {
-            var found = LayerOrigin.Check(blobEntries, lookup.Format, source, lookup.Options);
-            return found.Count == 0 ? (null, source)
-                : ($"it does not hold the source layer's entries as a {lookup.Format.Name} conversion would: {string.Join("; ", found.Take(3))}", source);
+            await using var file = new FileStream(copy, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            await using var tar = new HashingReadStream(LayerInput.OpenUncompressed(file, out _, leaveOpen: true));
+            SourceEntries source;
+            try
+            {
+                source = await Task.Run(() => LayerOrigin.ReadSource(tar, lookup.Options, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChunkedBuildException e) when (e.Code.StartsWith("CHB11", StringComparison.Ordinal))
+            {
+                return (null, $"the source layer cannot be written as {lookup.Format.Name} ({e.Code}), so no entry can be its conversion");
+            }
+            return Digest.FromSha256Bytes(tar.DrainAndHash()) == lookup.DiffId ? (source, null) : null;
         }
+        catch (Exception e) when (e is IOException or ChunkedBuildException || MalformedLayerData.Is(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Compares the entries the validator read from the blob with the source's; null when the validator kept none.</summary>
+    private static (string? Problem, SourceEntries? Source)? CompareOrigin(SharedLayerLookup lookup, SourceEntries source, IReadOnlyList<TarEntryDigest>? blobEntries)
+    {
+        if (blobEntries is null) return null;
+        var found = LayerOrigin.Check(blobEntries, lookup.Format, source, lookup.Options);
+        return found.Count == 0 ? (null, source)
+            : ($"it does not hold the source layer's entries as a {lookup.Format.Name} conversion would: {string.Join("; ", found.Take(3))}", source);
+    }
+
+    /// <summary>Compares the blob's entries, read again from its file, with the source's.</summary>
+    private static async Task<(string? Problem, SourceEntries? Source)> CompareOriginFromBlobAsync(SharedLayerLookup lookup, SourceEntries source, string blobPath,
+        CancellationToken cancellationToken)
+    {
         await using var file = new FileStream(blobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         await using var decompressed = LayerInput.OpenUncompressed(file, out _, leaveOpen: true);
         var failures = await Task.Run(() => LayerOrigin.Check(decompressed, lookup.Format, source, lookup.Options, cancellationToken), cancellationToken).ConfigureAwait(false);

@@ -93,6 +93,41 @@ public sealed class RegistryCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task A_fresh_runner_whose_layers_all_hit_checks_the_estargz_entries_against_the_verified_zstd_chunked_blob_and_never_reads_the_source_layers()
+    {
+        using var registry = StartRegistry();
+        await FreshRunnerAsync("oci:" + Release(1), $"docker://{registry.Host}/shop/app:1");
+        // The same image, its layer blobs gone: every check of a hit must do without them. zstd:chunked hits are proven by their DiffID;
+        // the eStargz hits' origin (the source's entries) then comes from those proven blobs, not from the source layers.
+        var withoutLayers = Path.Combine(_root, "without-layers");
+        CopyDirectory(Release(1), withoutLayers);
+        foreach (var layer in LayerDigests(withoutLayers)) File.Delete(Path.Combine(withoutLayers, "blobs", "sha256", layer));
+        var (again, warnings) = await FreshRunnerAsync("oci:" + withoutLayers, $"docker://{registry.Host}/shop/app:again");
+        Assert.Empty(warnings);
+        Assert.Equal((4, 0, 0), (again.RegistryCache!.Hits, again.RegistryCache.Misses, again.RegistryCache.Rejected));
+        Assert.Equal(await ColdAsync("oci:" + Release(1), "cold"), again.Tags.Single().Descriptor.Digest);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    /// <summary>The hex digests of the layers of the one image in an OCI layout.</summary>
+    private static IEnumerable<string> LayerDigests(string layout)
+    {
+        string Blob(string digest) => File.ReadAllText(Path.Combine(layout, "blobs", "sha256", digest["sha256:".Length..]));
+        using var index = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(layout, "index.json")));
+        using var manifest = System.Text.Json.JsonDocument.Parse(Blob(index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!));
+        return [.. manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!["sha256:".Length..])];
+    }
+
+    [Fact]
     public async Task A_cache_in_another_repository_is_read_with_cache_from_and_its_blobs_are_mounted()
     {
         using var registry = StartRegistry();
