@@ -228,13 +228,22 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
     private static async Task<(string? Problem, SourceEntries? Source)> CheckOriginAsync(SharedLayerLookup lookup, string blobPath, IReadOnlyList<TarEntryDigest>? blobEntries,
         CancellationToken cancellationToken)
     {
-        SourceEntries source;
-        if (lookup.VerifiedTarCopy is { } copy && await TryReadCopyAsync(lookup, copy, cancellationToken).ConfigureAwait(false) is { } fromCopy)
+        var source = lookup.VerifiedTarCopy is { } copy ? await TryReadCopyAsync(lookup, copy, cancellationToken).ConfigureAwait(false) : null;
+        if (source is null)
         {
-            if (fromCopy.Refusal is { } refusal) return (refusal, null);
-            return CompareOrigin(lookup, fromCopy.Source!, blobEntries)
-                ?? await CompareOriginFromBlobAsync(lookup, fromCopy.Source!, blobPath, cancellationToken).ConfigureAwait(false);
+            (source, var refusal) = await ReadSourceLayerAsync(lookup, cancellationToken).ConfigureAwait(false);
+            if (source is null) return (refusal, null);
         }
+        return CompareOrigin(lookup, source, blobEntries) ?? await CompareOriginFromBlobAsync(lookup, source, blobPath, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads the source layer's entries as a conversion reads the layer (checking its DiffID and blob digest); or, when the format refuses
+    /// one of its entries, why no entry can be its conversion.
+    /// </summary>
+    private static async Task<(SourceEntries? Source, string? Refusal)> ReadSourceLayerAsync(SharedLayerLookup lookup, CancellationToken cancellationToken)
+    {
+        SourceEntries source;
         await using (var blob = new HashingReadStream(await lookup.OpenSource(cancellationToken).ConfigureAwait(false)))
         {
             await using (var tar = new HashingReadStream(LayerInput.OpenUncompressed(blob, out _, leaveOpen: true)))
@@ -246,7 +255,7 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
                 catch (ChunkedBuildException e) when (e.Code.StartsWith("CHB11", StringComparison.Ordinal))
                 {
                     // The format refuses this source (the conversion will keep the layer as it is): no entry can be its conversion.
-                    return ($"the source layer cannot be written as {lookup.Format.Name} ({e.Code}), so no entry can be its conversion", null);
+                    return (null, $"the source layer cannot be written as {lookup.Format.Name} ({e.Code}), so no entry can be its conversion");
                 }
                 var diffId = Digest.FromSha256Bytes(tar.DrainAndHash());
                 if (diffId != lookup.DiffId)
@@ -257,33 +266,26 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
                 throw new ChunkedBuildException(ErrorCodes.DigestMismatch, $"the layer blob hashes to {digest} ({blob.BytesRead} bytes), its descriptor says {lookup.Layer.Digest} ({lookup.Layer.Size} bytes)",
                     layer: lookup.Layer.Digest.ToString());
         }
-        return CompareOrigin(lookup, source, blobEntries) ?? await CompareOriginFromBlobAsync(lookup, source, blobPath, cancellationToken).ConfigureAwait(false);
+        return (source, null);
     }
 
     /// <summary>
     /// Reads the source's entries from <paramref name="copy"/>, another format's blob of the layer proven earlier in the run to decompress to
     /// its tar, once its stream hashes to the config's DiffID again here (no fetch of the source layer, and zstd inflates far faster than
-    /// gzip). Null when the copy is gone, damaged or not the source tar after all: the caller then reads the source layer itself.
+    /// gzip). Null when the copy is gone, damaged, not the source tar after all or refused: the caller then reads the source layer itself.
     /// </summary>
-    private static async Task<(SourceEntries? Source, string? Refusal)?> TryReadCopyAsync(SharedLayerLookup lookup, string copy, CancellationToken cancellationToken)
+    private static async Task<SourceEntries?> TryReadCopyAsync(SharedLayerLookup lookup, string copy, CancellationToken cancellationToken)
     {
         try
         {
             await using var file = new FileStream(copy, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             await using var tar = new HashingReadStream(LayerInput.OpenUncompressed(file, out _, leaveOpen: true));
-            SourceEntries source;
-            try
-            {
-                source = await Task.Run(() => LayerOrigin.ReadSource(tar, lookup.Options, cancellationToken), cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChunkedBuildException e) when (e.Code.StartsWith("CHB11", StringComparison.Ordinal))
-            {
-                return (null, $"the source layer cannot be written as {lookup.Format.Name} ({e.Code}), so no entry can be its conversion");
-            }
-            return Digest.FromSha256Bytes(tar.DrainAndHash()) == lookup.DiffId ? (source, null) : null;
+            var source = await Task.Run(() => LayerOrigin.ReadSource(tar, lookup.Options, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return Digest.FromSha256Bytes(tar.DrainAndHash()) == lookup.DiffId ? source : null;
         }
         catch (Exception e) when (e is IOException or ChunkedBuildException || MalformedLayerData.Is(e))
         {
+            // Gone, damaged, or refused by the format's entry rules: reading the source layer itself decides (a refusal is reported there).
             return null;
         }
     }
