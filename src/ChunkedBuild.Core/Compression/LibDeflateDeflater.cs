@@ -59,12 +59,12 @@ public sealed unsafe class LibDeflateDeflater : IDeflater
         _compressor = 0;
     }
 
+    /// <summary>The names libdeflate's shared library has on Linux (Debian: libdeflate0), macOS (Homebrew) and Windows.</summary>
+    internal static readonly string[] LibraryNames = ["libdeflate.so.0", "libdeflate.0.dylib", "libdeflate.dylib", "libdeflate.dll", "libdeflate"];
+
     /// <summary>The resolved entry points of a loaded libdeflate.</summary>
     private sealed class Library
     {
-        /// <summary>The names libdeflate's shared library has on Linux (Debian: libdeflate0), macOS (Homebrew) and Windows.</summary>
-        private static readonly string[] Names = ["libdeflate.so.0", "libdeflate.0.dylib", "libdeflate.dylib", "libdeflate.dll", "libdeflate"];
-
         public required delegate* unmanaged<int, nint> Alloc { get; init; }
         public required delegate* unmanaged<nint, byte*, nuint, byte*, nuint, nuint> Compress { get; init; }
         public required delegate* unmanaged<nint, nuint, nuint> Bound { get; init; }
@@ -73,7 +73,7 @@ public sealed unsafe class LibDeflateDeflater : IDeflater
         /// <summary>Loads the library (the OS keeps one copy per process however often this is called), or returns null.</summary>
         public static Library? TryLoad()
         {
-            foreach (var name in Names)
+            foreach (var name in LibraryNames)
             {
                 if (!NativeLibrary.TryLoad(name, typeof(LibDeflateDeflater).Assembly, DllImportSearchPath.SafeDirectories, out var handle)) continue;
                 if (NativeLibrary.TryGetExport(handle, "libdeflate_alloc_compressor", out var alloc)

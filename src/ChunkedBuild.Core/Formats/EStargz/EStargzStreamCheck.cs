@@ -12,7 +12,10 @@ namespace ChunkedBuild.Core.Formats.EStargz;
 /// second, device numbers, xattrs, file contents), and as its last file <c>stargz.index.json</c> holding the TOC.
 /// Computes the DiffID and the uncompressed size.
 /// </summary>
-internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
+/// <param name="blob">The blob.</param>
+/// <param name="failures">Where failures are added.</param>
+/// <param name="decompressed">The blob's decompressed stream when another pass decodes it (<see cref="EStargzSinglePass"/>); null decompresses the blob here.</param>
+internal sealed class EStargzStreamCheck(Stream blob, List<string> failures, Stream? decompressed = null)
 {
     /// <summary>sha256 of the decompressed stream, once computed.</summary>
     public Digest? DiffId { get; private set; }
@@ -38,13 +41,14 @@ internal sealed class EStargzStreamCheck(Stream blob, List<string> failures)
     {
         var entries = new List<StreamEntry>();
         using var range = new RangeReadStream(blob, 0, blob.Length);
-        using var input = LayerInput.OpenUncompressed(range, out var compression, leaveOpen: true);
+        var compression = LayerCompression.Gzip;
+        using var input = decompressed is null ? LayerInput.OpenUncompressed(range, out compression, leaveOpen: true) : null;
         if (compression != LayerCompression.Gzip)
         {
             failures.Add($"stream: the blob is {compression}, not gzip");
             return null;
         }
-        using var hashing = new HashingReadStream(input);
+        using var hashing = new HashingReadStream(input ?? decompressed!, ownsInner: decompressed is null);
         using (var reader = new RawTarReader(hashing, leaveOpen: true))
         {
             var buffer = new byte[1 << 16];

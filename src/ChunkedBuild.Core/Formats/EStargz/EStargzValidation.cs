@@ -4,7 +4,7 @@ using ChunkedBuild.Core.Oci;
 namespace ChunkedBuild.Core.Formats.EStargz;
 
 /// <summary>One validation run of <see cref="EStargzValidator"/>; checks run in the order a reader applies them.</summary>
-internal sealed class EStargzValidation(Stream blob, LayerValidationRequest request, List<string> failures)
+internal sealed class EStargzValidation(Stream blob, LayerValidationRequest request, List<string> failures, bool singlePass = true)
 {
     public string Stage { get; private set; } = "annotations";
     public Digest? DiffId { get; private set; }
@@ -39,19 +39,26 @@ internal sealed class EStargzValidation(Stream blob, LayerValidationRequest requ
         var files = EStargzTocRules.Check(toc.Entries, tocOffset, failures);
 
         Stage = "content";
-        new EStargzContentCheck(blob, tocOffset, failures).Check(files);
+        // One decompression proves what the two separate checks below prove (EStargzSinglePass); they run when it cannot, and report.
+        var stream = singlePass && failures.Count == 0 ? EStargzSinglePass.TryRun(blob, tocOffset, files, toc.Entries, tocDigest) : null;
+        if (stream is null)
+        {
+            new EStargzContentCheck(blob, tocOffset, failures).Check(files);
 
-        Stage = "stream";
-        var stream = new EStargzStreamCheck(blob, failures);
-        try
-        {
-            stream.Check(toc.Entries, tocDigest);
+            Stage = "stream";
+            stream = new EStargzStreamCheck(blob, failures);
+            try
+            {
+                stream.Check(toc.Entries, tocDigest);
+            }
+            finally
+            {
+                DiffId = stream.DiffId;
+                StreamEntries = stream.Entries;
+            }
         }
-        finally
-        {
-            DiffId = stream.DiffId;
-            StreamEntries = stream.Entries;
-        }
+        DiffId = stream.DiffId;
+        StreamEntries = stream.Entries;
         if (stream.DiffId is not { } diffId) return;
         if (request.DiffId is { } expected && expected != diffId)
             failures.Add($"DiffID: the decompressed blob is {diffId}, expected {expected}");

@@ -12,11 +12,17 @@ internal sealed class EStargzValidator : ILayerValidator
     /// <inheritdoc />
     public string FormatName => EStargzSpec.Name;
 
+    /// <summary>
+    /// Whether the content and stream checks try <see cref="EStargzSinglePass"/> first (default; it needs libdeflate); off, they always run
+    /// separately, as the tests that hold the two to the same verdicts compare them.
+    /// </summary>
+    internal bool SinglePass { get; init; } = true;
+
     /// <inheritdoc />
     public LayerValidationResult Validate(Stream blob, LayerValidationRequest request)
     {
         var failures = new List<string>();
-        var session = new EStargzValidation(blob, request, failures);
+        var session = new EStargzValidation(blob, request, failures, SinglePass);
         try
         {
             session.Run();
