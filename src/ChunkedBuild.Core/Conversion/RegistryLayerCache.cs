@@ -279,11 +279,12 @@ internal sealed class RegistryLayerCache : IAsyncDisposable
         try
         {
             await using var file = new FileStream(copy, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            await using var tar = new HashingReadStream(LayerInput.OpenUncompressed(file, out _, leaveOpen: true));
+            // The copy is a zstd:chunked blob; its DiffID, hashed again below, proves what was read, so the faster decoder serves.
+            await using var tar = new HashingReadStream(ZstdDecoding.Open(file));
             var source = await Task.Run(() => LayerOrigin.ReadSource(tar, lookup.Options, cancellationToken), cancellationToken).ConfigureAwait(false);
             return Digest.FromSha256Bytes(tar.DrainAndHash()) == lookup.DiffId ? source : null;
         }
-        catch (Exception e) when (e is IOException or ChunkedBuildException || MalformedLayerData.Is(e))
+        catch (Exception e) when (e is IOException or ChunkedBuildException || MalformedLayerData.Is(e) || ZstdDecoding.IsDecodeError(e))
         {
             // Gone, damaged, or refused by the format's entry rules: reading the source layer itself decides (a refusal is reported there).
             return null;
