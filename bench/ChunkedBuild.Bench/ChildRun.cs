@@ -18,7 +18,7 @@ internal static class ChildRun
     {
         var (format, input, output, level) = (args[0], args[1], args[2], int.Parse(args[3], CultureInfo.InvariantCulture));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await LayerFileConverter.ConvertAsync(input, output, LayerFormats.Get(format), new FormatOptions { Level = level }, overwrite: true);
+        await LayerFileConverter.ConvertAsync(input, output, LayerFormats.Get(format), new FormatOptions { TempDirectory = Path.GetTempPath(), Level = level }, overwrite: true);
         var seconds = clock.Elapsed.TotalSeconds;
         var mbPerSecond = new FileInfo(input).Length / 1e6 / seconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"elapsed_s\":{seconds:F4},\"mb_per_s\":{mbPerSecond:F2}}}"));

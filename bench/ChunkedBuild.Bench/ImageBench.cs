@@ -76,7 +76,7 @@ internal static class ImageBench
         var transports = new ImageTransports(null, null);
         await using var source = transports.OpenSource(args[0]);
         await using var sink = transports.OpenSink(args[1], out _);
-        var request = new ConversionRequest { CacheDirectory = args[2] == "-" ? null : args[2] };
+        var request = new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = args[2] == "-" ? null : args[2] };
         if (args.Length > 3) request = request with { Variants = LayerVariants.ParseList(args[3]) };
         await new ImageConverter(request with { Tags = [] }).ConvertAsync(source, sink);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"elapsed_s\":{clock.Elapsed.TotalSeconds:F4}}}"));

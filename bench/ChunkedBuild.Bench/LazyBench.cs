@@ -195,6 +195,7 @@ internal static class LazyBench
         await using var sink = transports.OpenSink(destination, out var tag);
         var request = new ConversionRequest
         {
+            TempDirectory = Path.GetTempPath(),
             Variants = [LayerVariant.EStargz], Prioritization = mode, PrioritizationFile = file, Tags = [tag ?? "1"],
             ChunkSize = chunkSize ?? LayerFormats.ChunkSizes.Default, GzipLevel = gzipLevel,
         };

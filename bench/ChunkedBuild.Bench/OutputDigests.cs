@@ -61,22 +61,23 @@ internal static class OutputDigests
                 var prioritized = File.ReadAllLines(Path.ChangeExtension(tar, ".prioritized"));
                 foreach (var format in Formats)
                 {
-                    lines.Add(await LayerLineAsync(tar, name, format, "default", new FormatOptions(), work.FullName));
-                    lines.Add(await LayerLineAsync(tar, name, format, "prioritized", new FormatOptions { PrioritizedFiles = prioritized }, work.FullName));
+                    lines.Add(await LayerLineAsync(tar, name, format, "default", new FormatOptions { TempDirectory = Path.GetTempPath() }, work.FullName));
+                    lines.Add(await LayerLineAsync(tar, name, format, "prioritized", new FormatOptions { TempDirectory = Path.GetTempPath(), PrioritizedFiles = prioritized }, work.FullName));
                 }
                 Console.Error.WriteLine($"layer {name}: done");
             }
             var manifest = Path.Combine(inputs, "prioritize.yaml");
             var requests = new (string Name, ConversionRequest Request)[]
             {
-                ("default", new ConversionRequest()),
-                ("manifest", new ConversionRequest { Prioritization = PrioritizationMode.Manifest, PrioritizationFile = manifest }),
+                ("default", new ConversionRequest { TempDirectory = Path.GetTempPath() }),
+                ("manifest", new ConversionRequest { TempDirectory = Path.GetTempPath(), Prioritization = PrioritizationMode.Manifest, PrioritizationFile = manifest }),
                 ("zstd-prioritized", new ConversionRequest
                 {
+                    TempDirectory = Path.GetTempPath(),
                     Variants = [LayerVariant.ZstdChunked], ZstdPrioritizedOrder = true, Prioritization = PrioritizationMode.Manifest, PrioritizationFile = manifest,
                 }),
-                ("all-variants-tags", new ConversionRequest { Variants = LayerVariants.ParseList("original,estargz,zstd-chunked"), Publish = PublishMode.Tags }),
-                ("levels", new ConversionRequest { ZstdLevel = 7, GzipLevel = 1, ChunkSize = 1 << 20 }),
+                ("all-variants-tags", new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = LayerVariants.ParseList("original,estargz,zstd-chunked"), Publish = PublishMode.Tags }),
+                ("levels", new ConversionRequest { TempDirectory = Path.GetTempPath(), ZstdLevel = 7, GzipLevel = 1, ChunkSize = 1 << 20 }),
             };
             foreach (var image in Directory.GetDirectories(Path.Combine(inputs, "images")).Order(StringComparer.Ordinal))
             {

@@ -46,7 +46,7 @@ internal static partial class PartialPullBench
             Skopeo.Copy(layout.SkopeoReference, $"docker://{registry.Host}/partial-gzip:{name}");
             await using var src = transports.OpenSource(layout.SkopeoReference);
             await using var sink = transports.OpenSink($"docker://{registry.Host}/partial-zstd:{name}", out _);
-            await new ImageConverter(new ConversionRequest { Variants = [LayerVariant.ZstdChunked], Tags = [name] }).ConvertAsync(src, sink);
+            await new ImageConverter(new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = [LayerVariant.ZstdChunked], Tags = [name] }).ConvertAsync(src, sink);
         }
 
         var results = new List<object>();

@@ -104,6 +104,7 @@ internal static class RegistryCacheBench
         var transports = new ImageTransports(transport, null);
         var request = new ConversionRequest
         {
+            TempDirectory = Path.GetTempPath(),
             CacheDirectory = args[2], RegistryCache = new RegistryCacheOptions { Enabled = args[3] == "on" },
             ZstdLevel = args.Length > 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null,
             GzipLevel = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : null,

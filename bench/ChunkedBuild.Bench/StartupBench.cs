@@ -114,7 +114,7 @@ internal static class StartupBench
             await using (var src = transports.OpenSource("oci:" + source + ":bench"))
             await using (var sink = transports.OpenSink("oci:" + output + ":bench", out _))
             {
-                var request = new ConversionRequest { Variants = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked], Prioritization = mode, Tags = ["bench"] };
+                var request = new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked], Prioritization = mode, Tags = ["bench"] };
                 await new ImageConverter(request).ConvertAsync(src, sink);
             }
             foreach (var (list, startup) in new[] { ("auto", StartupList.Auto), ("measured", new StartupList(PrioritizationMode.Record, measuredList)) })

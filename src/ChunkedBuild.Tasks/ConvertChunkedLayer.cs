@@ -1,6 +1,6 @@
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Conversion.Settings;
 using Microsoft.Build.Framework;
 
 namespace ChunkedBuild.Tasks;
@@ -40,9 +40,10 @@ public sealed class ConvertChunkedLayer : Microsoft.Build.Utilities.Task, ICance
     {
         try
         {
-            var format = LayerFormats.Get(Format);
-            var options = HostEnvironment.From(Environment.GetEnvironmentVariable).Apply(
-                new FormatOptions { Level = string.IsNullOrEmpty(Level) ? null : int.Parse(Level, System.Globalization.CultureInfo.InvariantCulture), LayerName = Input });
+            var format = ConversionSettings.Format(new(nameof(Format), Format));
+            var level = ConversionSettings.Level(new(nameof(Level), Level));
+            if (level is { } given) ConversionSettings.CheckLevel(nameof(Level), format, given);
+            var options = TaskHost.Read().FormatOptions() with { Level = level, LayerName = Input };
             var result = LayerFileConverter.ConvertAsync(Input, Output, format, options, _cancel.Token, overwrite: true).GetAwaiter().GetResult();
             Digest = result.Digest.ToString();
             TocDigest = result.TocDigest.ToString();

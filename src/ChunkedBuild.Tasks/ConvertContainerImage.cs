@@ -1,8 +1,8 @@
 using System.Globalization;
-using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Conversion.Settings;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -87,18 +87,18 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
         var archive = ContainerArchivePath.Resolve(ArchiveOutputPath, Repository, projectDirectory);
         try
         {
-            var host = HostEnvironment.From(Environment.GetEnvironmentVariable);
+            var host = TaskHost.Read();
             var settings = new ContainerConversionSettings
             {
                 ArchivePath = archive,
                 Repository = Repository,
                 Tags = [.. ImageTags.Select(t => t.ItemSpec).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)],
                 Registry = string.IsNullOrWhiteSpace(Registry) ? null : Registry.Trim(),
-                Request = host.Apply(BuildRequest(projectDirectory, host)),
+                Request = BuildRequest(projectDirectory, host),
             };
             var destination = settings.Registry is null ? archive : $"{settings.Registry}/{Repository}";
             Log.LogMessage(MessageImportance.Normal, $"ChunkedBuild: converting {archive} to {string.Join(", ", settings.Request.Variants.Select(v => v.Name()))} → {destination}");
-            var (result, images) = ContainerConversion.RunAsync(settings, new TaskConversionObserver(Log, archive), RegistryAccess.Create(host.Variable),
+            var (result, images) = ContainerConversion.RunAsync(settings, new TaskConversionObserver(Log, archive), RegistryAccess.Create(host),
                 host.SourceDateEpoch, _cancel.Token).GetAwaiter().GetResult();
 
             foreach (var v in result.Variants)
@@ -149,58 +149,20 @@ public sealed class ConvertContainerImage : Microsoft.Build.Utilities.Task, ICan
         }
     }
 
-    private ConversionRequest BuildRequest(string projectDirectory, HostEnvironment host)
+    /// <summary>The properties, each under its MSBuild name, through Core's rules (<see cref="ConversionOptions"/>).</summary>
+    private ConversionRequest BuildRequest(string projectDirectory, HostEnvironment host) => new ConversionOptions
     {
-        var variants = LayerVariants.ParseList(Variants.Replace(';', ',') + (KeepOriginal ? ",original" : ""));
-        var publish = Publish.Trim().ToLowerInvariant() switch
-        {
-            "" or "index" => PublishMode.Index,
-            "tags" => PublishMode.Tags,
-            var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPublish '{other}' is not index or tags"),
-        };
-        int? level = null;
-        if (!string.IsNullOrWhiteSpace(CompressionLevel))
-        {
-            level = int.TryParse(CompressionLevel, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
-                ? parsed
-                : throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedCompressionLevel '{CompressionLevel}' is not a whole number");
-        }
-        var cache = CacheDirectory?.Trim() switch
-        {
-            null or "" => host.DefaultCacheDirectory,
-            var none when none.Equals("none", StringComparison.OrdinalIgnoreCase) => null,
-            var folder => Path.GetFullPath(folder, projectDirectory),
-        };
-        var prioritization = Prioritization?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "auto" => PrioritizationMode.Auto,
-            "none" => PrioritizationMode.None,
-            "manifest" => PrioritizationMode.Manifest,
-            "record" => PrioritizationMode.Record,
-            var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPrioritization '{other}' is not auto, none, manifest or record"),
-        };
-        var file = string.IsNullOrWhiteSpace(PrioritizationFile) ? null : Path.GetFullPath(PrioritizationFile, projectDirectory);
-        if (file is not null && prioritization == PrioritizationMode.Auto) prioritization = PrioritizationMode.Manifest;
-        if (file is null && prioritization is PrioritizationMode.Manifest or PrioritizationMode.Record)
-            throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedPrioritization={Prioritization} needs ChunkedPrioritizationFile");
-        var registryCache = RegistryCache?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "true" => true,
-            "false" => false,
-            var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"ChunkedRegistryCache '{other}' is not true or false"),
-        };
-        return new ConversionRequest
-        {
-            Variants = variants, Publish = publish, Level = level, CacheDirectory = cache, Prioritization = prioritization, PrioritizationFile = file,
-            Sparse = SparseModes.Parse(Sparse, "ChunkedSparse"),
-            RegistryCache = new RegistryCacheOptions
-            {
-                Enabled = registryCache,
-                CacheTo = string.IsNullOrWhiteSpace(CacheTo) ? null : CacheTo.Trim(),
-                CacheFrom = [.. (CacheFrom ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
-            },
-        };
-    }
+        Variants = new("ChunkedVariants", Variants + (KeepOriginal ? ",original" : "")),
+        Publish = new("ChunkedPublish", Publish),
+        Level = new("ChunkedCompressionLevel", CompressionLevel),
+        Prioritization = new("ChunkedPrioritization", Prioritization),
+        PrioritizationFile = new("ChunkedPrioritizationFile", PrioritizationFile),
+        Sparse = new("ChunkedSparse", Sparse),
+        CacheDirectory = new("ChunkedCacheDirectory", CacheDirectory),
+        RegistryCache = new("ChunkedRegistryCache", RegistryCache),
+        CacheTo = new("ChunkedCacheTo", CacheTo),
+        CacheFrom = new("ChunkedCacheFrom", CacheFrom),
+    }.ToRequest(host, projectDirectory);
 
     private static TaskItem ToItem(PublishedChunkedImage image)
     {

@@ -11,7 +11,7 @@ namespace ChunkedBuild.Tasks;
 /// </summary>
 public static class RegistryAccess
 {
-    /// <summary>The registry transport, reading the environment through <paramref name="environment"/>.</summary>
-    public static IRegistryTransport Create(Func<string, string?> environment) =>
-        new RegistryImageTransport(new RegistrySettings { Environment = environment });
+    /// <summary>The registry transport, reading the environment through <paramref name="host"/>.</summary>
+    public static IRegistryTransport Create(HostEnvironment host) =>
+        new RegistryImageTransport(new RegistrySettings { Environment = host.Variable, UserProfile = host.UserProfileDirectory });
 }

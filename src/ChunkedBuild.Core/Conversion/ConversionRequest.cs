@@ -70,8 +70,11 @@ public sealed record ConversionRequest
     /// </summary>
     public bool CheckRegistry { get; init; } = true;
 
-    /// <summary>The folder for temporary files (default: the system's temp folder).</summary>
-    public string? TempDirectory { get; init; }
+    /// <summary>
+    /// The folder for temporary files: an input, since Core reads no environment (the edges pass <see cref="HostEnvironment.TempDirectory"/>,
+    /// the system's temporary folder); a run's files live in one scratch folder inside it.
+    /// </summary>
+    public required string TempDirectory { get; init; }
 
     /// <summary>Where the files to fetch first come from (default: inferred for .NET apps). Used by the eStargz variant.</summary>
     public PrioritizationMode Prioritization { get; init; } = PrioritizationMode.Auto;

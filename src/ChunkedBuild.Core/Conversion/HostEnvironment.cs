@@ -8,7 +8,8 @@ namespace ChunkedBuild.Core.Conversion;
 
 /// <summary>
 /// The process environment as Core sees it: an edge (the tool, the MSBuild task) reads the variables (<see cref="From"/> with the
-/// process environment's lookup) and passes this record down; Core itself reads no variable. Every variable
+/// process environment's lookup) and resolves the folders the system names (<see cref="HostFolders"/>: the temporary folder, the user's
+/// home and application-data folders) once, and passes this record down; Core itself reads no variable and asks the system for no folder. Every variable
 /// Core's behaviour depends on is parsed here, once, for every edge alike: <c>CHUNKEDBUILD_DEFLATE</c>, <c>CHUNKEDBUILD_ZSTD</c>,
 /// <c>SOURCE_DATE_EPOCH</c>, the cache folder's <c>XDG_CACHE_HOME</c> / <c>HOME</c>; the registry credentials' variables
 /// (<c>DOTNET_CONTAINER_*</c>, <c>REGISTRY_AUTH_FILE</c>, <c>DOCKER_CONFIG</c>, <c>XDG_RUNTIME_DIR</c>, <c>HOME</c>) are read through
@@ -25,11 +26,17 @@ public sealed record HostEnvironment
     /// <summary>The reproducible-builds.org variable: the time used for every timestamp written (archives).</summary>
     public const string SourceDateEpochVariable = "SOURCE_DATE_EPOCH";
 
-    /// <summary>An environment without variables (tests, library callers that pass everything explicitly).</summary>
-    public static HostEnvironment Empty { get; } = From(_ => null);
-
     /// <summary>Reads a variable as the edge passed it.</summary>
     public required Func<string, string?> Variable { get; init; }
+
+    /// <summary>The folder for temporary files (the system's: <c>TMPDIR</c> or <c>/tmp</c>), as the edge resolved it.</summary>
+    public required string TempDirectory { get; init; }
+
+    /// <summary>The user's home folder, as the edge resolved it: where auth files are looked for when <c>HOME</c> is unset.</summary>
+    public string? UserProfileDirectory { get; init; }
+
+    /// <summary>The user's application-data folder, as the edge resolved it: the cache's parent when neither <c>XDG_CACHE_HOME</c> nor <c>HOME</c> is set.</summary>
+    public required string LocalAppDataDirectory { get; init; }
 
     /// <summary>The deflate engine <c>CHUNKEDBUILD_DEFLATE</c> pins, or null: this machine's choice (<see cref="DeflateEngines.EngineFor"/>).</summary>
     public string? DeflateEngine { get; init; }
@@ -40,14 +47,17 @@ public sealed record HostEnvironment
     /// <summary>The time <c>SOURCE_DATE_EPOCH</c> names, or null when unset (archives then carry the Unix epoch).</summary>
     public DateTimeOffset? SourceDateEpoch { get; init; }
 
-    /// <summary>The default converted-layer cache folder: <c>$XDG_CACHE_HOME/chunkedbuild</c>, else <c>~/.cache/chunkedbuild</c>.</summary>
-    public string DefaultCacheDirectory => LayerStore.DefaultDirectory(Variable);
+    /// <summary>The default converted-layer cache folder: <c>$XDG_CACHE_HOME/chunkedbuild</c>, else <c>~/.cache/chunkedbuild</c> (<see cref="LayerStore.DefaultDirectory"/>).</summary>
+    public string DefaultCacheDirectory => LayerStore.DefaultDirectory(Variable, LocalAppDataDirectory);
 
-    /// <summary>Reads and checks the variables through <paramref name="variable"/>.</summary>
+    /// <summary>Reads and checks the variables through <paramref name="variable"/>; <paramref name="folders"/> are the folders the edge resolved.</summary>
     /// <exception cref="ChunkedBuildException">CHB9001 for a variable set to a value it cannot take.</exception>
-    public static HostEnvironment From(Func<string, string?> variable) => new()
+    public static HostEnvironment From(Func<string, string?> variable, HostFolders folders) => new()
     {
         Variable = variable,
+        TempDirectory = folders.Temp,
+        UserProfileDirectory = folders.UserProfile,
+        LocalAppDataDirectory = folders.LocalAppData,
         DeflateEngine = variable(DeflateEngineVariable) switch
         {
             null or "" => null,
@@ -58,6 +68,9 @@ public sealed record HostEnvironment
         ManagedZstd = variable(ZstdBackendVariable) == "managed",
         SourceDateEpoch = ParseSourceDateEpoch(variable(SourceDateEpochVariable)),
     };
+
+    /// <summary>Layer options with this environment's temporary folder and encoder choices.</summary>
+    public FormatOptions FormatOptions() => Apply(new FormatOptions { TempDirectory = TempDirectory });
 
     /// <summary><paramref name="options"/> with this environment's encoder choices (an engine the options name already wins).</summary>
     public FormatOptions Apply(FormatOptions options) => options with { DeflateEngine = options.DeflateEngine ?? DeflateEngine, ManagedZstd = ManagedZstd };

@@ -31,11 +31,8 @@ public sealed class ImageConverter
         if (request.Jobs < 1) throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"--jobs must be at least 1 (got {request.Jobs})");
         foreach (var variant in request.Variants)
         {
-            if (variant.Format() is { } format && request.LevelFor(format) is { } level && !format.Levels.Contains(level))
-            {
-                throw new ChunkedBuildException(ErrorCodes.InvalidOption,
-                    $"compression level {level} is out of range for {variant.Name()} ({format.Levels.Min}-{format.Levels.Max}); set --zstd-level / --gzip-level separately");
-            }
+            // The edges check the levels under their options' names (Settings.ConversionOptions); this is the same rule for direct callers.
+            if (variant.Format() is { } format && request.LevelFor(format) is { } level) Settings.ConversionSettings.CheckLevel("compression level", format, level);
         }
         _request = request with { Variants = LayerVariants.InPublishOrder(request.Variants) };
         foreach (var tag in request.Tags) ImageTag.Validate(tag);
@@ -47,7 +44,7 @@ public sealed class ImageConverter
     {
         var observer = new WarningCollector(_observer);
         // Every temporary file of the run lives in one scratch folder: removed at the end, or by the next run when this one is killed.
-        using var scratch = ScratchFolder.Create(_request.TempDirectory ?? Path.GetTempPath());
+        using var scratch = ScratchFolder.Create(_request.TempDirectory);
         var request = _request with { TempDirectory = scratch.Path };
         using var store = request.CacheDirectory is null ? LayerStore.Temporary(scratch.Path) : LayerStore.Persistent(request.CacheDirectory);
         await using var registryCache = RegistryLayerCache.Create(request, sink, _registry, store, observer);

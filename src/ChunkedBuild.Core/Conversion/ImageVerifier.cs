@@ -26,11 +26,11 @@ public sealed record LayerVerdict(Digest Manifest, Platform Platform, Descriptor
 public static class ImageVerifier
 {
     /// <summary>Verifies every layer of every manifest the source selects (a layer shared by manifests is checked once per manifest's DiffID).</summary>
-    public static async Task<IReadOnlyList<LayerVerdict>> VerifyAsync(IImageSource source, string? tempDirectory, Action<LayerVerdict>? onVerdict = null, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<LayerVerdict>> VerifyAsync(IImageSource source, string tempDirectory, Action<LayerVerdict>? onVerdict = null, CancellationToken cancellationToken = default)
     {
         var verdicts = new List<LayerVerdict>();
         var done = new Dictionary<(Digest, Digest), IReadOnlyList<string>>();
-        using var scratch = ScratchFolder.Create(tempDirectory ?? Path.GetTempPath());
+        using var scratch = ScratchFolder.Create(tempDirectory);
         foreach (var image in await source.ResolveAsync(cancellationToken).ConfigureAwait(false))
         {
             foreach (var root in image.Roots)

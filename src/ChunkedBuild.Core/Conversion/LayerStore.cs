@@ -42,9 +42,9 @@ public sealed class LayerStore : IDisposable
     }
 
     /// <summary>A throw-away store in a new scratch folder (under <paramref name="tempDirectory"/> when given, else the system's temp folder).</summary>
-    public static LayerStore Temporary(string? tempDirectory)
+    public static LayerStore Temporary(string tempDirectory)
     {
-        var scratch = ScratchFolder.Create(tempDirectory ?? Path.GetTempPath());
+        var scratch = ScratchFolder.Create(tempDirectory);
         return new LayerStore(scratch.Path, scratch, temporary: true);
     }
 
@@ -178,15 +178,16 @@ public sealed class LayerStore : IDisposable
 
     private string JsonPath(string key) => Path.Combine(_folder, key + ".json");
 
-    /// <summary>The default cache folder: <c>$XDG_CACHE_HOME/chunkedbuild</c>, else <c>~/.cache/chunkedbuild</c>.</summary>
-    public static string DefaultDirectory(Func<string, string?> environment)
+    /// <summary>
+    /// The default cache folder: <c>$XDG_CACHE_HOME/chunkedbuild</c>, else <c>~/.cache/chunkedbuild</c>, else (no <c>HOME</c>)
+    /// <c>chunkedbuild</c> in <paramref name="localAppData"/>, the application-data folder the edge resolved.
+    /// </summary>
+    public static string DefaultDirectory(Func<string, string?> environment, string localAppData)
     {
         var xdg = environment("XDG_CACHE_HOME");
         if (!string.IsNullOrEmpty(xdg)) return Path.Combine(xdg, "chunkedbuild");
         var home = environment("HOME");
-        return string.IsNullOrEmpty(home)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "chunkedbuild")
-            : Path.Combine(home, ".cache", "chunkedbuild");
+        return string.IsNullOrEmpty(home) ? Path.Combine(localAppData, "chunkedbuild") : Path.Combine(home, ".cache", "chunkedbuild");
     }
 
     /// <summary>Removes the run's scratch folder (for a temporary store: every layer it held).</summary>

@@ -250,7 +250,8 @@ public sealed class LayerTranscoder
         var list = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', prioritized))));
         // The effective level, never "default": a tool whose default level changed must not reuse entries written at the old one.
         var level = _request.LevelFor(format) ?? format.Levels.Default;
-        var encoder = _encoderIdentities.GetOrAdd(format, static (f, o) => f.EncoderIdentity(new FormatOptions { Level = o.Level, DeflateEngine = o.Engine }), (Level: level, Engine: _request.DeflateEngine));
+        var encoder = _encoderIdentities.GetOrAdd(format, static (f, o) => f.EncoderIdentity(new FormatOptions { TempDirectory = o.Temp, Level = o.Level, DeflateEngine = o.Engine }),
+            (Level: level, Engine: _request.DeflateEngine, Temp: _request.TempDirectory));
         return $"output=v{format.OutputVersion};level={level.ToString(System.Globalization.CultureInfo.InvariantCulture)};chunk={_request.ChunkSize};prioritized={prioritized.Count}:{list};sparse={_request.Sparse.Name()};encoder={encoder}";
     }
 

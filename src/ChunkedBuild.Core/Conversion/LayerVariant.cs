@@ -72,24 +72,24 @@ public static class LayerVariants
     public static string TagSuffix(this LayerVariant variant) =>
         variant.Format() is { } format ? "-" + format.Name.Replace("-", "", StringComparison.Ordinal) : "";
 
-    /// <summary>Parses a comma-separated list (<c>estargz,zstd-chunked</c>; any spelling <see cref="LayerFormats.Find"/> knows), in <see cref="PublishOrder"/>.</summary>
+    /// <summary>Parses a list (<c>estargz,zstd-chunked</c>) as <c>--variant</c>: <see cref="Settings.ConversionSettings.Variants"/>.</summary>
     /// <exception cref="ChunkedBuildException">CHB9001 for an unknown or empty list.</exception>
-    public static IReadOnlyList<LayerVariant> ParseList(string text)
-    {
-        var variants = InPublishOrder(text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Parse).ToList());
-        return variants.Count > 0 ? variants : throw new ChunkedBuildException(ErrorCodes.InvalidOption, "--variant names no variant");
-    }
+    public static IReadOnlyList<LayerVariant> ParseList(string text) => Settings.ConversionSettings.Variants(new Settings.OptionText("--variant", text));
 
-    private static LayerVariant Parse(string part)
+    /// <summary>The variant <paramref name="name"/> names (any spelling <see cref="LayerFormats.Find"/> knows, or <c>original</c>), else null.</summary>
+    public static LayerVariant? Find(string name)
     {
-        if (part.Equals(OriginalName, StringComparison.OrdinalIgnoreCase)) return LayerVariant.Original;
-        if (LayerFormats.Find(part) is { } format)
+        if (name.Equals(OriginalName, StringComparison.OrdinalIgnoreCase)) return LayerVariant.Original;
+        if (LayerFormats.Find(name) is { } format)
         {
             foreach (var variant in Enum.GetValues<LayerVariant>())
                 if (variant.Format() == format) return variant;
         }
-        throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"unknown variant '{part}' (use {string.Join(", ", Default.Select(Name).Append(OriginalName))})");
+        return null;
     }
+
+    /// <summary>Every variant's name, defaults first: <c>estargz</c>, <c>zstd-chunked</c>, <c>original</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Default.Select(Name).Append(OriginalName)];
 
     private const string OriginalName = "original";
 }

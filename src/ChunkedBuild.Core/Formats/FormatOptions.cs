@@ -18,8 +18,11 @@ public sealed record FormatOptions
     /// <summary>Compression threads; default: one per core. Output bytes never depend on it.</summary>
     public int DegreeOfParallelism { get; init; } = Environment.ProcessorCount;
 
-    /// <summary>Folder for temporary spool files; null = the system temp folder.</summary>
-    public string? TempDirectory { get; init; }
+    /// <summary>
+    /// Folder for temporary spool files: an input, since Core reads no environment (the edges pass <c>HostEnvironment.TempDirectory</c>,
+    /// the system's temporary folder).
+    /// </summary>
+    public required string TempDirectory { get; init; }
 
     /// <summary>
     /// The most bytes any temporary spool file of the conversion may hold (reordering for prioritized files spools the decompressed layer):

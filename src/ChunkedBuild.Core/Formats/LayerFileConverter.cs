@@ -29,7 +29,7 @@ public static class LayerFileConverter
         if (!overwrite && File.Exists(fullOutput)) throw Exists(outputPath);
         await using var input = OpenInput(inputPath);
         using var scratch = ScratchFolder.Create(Path.GetDirectoryName(fullOutput)!);
-        using var spoolScratch = options.TempDirectory is null ? ScratchFolder.Create(Path.GetTempPath()) : null;
+        using var spoolScratch = ScratchFolder.Create(options.TempDirectory);
         var temp = scratch.NewPath("layer", ".tmp");
         try
         {
@@ -40,7 +40,7 @@ public static class LayerFileConverter
             {
                 var spoolLimit = options.SpoolLimit ?? SpoolLimits.For(new FileInfo(inputPath).Length);
                 result = await format.WriteAsync(tar, output,
-                    options with { LayerName = options.LayerName ?? inputPath, TempDirectory = options.TempDirectory ?? spoolScratch!.Path, SpoolLimit = spoolLimit },
+                    options with { LayerName = options.LayerName ?? inputPath, TempDirectory = spoolScratch.Path, SpoolLimit = spoolLimit },
                     cancellationToken);
                 await output.FlushAsync(cancellationToken);
                 output.Flush(flushToDisk: true);

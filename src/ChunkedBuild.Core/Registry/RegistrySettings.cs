@@ -16,6 +16,9 @@ public sealed record RegistrySettings
     /// <summary>Reads a variable of the process environment, as the edge passes it (tests pass a dictionary lookup); never read by Core otherwise.</summary>
     public required Func<string, string?> Environment { get; init; }
 
+    /// <summary>The user's home folder for when <c>HOME</c> is unset, as the edge resolved it (<c>HostEnvironment.UserProfileDirectory</c>).</summary>
+    public string? UserProfile { get; init; }
+
     /// <summary>Credentials from the command line (<c>--creds</c>, <c>--username</c> + <c>--password-stdin</c>), answering for one registry; null when none.</summary>
     public ICredentialProvider? FlagCredentials { get; init; }
 
@@ -36,7 +39,7 @@ public sealed record RegistrySettings
     {
         var options = new RegistryClientOptions
         {
-            Credentials = CompositeCredentialProvider.CreateDefault(Environment, FlagCredentials),
+            Credentials = CompositeCredentialProvider.CreateDefault(Environment, FlagCredentials, UserProfile),
             Insecure = Insecure,
             TrustedRoots = TrustedRoots,
             Progress = Progress,

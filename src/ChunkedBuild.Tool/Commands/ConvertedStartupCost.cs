@@ -14,14 +14,14 @@ internal static class ConvertedStartupCost
 {
     /// <summary>Estimates the cost of every image <paramref name="result"/> tagged at <paramref name="destination"/>.</summary>
     public static async Task<StartupCostReport> EstimateAsync(ImageTransports transports, string destination, ConversionResult result, StartupList list,
-        CancellationToken cancellationToken)
+        string tempDirectory, CancellationToken cancellationToken)
     {
         var platforms = new List<PlatformStartupCost>();
         string? source = null;
         foreach (var tag in result.Tags.DistinctBy(t => t.Descriptor.Digest))
         {
             await using var written = transports.OpenSource(LocationOf(destination, tag.Tag));
-            var report = await StartupCostEstimator.EstimateAsync(written, list, null, cancellationToken);
+            var report = await StartupCostEstimator.EstimateAsync(written, list, tempDirectory, cancellationToken);
             source ??= report.Source;
             foreach (var platform in report.Platforms)
             {

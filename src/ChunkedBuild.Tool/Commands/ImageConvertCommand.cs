@@ -3,8 +3,8 @@ using System.Diagnostics;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Reports;
-using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Tool.Output;
 using Microsoft.Extensions.Logging;
 
@@ -28,15 +28,15 @@ public static class ImageConvertCommand
         {
             Description = "Comma-separated variants to produce: estargz, zstd-chunked, original (default: estargz,zstd-chunked).",
         };
-        var publish = new Option<string>("--publish")
+        var publish = new Option<string?>("--publish")
         {
             Description = "index: one OCI index per tag (per platform the gzip-compatible manifest first, zstd:chunked last); tags: one tag per variant (<tag>-estargz, <tag>-zstdchunked, <tag> for the original).",
-        }.AcceptOnlyFromAmong("index", "tags");
-        var level = new Option<int?>("--level", "-l") { Description = "Compression level for every format (zstd 1-22, gzip 0-9); --zstd-level / --gzip-level override it." };
-        var zstdLevel = new Option<int?>("--zstd-level") { Description = "zstd level for zstd:chunked layers, 1-22 (default 3)." };
-        var gzipLevel = new Option<int?>("--gzip-level") { Description = "gzip level for eStargz layers, 0-9 (default 6)." };
-        var chunkSize = new Option<long?>("--chunk-size") { Description = "eStargz chunk size in bytes (default 4194304)." };
-        var jobs = new Option<int?>("--jobs", "-j") { Description = "Layers converted at once (default: one per core). Output bytes never depend on it." };
+        };
+        var level = new Option<string?>("--level", "-l") { Description = "Compression level for every format (zstd 1-22, gzip 0-9); --zstd-level / --gzip-level override it." };
+        var zstdLevel = new Option<string?>("--zstd-level") { Description = "zstd level for zstd:chunked layers, 1-22 (default 3)." };
+        var gzipLevel = new Option<string?>("--gzip-level") { Description = "gzip level for eStargz layers, 0-9 (default 6)." };
+        var chunkSize = new Option<string?>("--chunk-size") { Description = "eStargz chunk size in bytes (default 4194304)." };
+        var jobs = new Option<string?>("--jobs", "-j") { Description = "Layers converted at once (default: one per core). Output bytes never depend on it." };
         var strict = new Option<bool>("--strict") { Description = "Fail when a format cannot represent a layer, instead of keeping that layer in its original compression with a warning." };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the converted-layer cache." };
         var cacheDir = new Option<string?>("--cache-dir") { Description = "The converted-layer cache folder (default: $XDG_CACHE_HOME/chunkedbuild or ~/.cache/chunkedbuild)." };
@@ -54,13 +54,12 @@ public static class ImageConvertCommand
         var prioritizeFile = new Option<string?>("--prioritize-file") { Description = "A prioritization manifest (YAML: ordered paths and globs, excludes, per-platform rules; see docs/prioritization.md) for eStargz." };
         var recordIn = new Option<string?>("--record-in") { Description = "An access record to prioritize by: ctr-remote's JSON lines or a plain list of paths." };
         var noPrioritize = new Option<bool>("--no-prioritize") { Description = "No prioritization: eStargz layers get the no-prefetch landmark. (Default: inferred for .NET apps.)" };
-        var zstdOrder = new Option<string?>("--zstd-order") { Description = "zstd:chunked entry order: tar (default: the DiffID is kept) or prioritized (the prioritized files first, as in eStargz; new DiffIDs, config rewritten)." }
-            .AcceptOnlyFromAmong("tar", "prioritized");
+        var zstdOrder = new Option<string?>("--zstd-order") { Description = "zstd:chunked entry order: tar (default: the DiffID is kept) or prioritized (the prioritized files first, as in eStargz; new DiffIDs, config rewritten)." };
         var sparse = new Option<string?>("--sparse")
         {
             Description = "Sparse files (GNU tar --sparse): densify (default: written as regular files, the holes as zeros; such a layer gets a new DiffID, " +
                           "the config is rewritten) or refuse (the layer stays in its original compression with warning CHB1102, an error with --strict).",
-        }.AcceptOnlyFromAmong([.. SparseModes.Names]);
+        };
         var config = new Option<string?>("--config") { Description = $"A settings file with defaults for these options (default: ./{ToolSettings.DefaultFileName} when it exists). Flags override it." };
         var startup = new Option<string?>("--startup")
         {
@@ -86,11 +85,10 @@ public static class ImageConvertCommand
             Description = "Start from an empty destination: replace an existing oci: layout whole (by default the tags written are added to it and " +
                           "everything else stays) or overwrite an existing oci-archive: file (by default an error, except converting a file in place).",
         };
-        var spoolLimit = new Option<long?>("--spool-limit")
+        var spoolLimit = new Option<string?>("--spool-limit")
         {
             Description = "The most bytes a layer may spool to temporary files (reordering for prioritized files, files startup inference reads), " +
                           "e.g. 8G; past it the conversion fails with CHB1203 (default: the larger of 1 GiB and 100 × the compressed layer).",
-            CustomParser = ConvertOptionRules.ParseSize,
         };
 
         var registry = new RegistryCliOptions();
@@ -137,44 +135,32 @@ public static class ImageConvertCommand
             var startupList = parse.GetValue(startup) is { } startupValue ? StartupList.Parse(startupValue) : null; // a bad value fails before any work
             var network = StartupLinkOption.Parse(parse, link);
             if (settings.Source is not null) log.LogDebug("settings from {File}", settings.Source);
-            var useCache = !parse.GetValue(noCache) && settings.Cache != false;
-            var host = HostEnvironment.From(Environment.GetEnvironmentVariable);
-            var request = host.Apply(new ConversionRequest
+            var host = ProcessHost.Read();
+            // The flags over chunked.yaml's values, each under the name the user gave it; Core's rules parse and check them all.
+            var fromFile = settings.ToOptions();
+            var request = (fromFile with
             {
-                Variants = LayerVariants.ParseList(parse.GetValue(variant) ?? settings.Variants ?? "estargz,zstd-chunked"),
-                Publish = (parse.GetValue(publish) ?? settings.Publish ?? "index") switch
-                {
-                    "index" => PublishMode.Index,
-                    "tags" => PublishMode.Tags,
-                    var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"publish '{other}' is not index or tags"),
-                },
-                Level = parse.GetValue(level) ?? settings.Level,
-                ZstdLevel = parse.GetValue(zstdLevel) ?? settings.ZstdLevel,
-                GzipLevel = parse.GetValue(gzipLevel) ?? settings.GzipLevel,
-                ChunkSize = Positive(parse.GetValue(chunkSize) ?? settings.ChunkSize, "--chunk-size") ?? Core.Formats.LayerFormats.ChunkSizes.Default,
-                Jobs = (int)(Positive(parse.GetValue(jobs) ?? settings.Jobs, "--jobs") ?? Environment.ProcessorCount),
-                Strict = parse.GetValue(strict) || settings.Strict == true,
-                Prioritization = parse.GetValue(noPrioritize) ? PrioritizationMode.None
-                    : parse.GetValue(recordIn) is not null ? PrioritizationMode.Record
-                    : (parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile) is not null ? PrioritizationMode.Manifest
-                    : PrioritizationMode.Auto,
-                ZstdPrioritizedOrder = (parse.GetValue(zstdOrder) ?? settings.ZstdOrder) switch
-                {
-                    null or "tar" => false,
-                    "prioritized" => true,
-                    var other => throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"zstdOrder '{other}' is not tar or prioritized"),
-                },
-                Sparse = SparseModes.Parse(parse.GetValue(sparse) ?? settings.Sparse, "sparse"),
-                PrioritizationFile = parse.GetValue(recordIn) ?? parse.GetValue(prioritizeFile) ?? settings.PrioritizeFile,
-                SpoolLimit = parse.GetValue(spoolLimit) ?? settings.SpoolLimit,
-                CacheDirectory = useCache ? parse.GetValue(cacheDir) ?? settings.CacheDir ?? host.DefaultCacheDirectory : null,
-                RegistryCache = new RegistryCacheOptions
-                {
-                    Enabled = !parse.GetValue(noRegistryCache) && settings.RegistryCache != false,
-                    CacheTo = parse.GetValue(cacheTo) ?? settings.CacheTo,
-                    CacheFrom = parse.GetValue(cacheFrom) is { Length: > 0 } fromFlags ? fromFlags : settings.CacheFrom ?? [],
-                },
-            });
+                Variants = Over(variant, parse.GetValue(variant), fromFile.Variants),
+                Publish = Over(publish, parse.GetValue(publish), fromFile.Publish),
+                Level = Over(level, parse.GetValue(level), fromFile.Level),
+                ZstdLevel = Over(zstdLevel, parse.GetValue(zstdLevel), fromFile.ZstdLevel),
+                GzipLevel = Over(gzipLevel, parse.GetValue(gzipLevel), fromFile.GzipLevel),
+                ChunkSize = Over(chunkSize, parse.GetValue(chunkSize), fromFile.ChunkSize),
+                Jobs = Over(jobs, parse.GetValue(jobs), fromFile.Jobs),
+                Strict = Over(strict, parse.GetValue(strict) ? "true" : null, fromFile.Strict),
+                Cache = Over(noCache, parse.GetValue(noCache) ? "false" : null, fromFile.Cache),
+                CacheDirectory = Over(cacheDir, parse.GetValue(cacheDir), fromFile.CacheDirectory),
+                RegistryCache = Over(noRegistryCache, parse.GetValue(noRegistryCache) ? "false" : null, fromFile.RegistryCache),
+                CacheTo = Over(cacheTo, parse.GetValue(cacheTo), fromFile.CacheTo),
+                CacheFrom = Over(cacheFrom, parse.GetValue(cacheFrom) is { Length: > 0 } fromFlags ? string.Join(',', fromFlags) : null, fromFile.CacheFrom),
+                Prioritization = parse.GetValue(noPrioritize) ? new(noPrioritize.Name, "none")
+                    : parse.GetValue(recordIn) is not null ? new(recordIn.Name, "record")
+                    : fromFile.Prioritization,
+                PrioritizationFile = Over(recordIn, parse.GetValue(recordIn), Over(prioritizeFile, parse.GetValue(prioritizeFile), fromFile.PrioritizationFile)),
+                ZstdOrder = Over(zstdOrder, parse.GetValue(zstdOrder), fromFile.ZstdOrder),
+                Sparse = Over(sparse, parse.GetValue(sparse), fromFile.Sparse),
+                SpoolLimit = Over(spoolLimit, parse.GetValue(spoolLimit), fromFile.SpoolLimit),
+            }).ToRequest(host);
             using var progress = new ImageProgress(log, ConsoleMode.IsInteractive);
             var registryTransport = registry.Transport(parse, parse.GetValue(source)!, parse.GetValue(destination)!, progress);
             var transports = new ImageTransports(registryTransport, host.SourceDateEpoch);
@@ -195,7 +181,7 @@ public static class ImageConvertCommand
                 log.LogInformation("wrote {Destination} in {Seconds:F1} s", written, clock.Elapsed.TotalSeconds);
             }
             // The sink is committed and closed: --startup reads what it wrote back from the destination.
-            var startupReport = startupList is null ? null : await ConvertedStartupCost.EstimateAsync(transports, destinationText, result, startupList, ct);
+            var startupReport = startupList is null ? null : await ConvertedStartupCost.EstimateAsync(transports, destinationText, result, startupList, host.TempDirectory, ct);
             var resultJson = ImageResults.Json(result, written, startupReport, network);
             Console.Out.WriteLine(parse.GetValue(json) ? resultJson : ImageResults.Summary(result, written));
             if (startupReport is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(startupReport, network));
@@ -206,6 +192,6 @@ public static class ImageConvertCommand
         return command;
     }
 
-    private static long? Positive(long? value, string name) =>
-        value is null or > 0 ? value : throw new ChunkedBuildException(ErrorCodes.InvalidOption, $"{name} must be at least 1 (got {value})");
+    /// <summary>The flag when given, else the settings file's value.</summary>
+    private static OptionText Over(Option flag, string? value, OptionText fromFile) => value is not null ? new(flag.Name, value) : fromFile;
 }

@@ -73,7 +73,7 @@ public static class InspectCommand
                 foreach (var digest in BaseLayers.Of(images)) Console.Out.WriteLine(digest);
                 return ExitCodes.Ok;
             }
-            var report = parse.GetValue(startup) is { } list ? await StartupCostEstimator.EstimateAsync(source, StartupList.Parse(list), null, ct) : null;
+            var report = parse.GetValue(startup) is { } list ? await StartupCostEstimator.EstimateAsync(source, StartupList.Parse(list), ProcessHost.Read().TempDirectory, ct) : null;
             Console.Out.WriteLine(parse.GetValue(json) ? ImageResults.InspectJson(images, report, network) : ImageResults.Listing(images, source.DisplayName));
             if (report is not null && !parse.GetValue(json)) Console.Out.WriteLine(StartupResults.Table(report, network));
             return ExitCodes.Ok;

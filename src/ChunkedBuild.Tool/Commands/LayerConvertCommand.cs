@@ -4,6 +4,7 @@ using System.Globalization;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Tool.Output;
 using Microsoft.Extensions.Logging;
 
@@ -20,18 +21,19 @@ public static class LayerConvertCommand
         {
             Description = "Output format: zstd-chunked (Podman, CRI-O, Buildah partial pulls) or estargz (containerd stargz-snapshotter; also readable as plain gzip).",
             DefaultValueFactory = _ => LayerFormats.Default.Name,
-        }.AcceptOnlyFromAmong([.. LayerFormats.Names]);
+            CustomParser = r => ConvertOptionRules.Parse(r, o => ConversionSettings.Format(o).Name),
+        };
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the converted blob (written to a temporary file, then renamed).", Required = true };
         var level = new Option<int?>("--level", "-l")
         {
             Description = "Compression level: zstd-chunked 1-22 (default 3), estargz (gzip) 0-9 (default 6).",
-            CustomParser = r => (int?)ConvertOptionRules.ParseWholeNumber(r, int.MinValue, int.MaxValue),
+            CustomParser = r => ConvertOptionRules.Parse(r, ConversionSettings.Level),
         };
         var chunkSize = new Option<long>("--chunk-size")
         {
             Description = "eStargz chunk size in bytes (1-268435456); zstd:chunked uses content-defined chunks and ignores it.",
             DefaultValueFactory = _ => LayerFormats.ChunkSizes.Default,
-            CustomParser = r => ConvertOptionRules.ParseWholeNumber(r, LayerFormats.ChunkSizes.Min, LayerFormats.ChunkSizes.Max) ?? 0,
+            CustomParser = r => ConvertOptionRules.Parse(r, ConversionSettings.ChunkSize) ?? 0,
         };
         var prioritize = new Option<string[]>("--prioritize", "-p")
         {
@@ -42,14 +44,15 @@ public static class LayerConvertCommand
         {
             Description = "Compression threads, at least 1 (default: one per core). The output bytes never depend on it.",
             DefaultValueFactory = _ => Environment.ProcessorCount,
-            CustomParser = r => (int)(ConvertOptionRules.ParseWholeNumber(r, 1, ConvertOptionRules.MaxJobs) ?? 1),
+            CustomParser = r => ConvertOptionRules.Parse(r, ConversionSettings.Jobs) ?? 1,
         };
         var sparse = new Option<string>("--sparse")
         {
             Description = "Sparse files (GNU tar --sparse): densify (written as regular files, the holes as zeros; the blob then decompresses to a new tar, " +
                           "whatever the format) or refuse (error CHB1102, exit code 3).",
-            DefaultValueFactory = _ => "densify",
-        }.AcceptOnlyFromAmong([.. SparseModes.Names]);
+            DefaultValueFactory = _ => SparseMode.Densify.Name(),
+            CustomParser = r => ConvertOptionRules.Parse(r, o => ConversionSettings.Sparse(o).Name()),
+        };
         var json = new Option<bool>("--json")
         {
             Description = "Print exactly one JSON object on stdout: mediaType, digest, size, diffId, uncompressedSize, tocDigest, annotations " +
@@ -60,7 +63,7 @@ public static class LayerConvertCommand
         {
             Description = "With --prioritize: the most bytes the reordering may spool to temporary files, e.g. 8G; past it the conversion fails " +
                           "with CHB1203 (default: the larger of 1 GiB and 100 × the input file).",
-            CustomParser = ConvertOptionRules.ParseSize,
+            CustomParser = r => ConvertOptionRules.Parse(r, ConversionSettings.SpoolLimit),
         };
 
         var command = new CliCommand("convert", "Convert one layer blob into a lazily pullable layer and print its descriptor values.", $"""
@@ -78,9 +81,7 @@ public static class LayerConvertCommand
         // The level range depends on the format, so it is checked on the whole command.
         command.Validators.Add(r =>
         {
-            // Read from the token: a level that is not a number is already an error of the option itself.
-            if (ConvertOptionRules.LevelToken(r, level) is { } l && LayerFormats.TryGet(r.GetValue(format) ?? LayerFormats.Default.Name) is { } f
-                && ConvertOptionRules.CheckLevel(f, l) is { } e) r.AddError(e);
+            ConvertOptionRules.CheckLevel(r, level, format);
         });
         command.SetAction(async (parse, ct) =>
         {
@@ -90,7 +91,7 @@ public static class LayerConvertCommand
             var outputFile = parse.GetValue(output)!;
             RequireOutputFolder(outputFile);
             var layerFormat = LayerFormats.Get(parse.GetValue(format)!);
-            var options = HostEnvironment.From(Environment.GetEnvironmentVariable).Apply(new FormatOptions
+            var options = ProcessHost.Read().FormatOptions() with
             {
                 Level = parse.GetValue(level),
                 ChunkSize = parse.GetValue(chunkSize),
@@ -98,8 +99,8 @@ public static class LayerConvertCommand
                 DegreeOfParallelism = parse.GetValue(jobs),
                 SpoolLimit = parse.GetValue(spoolLimit),
                 LayerName = inputFile.Name,
-                Sparse = SparseModes.Parse(parse.GetValue(sparse), "--sparse"),
-            });
+                Sparse = ConversionSettings.Sparse(new(sparse.Name, parse.GetValue(sparse))),
+            };
             log.LogDebug("converting {Input} to {Format} (level {Level}, {Jobs} jobs) into {Output}",
                 inputFile.FullName, layerFormat.Name, options.Level?.ToString(CultureInfo.InvariantCulture) ?? "default", options.DegreeOfParallelism, outputFile.FullName);
             ProgressStream? progress = null;

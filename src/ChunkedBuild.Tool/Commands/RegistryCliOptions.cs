@@ -61,6 +61,7 @@ public sealed class RegistryCliOptions
         return new RegistrySettings
         {
             Environment = Environment.GetEnvironmentVariable,
+            UserProfile = ProcessHost.UserProfile,
             FlagCredentials = flags,
             Insecure = parse.GetValue(_insecure),
             TrustedRoots = TrustedRoots(parse.GetValue(_caFile), parse.GetValue(_certDir)),

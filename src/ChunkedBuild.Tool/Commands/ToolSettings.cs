@@ -1,5 +1,6 @@
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Conversion.Settings;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -87,6 +88,36 @@ public sealed record ToolSettings
 
     /// <summary><c>prioritizeFile</c> (relative paths are relative to the file's folder).</summary>
     public string? PrioritizeFile { get; init; }
+
+    /// <summary>
+    /// The values as <see cref="ConversionOptions"/>, each named by its key (<c>zstdLevel</c>, …) so that Core's rules name the key in an
+    /// error; the command lays its flags over them.
+    /// </summary>
+    public ConversionOptions ToOptions() => new()
+    {
+        Variants = new("variants", Variants),
+        Publish = new("publish", Publish),
+        Level = new("level", Text(Level)),
+        ZstdLevel = new("zstdLevel", Text(ZstdLevel)),
+        GzipLevel = new("gzipLevel", Text(GzipLevel)),
+        ChunkSize = new("chunkSize", Text(ChunkSize)),
+        Jobs = new("jobs", Text(Jobs)),
+        Strict = new("strict", Text(Strict)),
+        Cache = new("cache", Text(Cache)),
+        CacheDirectory = new("cacheDir", CacheDir),
+        RegistryCache = new("registryCache", Text(RegistryCache)),
+        CacheTo = new("cacheTo", CacheTo),
+        CacheFrom = new("cacheFrom", CacheFrom is null ? null : string.Join(',', CacheFrom)),
+        Prioritization = new("prioritizeFile", null),
+        PrioritizationFile = new("prioritizeFile", PrioritizeFile),
+        ZstdOrder = new("zstdOrder", ZstdOrder),
+        Sparse = new("sparse", Sparse),
+        SpoolLimit = new("spoolLimit", Text(SpoolLimit)),
+    };
+
+    private static string? Text(long? value) => value?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string? Text(bool? value) => value switch { true => "true", false => "false", null => null };
 
     /// <summary>Loads <paramref name="explicitPath"/>, or <c>./chunked.yaml</c> when it exists, or returns empty settings.</summary>
     /// <exception cref="ChunkedBuildException">CHB9001 naming the file, line and key for a malformed file; CHB9002 when an explicit file is missing.</exception>

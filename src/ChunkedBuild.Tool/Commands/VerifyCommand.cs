@@ -34,7 +34,7 @@ public static class VerifyCommand
             var log = logs.CreateLogger("verify");
             var transports = new ImageTransports(registry.Transport(parse, parse.GetValue(image)!, destination: null), null);
             await using var source = transports.OpenSource(parse.GetValue(image)!);
-            var verdicts = await ImageVerifier.VerifyAsync(source, null, v =>
+            var verdicts = await ImageVerifier.VerifyAsync(source, ProcessHost.Read().TempDirectory, v =>
             {
                 if (v.Ok) log.LogInformation("ok    {Platform} {Layer} {Format}", v.Platform, v.Layer.Digest.Hex[..12], v.Format);
                 else foreach (var f in v.Failures) log.LogError("FAIL  {Platform} {Layer} {Format}: {Failure}", v.Platform, v.Layer.Digest.Hex[..12], v.Format, f);

@@ -4,6 +4,7 @@ using System.Text;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Conversion.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace ChunkedBuild.Tool.Output;
@@ -35,7 +36,7 @@ public sealed class ImageProgress : IConversionObserver, IProgress<BlobTransferP
     public void LayerStarted(LayerWork work)
     {
         _active[work] = Stopwatch.StartNew();
-        if (!_interactive) _log.LogInformation("converting layer {Layer} to {Variant} ({Size})", work.ShortName, work.Variant.Name(), Sizes.Format(work.Source.Size));
+        if (!_interactive) _log.LogInformation("converting layer {Layer} to {Variant} ({Size})", work.ShortName, work.Variant.Name(), ByteSize.Format(work.Source.Size));
     }
 
     /// <inheritdoc />
@@ -44,7 +45,7 @@ public sealed class ImageProgress : IConversionObserver, IProgress<BlobTransferP
         _active.TryRemove(work, out var clock);
         var line = layer.Outcome == LayerOutcome.Kept
             ? $"layer {work.ShortName} {work.Variant.Name()}: kept in its original compression"
-            : $"layer {work.ShortName} {work.Variant.Name()}: {Sizes.Format(work.Source.Size)} → {Sizes.Format(layer.Descriptor.Size)} in {clock?.Elapsed.TotalSeconds ?? 0:F1} s";
+            : $"layer {work.ShortName} {work.Variant.Name()}: {ByteSize.Format(work.Source.Size)} → {ByteSize.Format(layer.Descriptor.Size)} in {clock?.Elapsed.TotalSeconds ?? 0:F1} s";
         lock (_console)
         {
             Erase();
@@ -78,8 +79,8 @@ public sealed class ImageProgress : IConversionObserver, IProgress<BlobTransferP
         {
             BlobTransferKind.Skipped => "already in the registry",
             BlobTransferKind.Mounted => "mounted from another repository",
-            BlobTransferKind.Download => $"downloaded ({Sizes.Format(value.Total)} in {started.Clock?.Elapsed.TotalSeconds ?? 0:F1} s)",
-            _ => $"uploaded ({Sizes.Format(value.Total)} in {started.Clock?.Elapsed.TotalSeconds ?? 0:F1} s)",
+            BlobTransferKind.Download => $"downloaded ({ByteSize.Format(value.Total)} in {started.Clock?.Elapsed.TotalSeconds ?? 0:F1} s)",
+            _ => $"uploaded ({ByteSize.Format(value.Total)} in {started.Clock?.Elapsed.TotalSeconds ?? 0:F1} s)",
         };
         lock (_console)
         {
@@ -106,12 +107,12 @@ public sealed class ImageProgress : IConversionObserver, IProgress<BlobTransferP
         foreach (var (work, clock) in _active)
         {
             _log.LogInformation("layer {Layer} {Variant}: {Done} of {Size} read in {Seconds:F0} s",
-                work.ShortName, work.Variant.Name(), Sizes.Format(work.BytesRead), Sizes.Format(work.Source.Size), clock.Elapsed.TotalSeconds);
+                work.ShortName, work.Variant.Name(), ByteSize.Format(work.BytesRead), ByteSize.Format(work.Source.Size), clock.Elapsed.TotalSeconds);
         }
         foreach (var (digest, (last, clock)) in _transfers)
         {
             _log.LogInformation("blob {Blob} {Kind}: {Done} of {Size} in {Seconds:F0} s",
-                digest.Hex[..12], last.Kind.ToString().ToLowerInvariant(), Sizes.Format(last.Transferred), Sizes.Format(last.Total), clock.Elapsed.TotalSeconds);
+                digest.Hex[..12], last.Kind.ToString().ToLowerInvariant(), ByteSize.Format(last.Transferred), ByteSize.Format(last.Total), clock.Elapsed.TotalSeconds);
         }
     }
 
@@ -124,14 +125,14 @@ public sealed class ImageProgress : IConversionObserver, IProgress<BlobTransferP
             var fraction = work.Source.Size > 0 ? Math.Clamp((double)work.BytesRead / work.Source.Size, 0, 1) : 0;
             var filled = (int)(fraction * BarWidth);
             var rate = work.BytesRead / 1048576.0 / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
-            text.Append($"  {work.ShortName} {work.Variant.Name(),-12} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:F0}% {Sizes.Format(work.BytesRead)}/{Sizes.Format(work.Source.Size)} {rate:F0} MiB/s\n");
+            text.Append($"  {work.ShortName} {work.Variant.Name(),-12} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:F0}% {ByteSize.Format(work.BytesRead)}/{ByteSize.Format(work.Source.Size)} {rate:F0} MiB/s\n");
         }
         foreach (var (digest, (last, clock)) in _transfers.OrderBy(t => t.Key.Hex, StringComparer.Ordinal))
         {
             var fraction = last.Total > 0 ? Math.Clamp((double)last.Transferred / last.Total, 0, 1) : 0;
             var filled = (int)(fraction * BarWidth);
             var rate = last.Transferred / 1048576.0 / Math.Max(clock.Elapsed.TotalSeconds, 0.001);
-            text.Append($"  {digest.Hex[..12]} {last.Kind.ToString().ToLowerInvariant(),-12} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:F0}% {Sizes.Format(last.Transferred)}/{Sizes.Format(last.Total)} {rate:F0} MiB/s\n");
+            text.Append($"  {digest.Hex[..12]} {last.Kind.ToString().ToLowerInvariant(),-12} [{new string('#', filled)}{new string('.', BarWidth - filled)}] {fraction * 100,3:F0}% {ByteSize.Format(last.Transferred)}/{ByteSize.Format(last.Total)} {rate:F0} MiB/s\n");
         }
         Console.Error.Write(text.ToString());
         _drawnLines = _active.Count + _transfers.Count;

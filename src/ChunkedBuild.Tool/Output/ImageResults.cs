@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Conversion.Settings;
 
 namespace ChunkedBuild.Tool.Output;
 
@@ -22,7 +23,7 @@ public static class ImageResults
         {
             var ratio = v.OriginalLayerBytes > 0 ? $"{100.0 * v.LayerBytes / v.OriginalLayerBytes:F1}%" : "-";
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"{v.Variant.Name(),-14}{v.Manifests.Count,10}{Sizes.Format(v.LayerBytes),12}{ratio,13}{v.Converted,11}{v.Reused,8}{v.Shared,8}{v.Kept,6}"));
+                $"{v.Variant.Name(),-14}{v.Manifests.Count,10}{ByteSize.Format(v.LayerBytes),12}{ratio,13}{v.Converted,11}{v.Reused,8}{v.Shared,8}{v.Kept,6}"));
         }
         AppendRegistryCache(text, result.RegistryCache);
         AppendRegistryCheck(text, result.RegistryCheck);
@@ -39,7 +40,7 @@ public static class ImageResults
         if (cache is null) return;
         text.AppendLine();
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"registry cache: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected; {Sizes.Format(cache.BytesSaved)} of converted layers reused"));
+            $"registry cache: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected; {ByteSize.Format(cache.BytesSaved)} of converted layers reused"));
         text.AppendLine($"  looked in {(cache.LookedUp.Count == 0 ? "nothing" : string.Join(", ", cache.LookedUp))}");
         if (cache.RecordedTo is { } to) text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  recorded {cache.Recorded} new conversion(s) in {to}"));
     }
@@ -81,7 +82,7 @@ public static class ImageResults
         foreach (var (variant, layer) in rows)
         {
             text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"  {variant.Name()} layer {layer.Descriptor.Digest}: {layer.DensifiedEntries.Count} file(s)"));
-            foreach (var d in layer.DensifiedEntries) text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"    {d.Name} ({d.Format}, {Sizes.Format(d.Size)})"));
+            foreach (var d in layer.DensifiedEntries) text.AppendLine(string.Create(CultureInfo.InvariantCulture, $"    {d.Name} ({d.Format}, {ByteSize.Format(d.Size)})"));
         }
     }
 
@@ -217,14 +218,14 @@ public static class ImageResults
             text.AppendLine($"{source}{(image.Tags.Count > 0 ? " (" + string.Join(", ", image.Tags) + ")" : "")}: {image.Root.MediaType} {image.Root.Digest}");
             foreach (var m in image.Manifests)
             {
-                text.AppendLine($"  {m.Platform,-14} {m.Variant,-13} {m.Descriptor.Digest}  {m.Layers.Count} layers, {Sizes.Format(m.Layers.Sum(l => l.Descriptor.Size))}");
+                text.AppendLine($"  {m.Platform,-14} {m.Variant,-13} {m.Descriptor.Digest}  {m.Layers.Count} layers, {ByteSize.Format(m.Layers.Sum(l => l.Descriptor.Size))}");
                 foreach (var r in m.Referrers)
                     text.AppendLine($"    referrer      {r.ArtifactType} {r.Digest}");
                 foreach (var l in m.Layers)
                 {
                     var entries = l.Entries is { } n ? $"{n} entries" : "";
                     var toc = l.TocDigest is { } t ? $"toc {t.Hex[..12]}" : "";
-                    text.AppendLine($"    {l.Format,-13}{Sizes.Format(l.Descriptor.Size),12}  {l.Descriptor.Digest.Hex[..12]}  {toc,-17}{entries}".TrimEnd());
+                    text.AppendLine($"    {l.Format,-13}{ByteSize.Format(l.Descriptor.Size),12}  {l.Descriptor.Digest.Hex[..12]}  {toc,-17}{entries}".TrimEnd());
                 }
             }
         }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using ChunkedBuild.Core.Conversion.Planning;
+using ChunkedBuild.Core.Conversion.Settings;
 
 namespace ChunkedBuild.Tool.Output;
 
@@ -25,7 +26,7 @@ public static class StartupResults
             foreach (var m in platform.Manifests)
             {
                 text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                    $"    {m.Variant,-14}{Sizes.Format(m.StartupBytes),14}{m.Ranges,8}{Sizes.Format(m.ImageBytes),14}{100 * m.Fraction,8:F1}%{StartupComparison.FormatSeconds(StartupTimeModel.ForVariant(m, link)),12}  {m.Manifest.Digest.Hex[..12]}"));
+                    $"    {m.Variant,-14}{ByteSize.Format(m.StartupBytes),14}{m.Ranges,8}{ByteSize.Format(m.ImageBytes),14}{100 * m.Fraction,8:F1}%{StartupComparison.FormatSeconds(StartupTimeModel.ForVariant(m, link)),12}  {m.Manifest.Digest.Hex[..12]}"));
             }
             if (Comparison(platform, link) is { } line) text.AppendLine("    " + line);
         }

@@ -5,8 +5,9 @@ using Xunit;
 namespace ChunkedBuild.Core.Tests.Architecture;
 
 /// <summary>
-/// Core reads no environment variable: the edges (the tool, the MSBuild task) read the process environment once into
-/// <c>HostEnvironment</c> and <c>RegistrySettings</c> and pass them down (docs/design.md §7).
+/// Core reads no environment: no variable, and no folder the system names from the environment (the temporary folder reads
+/// <c>TMPDIR</c>, the special folders <c>HOME</c> and <c>XDG_*</c>). The edges (the tool, the MSBuild task) read the process environment
+/// and resolve those folders once into <c>HostEnvironment</c> and <c>RegistrySettings</c> and pass them down (docs/design.md §7).
 /// </summary>
 public sealed partial class EnvironmentRuleTests
 {
@@ -24,14 +25,16 @@ public sealed partial class EnvironmentRuleTests
     [Fact]
     public void The_rule_catches_every_way_of_reading_a_variable()
     {
-        Assert.Equal(3, EnvironmentReads().Matches("""
+        Assert.Equal(5, EnvironmentReads().Matches("""
             var a = Environment.GetEnvironmentVariable("X");
             var b = System.Environment.GetEnvironmentVariables();
             var c = Environment.ExpandEnvironmentVariables("%X%");
+            var d = Path.GetTempPath();
+            var e = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
             """).Count);
         Assert.Empty(EnvironmentReads().Matches("var d = host.Variable(\"X\"); var e = Environment.ProcessorCount;"));
     }
 
-    [GeneratedRegex(@"Environment\.(GetEnvironmentVariables?|ExpandEnvironmentVariables)\b")]
+    [GeneratedRegex(@"Environment\.(GetEnvironmentVariables?|ExpandEnvironmentVariables|GetFolderPath)\b|Path\.GetTempPath\b")]
     private static partial Regex EnvironmentReads();
 }

@@ -90,10 +90,10 @@ public class DeflateEnginesTests
 
         // what the converted-layer cache key takes from the format
         var format = LayerFormats.Get("estargz");
-        Assert.Equal(zlibNgId, format.EncoderIdentity(new FormatOptions { DeflateEngine = DeflateEngines.ZlibNg }));
-        Assert.Equal(DeflateEngines.Identity(6), format.EncoderIdentity(new FormatOptions()));
-        Assert.NotEqual(format.EncoderIdentity(new FormatOptions { DeflateEngine = DeflateEngines.ZlibNg }),
-            format.EncoderIdentity(new FormatOptions { DeflateEngine = DeflateEngines.LibDeflate }));
+        Assert.Equal(zlibNgId, format.EncoderIdentity(new FormatOptions { TempDirectory = Path.GetTempPath(), DeflateEngine = DeflateEngines.ZlibNg }));
+        Assert.Equal(DeflateEngines.Identity(6), format.EncoderIdentity(new FormatOptions { TempDirectory = Path.GetTempPath() }));
+        Assert.NotEqual(format.EncoderIdentity(new FormatOptions { TempDirectory = Path.GetTempPath(), DeflateEngine = DeflateEngines.ZlibNg }),
+            format.EncoderIdentity(new FormatOptions { TempDirectory = Path.GetTempPath(), DeflateEngine = DeflateEngines.LibDeflate }));
     }
 
     [Fact]

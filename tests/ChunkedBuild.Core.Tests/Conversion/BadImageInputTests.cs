@@ -29,7 +29,7 @@ public sealed class BadImageInputTests : IDisposable
         var transports = new ImageTransports(null, null);
         await using var src = transports.OpenSource(source);
         await using var sink = transports.OpenSink(destination, out _);
-        return await new ImageConverter(request ?? new ConversionRequest()).ConvertAsync(src, sink, TestContext.Current.CancellationToken);
+        return await new ImageConverter(request ?? new ConversionRequest { TempDirectory = Path.GetTempPath() }).ConvertAsync(src, sink, TestContext.Current.CancellationToken);
     }
 
     private async Task AssertFailsWithoutOutput(string code, string source, string? destination = null)
@@ -128,7 +128,7 @@ public sealed class BadImageInputTests : IDisposable
         Assert.Equal(["estargz", "plain", "zstd:chunked", "plain"], layers.Select(l => l.Kind));
 
         Directory.Delete(Output, recursive: true);
-        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + layout, "oci:" + Output, new ConversionRequest { Strict = true }));
+        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + layout, "oci:" + Output, new ConversionRequest { TempDirectory = Path.GetTempPath(), Strict = true }));
         Assert.Equal(ErrorCodes.DuplicatePath, error.Code);
         Assert.False(Directory.Exists(Output));
     }

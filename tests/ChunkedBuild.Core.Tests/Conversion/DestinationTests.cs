@@ -23,7 +23,7 @@ public sealed class DestinationTests : IDisposable
         var transports = new ImageTransports(null, null);
         await using var src = transports.OpenSource(source);
         await using var sink = transports.OpenSink(destination, out var tag, replace, source);
-        request ??= new ConversionRequest();
+        request ??= new ConversionRequest { TempDirectory = Path.GetTempPath() };
         if (tag is not null) request = request with { Tags = [tag] };
         return await new ImageConverter(request).ConvertAsync(src, sink, TestContext.Current.CancellationToken);
     }
@@ -152,7 +152,7 @@ public sealed class DestinationTests : IDisposable
         TestImageLayout.WriteLayout(source, [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(47))], ["1"]);
 
         var fromLocation = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + source, "oci:" + Layout + ":" + tag));
-        var fromRequest = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + source, "oci:" + Layout, request: new ConversionRequest { Tags = [tag] }));
+        var fromRequest = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + source, "oci:" + Layout, request: new ConversionRequest { TempDirectory = Path.GetTempPath(), Tags = [tag] }));
 
         Assert.All(new[] { fromLocation, fromRequest }, e => Assert.Equal(ErrorCodes.InvalidOption, e.Code));
         Assert.DoesNotContain('\n', fromLocation.Message);

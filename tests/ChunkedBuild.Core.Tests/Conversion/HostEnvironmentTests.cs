@@ -10,7 +10,7 @@ namespace ChunkedBuild.Core.Tests.Conversion;
 public sealed class HostEnvironmentTests
 {
     private static HostEnvironment With(params (string Name, string Value)[] variables) =>
-        HostEnvironment.From(name => variables.FirstOrDefault(v => v.Name == name).Value);
+        HostEnvironment.From(name => variables.FirstOrDefault(v => v.Name == name).Value, new HostFolders(Path.GetTempPath(), "/profile", "/appdata"));
 
     [Fact]
     public void An_empty_environment_pins_nothing()
@@ -19,7 +19,7 @@ public sealed class HostEnvironmentTests
         Assert.Null(host.DeflateEngine);
         Assert.False(host.ManagedZstd);
         Assert.Null(host.SourceDateEpoch);
-        var options = host.Apply(new FormatOptions { Level = 6 });
+        var options = host.Apply(new FormatOptions { TempDirectory = Path.GetTempPath(), Level = 6 });
         Assert.Equal((null, false, 6), (options.DeflateEngine, options.ManagedZstd, options.Level));
     }
 
@@ -29,16 +29,30 @@ public sealed class HostEnvironmentTests
         var host = With(("CHUNKEDBUILD_DEFLATE", "zlib-ng"), ("CHUNKEDBUILD_ZSTD", "managed"), ("SOURCE_DATE_EPOCH", "1700000000"),
             ("XDG_CACHE_HOME", "/x/cache"), ("HOME", "/home/u"));
 
-        Assert.Equal(DeflateEngines.ZlibNg, host.Apply(new FormatOptions()).DeflateEngine);
-        Assert.True(host.Apply(new FormatOptions()).ManagedZstd);
-        Assert.Equal(DeflateEngines.LibDeflate, host.Apply(new FormatOptions { DeflateEngine = DeflateEngines.LibDeflate }).DeflateEngine);
-        var request = host.Apply(new ConversionRequest());
+        Assert.Equal(DeflateEngines.ZlibNg, host.Apply(new FormatOptions { TempDirectory = Path.GetTempPath() }).DeflateEngine);
+        Assert.True(host.Apply(new FormatOptions { TempDirectory = Path.GetTempPath() }).ManagedZstd);
+        Assert.Equal(DeflateEngines.LibDeflate, host.Apply(new FormatOptions { TempDirectory = Path.GetTempPath(), DeflateEngine = DeflateEngines.LibDeflate }).DeflateEngine);
+        var request = host.Apply(new ConversionRequest { TempDirectory = Path.GetTempPath() });
         Assert.Equal((DeflateEngines.ZlibNg, true), (request.DeflateEngine, request.ManagedZstd));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), host.SourceDateEpoch);
         Assert.Equal(Path.Combine("/x/cache", "chunkedbuild"), host.DefaultCacheDirectory);
         Assert.Equal(Path.Combine("/home/u", ".cache", "chunkedbuild"), With(("HOME", "/home/u")).DefaultCacheDirectory);
         // The pinned engine is the one the cache key names.
-        Assert.Equal(DeflateEngines.Identity(6, DeflateEngines.ZlibNg), LayerFormats.EStargz.EncoderIdentity(host.Apply(new FormatOptions { Level = 6 })));
+        Assert.Equal(DeflateEngines.Identity(6, DeflateEngines.ZlibNg), LayerFormats.EStargz.EncoderIdentity(host.Apply(new FormatOptions { TempDirectory = Path.GetTempPath(), Level = 6 })));
+    }
+
+    [Fact]
+    public void The_folders_the_edge_resolved_are_the_ones_Core_uses()
+    {
+        var host = HostEnvironment.From(_ => null, new HostFolders("/edge/tmp", "/edge/home", "/edge/appdata"));
+        Assert.Equal("/edge/tmp", host.FormatOptions().TempDirectory);
+        Assert.Equal("/edge/tmp", new Core.Conversion.Settings.ConversionOptions().ToRequest(host).TempDirectory);
+        // Neither XDG_CACHE_HOME nor HOME: the cache lives in the application-data folder the edge named.
+        Assert.Equal(Path.Combine("/edge/appdata", "chunkedbuild"), host.DefaultCacheDirectory);
+        // Without HOME, the auth files are looked for in the home folder the edge named, and nowhere when it named none.
+        Assert.Equal([Path.Combine("/edge/home", ".config", "containers", "auth.json"), Path.Combine("/edge/home", ".docker", "config.json")],
+            new Core.Registry.Auth.AuthFileCredentialProvider(_ => null, host.UserProfileDirectory).CandidateFiles());
+        Assert.Empty(new Core.Registry.Auth.AuthFileCredentialProvider(_ => null).CandidateFiles());
     }
 
     [Theory]

@@ -36,7 +36,7 @@ public sealed class HostileDocumentTests : IDisposable
         var transports = new ImageTransports(null, null);
         await using var src = transports.OpenSource(source);
         await using var sink = transports.OpenSink("oci:" + Path.Combine(_root, "out"), out _);
-        return await new ImageConverter(request ?? new ConversionRequest { Variants = [LayerVariant.ZstdChunked] }).ConvertAsync(src, sink, TestContext.Current.CancellationToken);
+        return await new ImageConverter(request ?? new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = [LayerVariant.ZstdChunked] }).ConvertAsync(src, sink, TestContext.Current.CancellationToken);
     }
 
     private static async Task<IReadOnlyList<InspectedImage>> InspectAsync(string source)
@@ -48,7 +48,7 @@ public sealed class HostileDocumentTests : IDisposable
     private static async Task<StartupCostReport> StartupAsync(string source)
     {
         await using var src = new ImageTransports(null, null).OpenSource(source);
-        return await StartupCostEstimator.EstimateAsync(src, StartupList.Auto, null, TestContext.Current.CancellationToken);
+        return await StartupCostEstimator.EstimateAsync(src, StartupList.Auto, Path.GetTempPath(), TestContext.Current.CancellationToken);
     }
 
     /// <summary>Convert, inspect and the startup estimate all refuse the image with CHB2005 naming <paramref name="document"/>, <paramref name="path"/> and <paramref name="rule"/>.</summary>
@@ -212,7 +212,7 @@ public sealed class HostileDocumentTests : IDisposable
     public async Task A_runtimeconfig_that_is_not_utf8_makes_inference_give_up_with_a_warning()
     {
         var layout = DotnetApp(Encoding.Latin1.GetString([.. "{\"runtimeOptions\":{\"framework\":{\"name\":\"A"u8, 0xe9, .. "\",\"version\":\"1\"}}}"u8]));
-        var result = await ConvertAsync("oci:" + layout, new ConversionRequest { Variants = [LayerVariant.EStargz], Prioritization = PrioritizationMode.Auto });
+        var result = await ConvertAsync("oci:" + layout, new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = [LayerVariant.EStargz], Prioritization = PrioritizationMode.Auto });
         Assert.Contains(result.Warnings, w => w.StartsWith(ErrorCodes.MalformedDocument, StringComparison.Ordinal) && w.Contains("it is not valid UTF-8"));
     }
 
@@ -236,7 +236,7 @@ public sealed class HostileDocumentTests : IDisposable
     public async Task A_runtimeconfig_that_is_not_an_object_makes_inference_give_up_with_a_warning_not_refuse_the_image(string runtimeConfig, string problem)
     {
         var layout = DotnetApp(runtimeConfig);
-        var result = await ConvertAsync("oci:" + layout, new ConversionRequest { Variants = [LayerVariant.EStargz], Prioritization = PrioritizationMode.Auto });
+        var result = await ConvertAsync("oci:" + layout, new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = [LayerVariant.EStargz], Prioritization = PrioritizationMode.Auto });
         Assert.Equal(1, result.Variants[0].Converted);
         var warning = Assert.Single(result.Warnings, w => w.StartsWith(ErrorCodes.MalformedDocument, StringComparison.Ordinal));
         Assert.Contains("'/app/hello.runtimeconfig.json' is not a valid runtimeconfig", warning);

@@ -33,7 +33,7 @@ public sealed class IdempotentConversionTests : IDisposable
         var transports = new ImageTransports(null, null);
         await using var src = transports.OpenSource(source);
         await using var sink = transports.OpenSink(destination, out var tag, source: source);
-        request ??= new ConversionRequest { CacheDirectory = Path.Combine(_root, "cache") };
+        request ??= new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = Path.Combine(_root, "cache") };
         if (tag is not null) request = request with { Tags = [tag] };
         return await new ImageConverter(request).ConvertAsync(src, sink, TestContext.Current.CancellationToken);
     }
@@ -51,6 +51,7 @@ public sealed class IdempotentConversionTests : IDisposable
     {
         var request = new ConversionRequest
         {
+            TempDirectory = Path.GetTempPath(),
             CacheDirectory = Path.Combine(_root, "cache"),
             Variants = keepOriginal ? [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked] : LayerVariants.Default,
         };
@@ -98,6 +99,7 @@ public sealed class IdempotentConversionTests : IDisposable
     {
         var request = new ConversionRequest
         {
+            TempDirectory = Path.GetTempPath(),
             CacheDirectory = Path.Combine(_root, "cache"), Publish = PublishMode.Tags, Variants = LayerVariants.ParseList(variants),
         };
         var first = Path.Combine(_root, "first");
@@ -115,9 +117,9 @@ public sealed class IdempotentConversionTests : IDisposable
     {
         var first = Path.Combine(_root, "first");
         var once = await ConvertAsync("oci:" + MultiPlatformLayout(), "oci:" + first,
-            new ConversionRequest { CacheDirectory = Path.Combine(_root, "cache"), Variants = [LayerVariant.EStargz, LayerVariant.Original] });
+            new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = Path.Combine(_root, "cache"), Variants = [LayerVariant.EStargz, LayerVariant.Original] });
         var twice = await ConvertAsync("oci:" + first, "oci:" + Path.Combine(_root, "second"),
-            new ConversionRequest { CacheDirectory = Path.Combine(_root, "cache"), Variants = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked] });
+            new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = Path.Combine(_root, "cache"), Variants = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked] });
 
         var before = Index(first, "1.0").Manifests;
         var after = Index(Path.Combine(_root, "second"), "1.0").Manifests;

@@ -31,7 +31,7 @@ public sealed class ImageConverterTests : IDisposable
         var transports = new ImageTransports(null, null);
         await using var src = transports.OpenSource(source);
         await using var sink = transports.OpenSink(destination, out var tag);
-        request ??= new ConversionRequest();
+        request ??= new ConversionRequest { TempDirectory = Path.GetTempPath() };
         if (tag is not null) request = request with { Tags = [tag] };
         return await new ImageConverter(request).ConvertAsync(src, sink, TestContext.Current.CancellationToken);
     }
@@ -70,8 +70,8 @@ public sealed class ImageConverterTests : IDisposable
     public async Task Same_input_gives_the_same_index_digest_whatever_the_parallelism()
     {
         var source = "oci:" + MultiPlatformLayout();
-        var a = await ConvertAsync(source, "oci:" + Path.Combine(_root, "a"), new ConversionRequest { Jobs = 1, ThreadsPerLayer = 1 });
-        var b = await ConvertAsync(source, "oci:" + Path.Combine(_root, "b"), new ConversionRequest { Jobs = 4, ThreadsPerLayer = 3 });
+        var a = await ConvertAsync(source, "oci:" + Path.Combine(_root, "a"), new ConversionRequest { TempDirectory = Path.GetTempPath(), Jobs = 1, ThreadsPerLayer = 1 });
+        var b = await ConvertAsync(source, "oci:" + Path.Combine(_root, "b"), new ConversionRequest { TempDirectory = Path.GetTempPath(), Jobs = 4, ThreadsPerLayer = 3 });
         Assert.Equal(a.Tags[0].Descriptor.Digest, b.Tags[0].Descriptor.Digest);
         Assert.Equal(File.ReadAllBytes(Path.Combine(_root, "a", "index.json")), File.ReadAllBytes(Path.Combine(_root, "b", "index.json")));
     }
@@ -80,7 +80,7 @@ public sealed class ImageConverterTests : IDisposable
     public async Task A_warm_cache_converts_no_layer_and_gives_the_same_bytes()
     {
         var source = "oci:" + MultiPlatformLayout();
-        var request = new ConversionRequest { CacheDirectory = Path.Combine(_root, "cache") };
+        var request = new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = Path.Combine(_root, "cache") };
         var cold = await ConvertAsync(source, "oci:" + Path.Combine(_root, "cold"), request);
         var warm = await ConvertAsync(source, "oci:" + Path.Combine(_root, "warm"), request);
         Assert.All(cold.Variants, v => Assert.Equal(3, v.Converted));
@@ -95,12 +95,12 @@ public sealed class ImageConverterTests : IDisposable
         var source = "oci:" + MultiPlatformLayout();
         var cache = Path.Combine(_root, "cache");
         var (zstd, gzip) = (LayerFormats.ZstdChunked.Levels.Default, LayerFormats.EStargz.Levels.Default);
-        await ConvertAsync(source, "oci:" + Path.Combine(_root, "default"), new ConversionRequest { CacheDirectory = cache });
+        await ConvertAsync(source, "oci:" + Path.Combine(_root, "default"), new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = cache });
         // The default level named explicitly is the same conversion: every layer is a hit.
-        var named = await ConvertAsync(source, "oci:" + Path.Combine(_root, "named"), new ConversionRequest { CacheDirectory = cache, ZstdLevel = zstd, GzipLevel = gzip });
+        var named = await ConvertAsync(source, "oci:" + Path.Combine(_root, "named"), new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = cache, ZstdLevel = zstd, GzipLevel = gzip });
         Assert.All(named.Variants, v => Assert.Equal((0, 3), (v.Converted, v.Reused)));
         // Any other level (e.g. what the default was before) is a miss, not a hit with bytes of another level.
-        var other = await ConvertAsync(source, "oci:" + Path.Combine(_root, "other"), new ConversionRequest { CacheDirectory = cache, ZstdLevel = zstd - 1, GzipLevel = gzip - 1 });
+        var other = await ConvertAsync(source, "oci:" + Path.Combine(_root, "other"), new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = cache, ZstdLevel = zstd - 1, GzipLevel = gzip - 1 });
         Assert.All(other.Variants, v => Assert.Equal((3, 0), (v.Converted, v.Reused)));
     }
 
@@ -109,7 +109,7 @@ public sealed class ImageConverterTests : IDisposable
     {
         var output = Path.Combine(_root, "out");
         var result = await ConvertAsync("oci:" + MultiPlatformLayout() + ":1.0", "oci:" + output + ":v2",
-            new ConversionRequest { Publish = PublishMode.Tags, Variants = [LayerVariant.ZstdChunked, LayerVariant.Original, LayerVariant.EStargz] });
+            new ConversionRequest { TempDirectory = Path.GetTempPath(), Publish = PublishMode.Tags, Variants = [LayerVariant.ZstdChunked, LayerVariant.Original, LayerVariant.EStargz] });
         Assert.Equal(["v2-estargz", "v2", "v2-zstdchunked"], result.Tags.Select(t => t.Tag));
         foreach (var tag in result.Tags) ConvertedImageVerifier.Verify(output, tag.Tag);
         Assert.All(ConvertedImageVerifier.Verify(output, "v2"), l => Assert.Equal("plain", l.Kind));
@@ -121,7 +121,7 @@ public sealed class ImageConverterTests : IDisposable
         var folder = Path.Combine(_root, "single");
         var root = TestImageLayout.WriteLayout(folder, [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(3))], ["1"]);
         var result = await ConvertAsync("oci:" + folder, "oci:" + Path.Combine(_root, "out"),
-            new ConversionRequest { Publish = PublishMode.Tags, Variants = [LayerVariant.Original] });
+            new ConversionRequest { TempDirectory = Path.GetTempPath(), Publish = PublishMode.Tags, Variants = [LayerVariant.Original] });
         Assert.Equal(root.Digest, result.Tags.Single().Descriptor.Digest);
     }
 
@@ -129,9 +129,9 @@ public sealed class ImageConverterTests : IDisposable
     public async Task Already_converted_layers_pass_through_untouched()
     {
         var first = Path.Combine(_root, "first");
-        await ConvertAsync("oci:" + MultiPlatformLayout() + ":1.0", "oci:" + first + ":x", new ConversionRequest { Publish = PublishMode.Tags });
+        await ConvertAsync("oci:" + MultiPlatformLayout() + ":1.0", "oci:" + first + ":x", new ConversionRequest { TempDirectory = Path.GetTempPath(), Publish = PublishMode.Tags });
         var again = await ConvertAsync("oci:" + first + ":x-zstdchunked", "oci:" + Path.Combine(_root, "second") + ":y",
-            new ConversionRequest { Publish = PublishMode.Tags, Variants = [LayerVariant.ZstdChunked] });
+            new ConversionRequest { TempDirectory = Path.GetTempPath(), Publish = PublishMode.Tags, Variants = [LayerVariant.ZstdChunked] });
         var summary = again.Variants.Single();
         Assert.Equal((0, 3), (summary.Converted, summary.Reused));
         Assert.Equal(new OciLayoutReader(first).Resolve("x-zstdchunked").Digest, again.Tags.Single().Descriptor.Digest);

@@ -32,7 +32,7 @@ public sealed class LayerCacheIntegrityTests : IDisposable
         var transports = new ImageTransports(null, null);
         await using var source = transports.OpenSource(Source());
         await using var sink = transports.OpenSink("oci:" + Path.Combine(_root, output), out _);
-        return await new ImageConverter(new ConversionRequest { CacheDirectory = Cache }).ConvertAsync(source, sink, TestContext.Current.CancellationToken);
+        return await new ImageConverter(new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = Cache }).ConvertAsync(source, sink, TestContext.Current.CancellationToken);
     }
 
     private string[] CacheBlobs() => Directory.GetFiles(Path.Combine(Cache, "layers", "v1"), "*.blob").Order(StringComparer.Ordinal).ToArray();

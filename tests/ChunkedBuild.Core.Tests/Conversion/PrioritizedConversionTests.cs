@@ -50,7 +50,7 @@ public sealed class PrioritizedConversionTests : IDisposable
     {
         var output = Path.Combine(_root, "out");
         var result = await ConvertAsync("oci:" + Layout(), "oci:" + output + ":p",
-            new ConversionRequest { Prioritization = PrioritizationMode.Manifest, PrioritizationFile = Manifest() });
+            new ConversionRequest { TempDirectory = Path.GetTempPath(), Prioritization = PrioritizationMode.Manifest, PrioritizationFile = Manifest() });
         var plan = Assert.Single(result.Plans).Value;
         Assert.Equal(["/app/hello.runtimeconfig.json", "/app/hello.dll"], plan.Paths);
         ConvertedImageVerifier.Verify(output, "p");
@@ -78,6 +78,7 @@ public sealed class PrioritizedConversionTests : IDisposable
         var output = Path.Combine(_root, "zstd");
         await ConvertAsync("oci:" + Layout(), "oci:" + output + ":z", new ConversionRequest
         {
+            TempDirectory = Path.GetTempPath(),
             Prioritization = PrioritizationMode.Manifest, PrioritizationFile = Manifest(), Variants = [LayerVariant.ZstdChunked], ZstdPrioritizedOrder = true,
         });
         var layers = ConvertedImageVerifier.Verify(output, "z");
@@ -96,7 +97,7 @@ public sealed class PrioritizedConversionTests : IDisposable
         using var registry = LocalRegistry.Start();
         var transport = new RegistryImageTransport(new RegistryClientOptions());
         var result = await ConvertAsync("oci:" + Layout(), $"docker://{registry.Host}/apps/prio:1",
-            new ConversionRequest { Prioritization = PrioritizationMode.Manifest, PrioritizationFile = Manifest(), Variants = [LayerVariant.EStargz] }, transport);
+            new ConversionRequest { TempDirectory = Path.GetTempPath(), Prioritization = PrioritizationMode.Manifest, PrioritizationFile = Manifest(), Variants = [LayerVariant.EStargz] }, transport);
         await using var source = transport.CreateSource(ChunkedBuild.Core.Oci.Transport.ImageLocation.Parse($"docker://{registry.Host}/apps/prio:1", mustExist: false));
         var images = await ImageInspector.InspectAsync(source, countEntries: true, null, TestContext.Current.CancellationToken);
         var manifest = Assert.Single(Assert.Single(images).Manifests);

@@ -43,6 +43,7 @@ public sealed class RegistryCacheTests : IDisposable
         var warnings = new List<string>();
         var request = new ConversionRequest
         {
+            TempDirectory = Path.GetTempPath(),
             CacheDirectory = Directory.CreateDirectory(Path.Combine(_root, "runner-" + Guid.NewGuid().ToString("N"))).FullName,
             RegistryCache = cache ?? new RegistryCacheOptions(),
         };

@@ -44,7 +44,7 @@ public sealed class SdkImageConversionTests(PublishedImages images) : IDisposabl
     {
         var source = await InputAsync(input);
         var output = Path.Combine(_root, "out.tar");
-        var result = await ConvertAsync(source, "oci-archive:" + output + ":t", new ConversionRequest { CacheDirectory = Path.Combine(_root, "cache") });
+        var result = await ConvertAsync(source, "oci-archive:" + output + ":t", new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = Path.Combine(_root, "cache") });
         var index = Assert.Single(result.Tags).Descriptor;
         Assert.Equal(MediaTypes.OciIndex, index.MediaType);
 
@@ -62,11 +62,11 @@ public sealed class SdkImageConversionTests(PublishedImages images) : IDisposabl
         Assert.All(layers, l => Assert.NotEqual("plain", l.Kind));
 
         await using var converted = new ImageTransports(null, null).OpenSource("oci-archive:" + output + ":t");
-        var verdicts = await ImageVerifier.VerifyAsync(converted, null, cancellationToken: TestContext.Current.CancellationToken);
+        var verdicts = await ImageVerifier.VerifyAsync(converted, Path.GetTempPath(), cancellationToken: TestContext.Current.CancellationToken);
         Assert.All(verdicts, v => Assert.True(v.Ok, string.Join("; ", v.Failures)));
 
         // A second run with the warm cache converts nothing and gives the same index.
-        var again = await ConvertAsync(source, "oci-archive:" + Path.Combine(_root, "again.tar") + ":t", new ConversionRequest { CacheDirectory = Path.Combine(_root, "cache") });
+        var again = await ConvertAsync(source, "oci-archive:" + Path.Combine(_root, "again.tar") + ":t", new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = Path.Combine(_root, "cache") });
         Assert.All(again.Variants, v => Assert.Equal(0, v.Converted));
         Assert.Equal(index.Digest, again.Tags.Single().Descriptor.Digest);
         Assert.Equal(File.ReadAllBytes(output), File.ReadAllBytes(Path.Combine(_root, "again.tar")));
@@ -76,7 +76,7 @@ public sealed class SdkImageConversionTests(PublishedImages images) : IDisposabl
     public async Task A_converted_multi_rid_index_pushes_to_the_registry_with_skopeo_and_reads_back_identically()
     {
         var output = Path.Combine(_root, "multi");
-        var result = await ConvertAsync((await images.MultiRidArchiveAsync()).ArchivePath, "oci:" + output + ":1.0", new ConversionRequest());
+        var result = await ConvertAsync((await images.MultiRidArchiveAsync()).ArchivePath, "oci:" + output + ":1.0", new ConversionRequest { TempDirectory = Path.GetTempPath() });
         var reader = new OciLayoutReader(output);
         var platforms = ConvertedImageVerifier.Manifests(reader, reader.Resolve("1.0")).Select(m => m.Platform!.ToString()).ToList();
         Assert.Equal(["linux/amd64", "linux/amd64", "linux/arm64", "linux/arm64"], platforms);

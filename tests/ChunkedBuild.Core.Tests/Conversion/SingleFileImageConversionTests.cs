@@ -35,7 +35,7 @@ public sealed class SingleFileImageConversionTests(SingleFileApps apps) : IClass
         ConversionResult result;
         await using (var src = transports.OpenSource("oci:" + source + ":sf"))
         await using (var sink = transports.OpenSink("oci:" + output + ":sf", out _))
-            result = await new ImageConverter(new ConversionRequest { Prioritization = PrioritizationMode.Auto, Tags = ["sf"] })
+            result = await new ImageConverter(new ConversionRequest { TempDirectory = Path.GetTempPath(), Prioritization = PrioritizationMode.Auto, Tags = ["sf"] })
                 .ConvertAsync(src, sink, TestContext.Current.CancellationToken);
 
         var plan = Assert.Single(result.Plans).Value;

@@ -46,7 +46,7 @@ public sealed class SparseImageConversionTests(TarCorpus corpus) : IDisposable
         var (layout, plain, sparse, built) = Image();
         var cache = Path.Combine(_root, "cache");
         var output = Path.Combine(_root, "out");
-        var result = await ConvertAsync("oci:" + layout, "oci:" + output + ":1", new ConversionRequest { CacheDirectory = cache, Prioritization = PrioritizationMode.None });
+        var result = await ConvertAsync("oci:" + layout, "oci:" + output + ":1", new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = cache, Prioritization = PrioritizationMode.None });
 
         var sparseNames = built.Entries.Where(e => e.Spec.Content.DataRegions is not null && e.Spec.Kind == TarEntryKind.File).Select(e => e.ArchiveName).ToList();
         Assert.All(result.Variants, v => Assert.Equal((2, 0), (v.Converted, v.Kept)));
@@ -66,7 +66,7 @@ public sealed class SparseImageConversionTests(TarCorpus corpus) : IDisposable
         Assert.Equal([Digest.Sha256Of(plain), zstd[1].DiffId], config.DiffIds);
 
         // the cache remembers what was densified
-        var warm = await ConvertAsync("oci:" + layout, "oci:" + Path.Combine(_root, "out2") + ":1", new ConversionRequest { CacheDirectory = cache, Prioritization = PrioritizationMode.None });
+        var warm = await ConvertAsync("oci:" + layout, "oci:" + Path.Combine(_root, "out2") + ":1", new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = cache, Prioritization = PrioritizationMode.None });
         Assert.All(warm.Variants, v => Assert.Equal((0, 2), (v.Converted, v.Reused)));
         Assert.All(warm.Variants, v => Assert.Equal(result.Variants.Single(r => r.Variant == v.Variant).Manifests[0].Layers[1].DensifiedEntries, v.Manifests[0].Layers[1].DensifiedEntries));
         Assert.Equal(File.ReadAllText(Path.Combine(output, "index.json")), File.ReadAllText(Path.Combine(_root, "out2", "index.json")));
@@ -77,7 +77,7 @@ public sealed class SparseImageConversionTests(TarCorpus corpus) : IDisposable
     {
         var (layout, _, sparse, _) = Image();
         var output = Path.Combine(_root, "out");
-        var result = await ConvertAsync("oci:" + layout, "oci:" + output + ":1", new ConversionRequest { Sparse = SparseMode.Refuse, Prioritization = PrioritizationMode.None });
+        var result = await ConvertAsync("oci:" + layout, "oci:" + output + ":1", new ConversionRequest { TempDirectory = Path.GetTempPath(), Sparse = SparseMode.Refuse, Prioritization = PrioritizationMode.None });
         Assert.All(result.Variants, v => Assert.Equal((1, 1), (v.Converted, v.Kept)));
         Assert.Contains(result.Warnings, w => w.StartsWith(ErrorCodes.SparseFile, StringComparison.Ordinal) && w.Contains("sparse/all-hole.bin", StringComparison.Ordinal));
         var layers = ConvertedImageVerifier.Verify(output, "1");
@@ -86,7 +86,7 @@ public sealed class SparseImageConversionTests(TarCorpus corpus) : IDisposable
 
         Directory.Delete(output, recursive: true);
         var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => ConvertAsync("oci:" + layout, "oci:" + output + ":1",
-            new ConversionRequest { Sparse = SparseMode.Refuse, Strict = true, Prioritization = PrioritizationMode.None }));
+            new ConversionRequest { TempDirectory = Path.GetTempPath(), Sparse = SparseMode.Refuse, Strict = true, Prioritization = PrioritizationMode.None }));
         Assert.Equal(ErrorCodes.SparseFile, error.Code);
         Assert.False(Directory.Exists(output));
     }

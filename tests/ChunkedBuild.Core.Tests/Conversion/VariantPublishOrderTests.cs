@@ -31,7 +31,7 @@ public sealed class VariantPublishOrderTests : IDisposable
     public async Task An_index_lists_each_platform_s_variants_in_publish_order_whatever_the_request_s_order()
     {
         var output = Path.Combine(_root, "out");
-        var result = await ConvertAsync(output, new ConversionRequest { Variants = Reversed });
+        var result = await ConvertAsync(output, new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = Reversed });
 
         var reader = new OciLayoutReader(output);
         var index = reader.ReadDocument<ImageIndex>(reader.Resolve("1.0")).Value;
@@ -45,7 +45,7 @@ public sealed class VariantPublishOrderTests : IDisposable
     [Fact]
     public async Task Tags_are_published_in_publish_order_whatever_the_request_s_order()
     {
-        var result = await ConvertAsync(Path.Combine(_root, "out"), new ConversionRequest { Variants = Reversed, Publish = PublishMode.Tags });
+        var result = await ConvertAsync(Path.Combine(_root, "out"), new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = Reversed, Publish = PublishMode.Tags });
 
         Assert.Equal(["1.0-estargz", "1.0", "1.0-zstdchunked"], result.Tags.Select(t => t.Tag));
         Assert.Equal(LayerVariants.PublishOrder, result.Tags.Select(t => t.Variant!.Value));

@@ -25,10 +25,10 @@ public sealed class LayerOriginTests
         var layerFormat = LayerFormats.Get(format);
         using var input = new MemoryStream(converted, writable: false);
         using var output = new MemoryStream();
-        await layerFormat.WriteAsync(input, output, convertOptions ?? new FormatOptions(), Ct);
-        var entries = LayerOrigin.ReadSource(new MemoryStream(source, writable: false), sourceOptions ?? new FormatOptions(), Ct);
+        await layerFormat.WriteAsync(input, output, convertOptions ?? new FormatOptions { TempDirectory = Path.GetTempPath() }, Ct);
+        var entries = LayerOrigin.ReadSource(new MemoryStream(source, writable: false), sourceOptions ?? new FormatOptions { TempDirectory = Path.GetTempPath() }, Ct);
         using var blob = LayerInput.OpenUncompressed(new MemoryStream(output.ToArray(), writable: false), out _);
-        return LayerOrigin.Check(blob, layerFormat, entries, sourceOptions ?? new FormatOptions(), Ct);
+        return LayerOrigin.Check(blob, layerFormat, entries, sourceOptions ?? new FormatOptions { TempDirectory = Path.GetTempPath() }, Ct);
     }
 
     [Theory]
@@ -69,10 +69,10 @@ public sealed class LayerOriginTests
     public async Task The_order_of_prioritized_files_is_part_of_the_rule()
     {
         // The same files in another order: what a lazy puller prefetches differs, so the entry is not the conversion asked for.
-        var prioritized = new FormatOptions { PrioritizedFiles = ["app/hello.runtimeconfig.json"] };
+        var prioritized = new FormatOptions { TempDirectory = Path.GetTempPath(), PrioritizedFiles = ["app/hello.runtimeconfig.json"] };
         Assert.Empty(await CheckAsync("estargz", App, App, prioritized, prioritized));
-        Assert.NotEmpty(await CheckAsync("estargz", App, App, sourceOptions: prioritized, convertOptions: new FormatOptions()));
-        Assert.NotEmpty(await CheckAsync("zstd-chunked", App, App, sourceOptions: prioritized, convertOptions: new FormatOptions()));
+        Assert.NotEmpty(await CheckAsync("estargz", App, App, sourceOptions: prioritized, convertOptions: new FormatOptions { TempDirectory = Path.GetTempPath() }));
+        Assert.NotEmpty(await CheckAsync("zstd-chunked", App, App, sourceOptions: prioritized, convertOptions: new FormatOptions { TempDirectory = Path.GetTempPath() }));
     }
 
     [Fact]
@@ -81,11 +81,11 @@ public sealed class LayerOriginTests
         // A registry cache hit compares the entries the validator read on its pass over the blob instead of decompressing it again.
         var good = TestImageLayout.Tar(TarSpec.Of(TarSpec.Dir("app/"), TarSpec.File("app/a.dll", "original"), TarSpec.File("app/b.dll", "same")));
         var evil = TestImageLayout.Tar(TarSpec.Of(TarSpec.Dir("app/"), TarSpec.File("app/a.dll", "tampered"), TarSpec.File("app/b.dll", "same")));
-        var prioritized = new FormatOptions { PrioritizedFiles = ["app/b.dll"] };
-        foreach (var (converted, source, options) in new[] { (App, App, new FormatOptions()), (Base, App, new FormatOptions()), (evil, good, new FormatOptions()), (good, good, prioritized) })
+        var prioritized = new FormatOptions { TempDirectory = Path.GetTempPath(), PrioritizedFiles = ["app/b.dll"] };
+        foreach (var (converted, source, options) in new[] { (App, App, new FormatOptions { TempDirectory = Path.GetTempPath() }), (Base, App, new FormatOptions { TempDirectory = Path.GetTempPath() }), (evil, good, new FormatOptions { TempDirectory = Path.GetTempPath() }), (good, good, prioritized) })
         {
             using var output = new MemoryStream();
-            var written = await LayerFormats.EStargz.WriteAsync(new MemoryStream(converted, writable: false), output, new FormatOptions(), Ct);
+            var written = await LayerFormats.EStargz.WriteAsync(new MemoryStream(converted, writable: false), output, new FormatOptions { TempDirectory = Path.GetTempPath() }, Ct);
             var blob = output.ToArray();
             var verdict = LayerFormats.EStargz.Validator.Validate(new MemoryStream(blob, writable: false), new LayerValidationRequest { Annotations = written.Annotations });
             Assert.True(verdict.IsValid);
@@ -107,7 +107,7 @@ public sealed class LayerOriginTests
                 writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "a") { DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)) });
         }
         duplicate.Position = 0;
-        var e = Assert.Throws<ChunkedBuildException>(() => LayerOrigin.ReadSource(duplicate, new FormatOptions(), Ct));
+        var e = Assert.Throws<ChunkedBuildException>(() => LayerOrigin.ReadSource(duplicate, new FormatOptions { TempDirectory = Path.GetTempPath() }, Ct));
         Assert.Equal(ErrorCodes.DuplicatePath, e.Code);
     }
 }

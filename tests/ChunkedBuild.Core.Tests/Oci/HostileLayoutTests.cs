@@ -84,7 +84,7 @@ public sealed class HostileLayoutTests : IDisposable
         var transports = new ImageTransports(null, null);
         await using var src = transports.OpenSource("oci:" + Layout);
         await using var sink = transports.OpenSink("oci:" + Path.Combine(_root, "out"), out _);
-        return await new ImageConverter(new ConversionRequest { Variants = [LayerVariant.ZstdChunked], CacheDirectory = null }).ConvertAsync(src, sink, ct);
+        return await new ImageConverter(new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = [LayerVariant.ZstdChunked], CacheDirectory = null }).ConvertAsync(src, sink, ct);
     }
 
     [Fact(Timeout = 300_000)]

@@ -26,7 +26,7 @@ public sealed class DotnetImagePrioritizationTests(PublishedImages images) : IDi
         var archive = await images.DotnetAppArchiveAsync();
         var (_, runtime) = await images.DotnetBaseImageAsync();
         var output = Path.Combine(_root, "out");
-        var result = await ConvertAsync(archive.ArchivePath, output, new ConversionRequest { GzipLevel = 1, ZstdLevel = 1 });
+        var result = await ConvertAsync(archive.ArchivePath, output, new ConversionRequest { TempDirectory = Path.GetTempPath(), GzipLevel = 1, ZstdLevel = 1 });
 
         // The plan: the app, its deps/runtimeconfig, the runtime's CoreLib and coreclr; no docs, symbols or test assemblies.
         var plan = Assert.Single(result.Plans.Values);

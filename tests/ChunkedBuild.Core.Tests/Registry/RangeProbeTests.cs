@@ -35,7 +35,7 @@ public sealed class RangeProbeTests : IDisposable
         var transports = new ImageTransports(transport, null);
         await using var source = transports.OpenSource("oci:" + layout);
         await using var sink = transports.OpenSink(destination, out var tag);
-        converter ??= new ImageConverter(new ConversionRequest { Tags = [tag!], RegistryCache = new RegistryCacheOptions { Enabled = false } }, null, transport);
+        converter ??= new ImageConverter(new ConversionRequest { TempDirectory = Path.GetTempPath(), Tags = [tag!], RegistryCache = new RegistryCacheOptions { Enabled = false } }, null, transport);
         return await converter.ConvertAsync(source, sink, Ct);
     }
 
@@ -62,7 +62,7 @@ public sealed class RangeProbeTests : IDisposable
     {
         using var registry = StartRegistry();
         using var proxy = new FaultProxy(registry.Port, seed: 1, probability: 0, maxFaults: 0) { Ranges = fault };
-        var converter = new ImageConverter(new ConversionRequest { RegistryCache = new RegistryCacheOptions { Enabled = false } }, null,
+        var converter = new ImageConverter(new ConversionRequest { TempDirectory = Path.GetTempPath(), RegistryCache = new RegistryCacheOptions { Enabled = false } }, null,
             new RegistryImageTransport(new RegistryClientOptions()));
         var result = await PushAsync($"docker://{proxy.Host}/shop/app:1", converter);
 

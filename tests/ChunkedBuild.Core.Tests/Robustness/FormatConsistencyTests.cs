@@ -34,7 +34,7 @@ public sealed class FormatConsistencyTests : IDisposable
     {
         var path = Path.Combine(_root, "in");
         File.WriteAllBytes(path, input);
-        return await LayerFileConverter.ConvertAsync(path, Path.Combine(_root, "out." + format), LayerFormats.Get(format), new FormatOptions { DegreeOfParallelism = 2 },
+        return await LayerFileConverter.ConvertAsync(path, Path.Combine(_root, "out." + format), LayerFormats.Get(format), new FormatOptions { TempDirectory = Path.GetTempPath(), DegreeOfParallelism = 2 },
             TestContext.Current.CancellationToken);
     }
 

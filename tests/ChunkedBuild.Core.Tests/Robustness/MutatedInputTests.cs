@@ -39,7 +39,7 @@ public class MutatedInputTests
             var inPath = Path.Combine(dir.FullName, "in.layer");
             var outPath = Path.Combine(dir.FullName, "out.blob");
             File.WriteAllBytes(inPath, input);
-            var task = LayerFileConverter.ConvertAsync(inPath, outPath, LayerFormats.Get(format), new FormatOptions { DegreeOfParallelism = 2 });
+            var task = LayerFileConverter.ConvertAsync(inPath, outPath, LayerFormats.Get(format), new FormatOptions { TempDirectory = Path.GetTempPath(), DegreeOfParallelism = 2 });
             Assert.True(((IAsyncResult)task).AsyncWaitHandle.WaitOne(TimeSpan.FromSeconds(60)), $"seed {seed}: conversion hung");
             if (task.IsFaulted)
             {

@@ -105,7 +105,7 @@ public sealed class SpoolLimitTests : IDisposable
         var layout = Layout(ZeroTar(1, 64 << 20));
         var manifest = Path.Combine(_root, "prioritize.yaml");
         File.WriteAllText(manifest, "version: 1\nfiles:\n  - /big0\n");
-        var error = await ConvertFails(layout, new ConversionRequest { Variants = [LayerVariant.EStargz], Prioritization = PrioritizationMode.Manifest, PrioritizationFile = manifest });
+        var error = await ConvertFails(layout, new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = [LayerVariant.EStargz], Prioritization = PrioritizationMode.Manifest, PrioritizationFile = manifest });
         Assert.Equal(ErrorCodes.SpoolLimitExceeded, error.Code);
         Assert.StartsWith("sha256:", error.Layer);
     }
@@ -115,7 +115,7 @@ public sealed class SpoolLimitTests : IDisposable
     {
         // 400 files of 64 KiB: each small enough to be kept for inference, 25 MiB together.
         var layout = Layout(ZeroTar(400, 64 << 10));
-        var error = await ConvertFails(layout, new ConversionRequest { Variants = [LayerVariant.EStargz, LayerVariant.ZstdChunked], Prioritization = PrioritizationMode.Auto });
+        var error = await ConvertFails(layout, new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = [LayerVariant.EStargz, LayerVariant.ZstdChunked], Prioritization = PrioritizationMode.Auto });
         Assert.Equal(ErrorCodes.SpoolLimitExceeded, error.Code);
         Assert.Contains("keeping the files startup inference reads", error.Message);
     }

@@ -182,7 +182,7 @@ public sealed class SparseDensifierTests
         Assert.Equal(tar, Densify(tar).Output);
         foreach (var format in LayerFormats.Names)
         {
-            var e = Assert.Throws<ChunkedBuildException>(() => Write(format, tar, new FormatOptions()));
+            var e = Assert.Throws<ChunkedBuildException>(() => Write(format, tar, new FormatOptions { TempDirectory = Path.GetTempPath() }));
             Assert.Equal(ErrorCodes.SparseFile, e.Code);
             Assert.Contains("no sparse version the densifier knows", e.Message);
         }
@@ -195,10 +195,10 @@ public sealed class SparseDensifierTests
         var tar = Around(t => t.OldGnu(file));
         foreach (var format in LayerFormats.Names)
         {
-            var e = Assert.Throws<ChunkedBuildException>(() => Write(format, tar, new FormatOptions { Sparse = SparseMode.Refuse }));
+            var e = Assert.Throws<ChunkedBuildException>(() => Write(format, tar, new FormatOptions { TempDirectory = Path.GetTempPath(), Sparse = SparseMode.Refuse }));
             Assert.Equal(ErrorCodes.SparseFile, e.Code);
             Assert.Contains("--sparse refuse", e.Message);
-            var result = Write(format, tar, new FormatOptions());
+            var result = Write(format, tar, new FormatOptions { TempDirectory = Path.GetTempPath() });
             Assert.Equal([new DensifiedEntry("s.bin", "gnu-old", 5000, 30)], result.DensifiedEntries);
         }
     }

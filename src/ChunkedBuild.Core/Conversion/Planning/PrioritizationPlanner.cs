@@ -55,7 +55,7 @@ public sealed class PrioritizationPlanner
         if (_store.TryGetPlan(key) is { } cached) return Report(image, cached);
 
         // The listings' spools live in a scratch folder of this run: removed when the plan is made, or by the next run after a kill.
-        using var scratch = IO.ScratchFolder.Create(_request.TempDirectory ?? Path.GetTempPath());
+        using var scratch = IO.ScratchFolder.Create(_request.TempDirectory);
         var spool = scratch.Path;
         var layers = new List<LayerListing>();
         foreach (var (layer, i) in image.Manifest.Value.Layers.Select((l, i) => (l, i)))

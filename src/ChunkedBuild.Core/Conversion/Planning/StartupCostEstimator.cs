@@ -23,10 +23,10 @@ namespace ChunkedBuild.Core.Conversion.Planning;
 public static class StartupCostEstimator
 {
     /// <summary>Estimates the startup cost of every manifest <paramref name="source"/> selects.</summary>
-    public static async Task<StartupCostReport> EstimateAsync(IImageSource source, StartupList startup, string? tempDirectory, CancellationToken cancellationToken = default)
+    public static async Task<StartupCostReport> EstimateAsync(IImageSource source, StartupList startup, string tempDirectory, CancellationToken cancellationToken = default)
     {
         var silent = new SilentConversionObserver();
-        using var scratch = ScratchFolder.Create(tempDirectory ?? Path.GetTempPath());
+        using var scratch = ScratchFolder.Create(tempDirectory);
         var request = new ConversionRequest { Prioritization = startup.Mode, PrioritizationFile = startup.File, TempDirectory = scratch.Path };
         using var store = LayerStore.Temporary(scratch.Path);
         var planner = new PrioritizationPlanner(request, store, silent);

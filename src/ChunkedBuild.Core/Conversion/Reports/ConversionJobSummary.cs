@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ChunkedBuild.Core.Conversion.Planning;
+using ChunkedBuild.Core.Conversion.Settings;
 
 namespace ChunkedBuild.Core.Conversion.Reports;
 
@@ -39,7 +40,7 @@ public static class ConversionJobSummary
         {
             var digests = ConversionStepOutputs.VariantDigest(result, v.Variant).Replace(",", "`<br>`", StringComparison.Ordinal);
             text.Append(string.Create(CultureInfo.InvariantCulture,
-                $"| {v.Variant.Name()} | {v.Manifests.Count} | {ByteSizes.Format(v.LayerBytes)} | {ByteSizes.Format(v.OriginalLayerBytes)} | {ByteSizes.Share(v.LayerBytes, v.OriginalLayerBytes)} | {v.Converted} | {v.Reused} | {v.Shared} | {v.Kept} | `{digests}` |\n"));
+                $"| {v.Variant.Name()} | {v.Manifests.Count} | {ByteSize.Format(v.LayerBytes)} | {ByteSize.Format(v.OriginalLayerBytes)} | {ByteSize.Share(v.LayerBytes, v.OriginalLayerBytes)} | {v.Converted} | {v.Reused} | {v.Shared} | {v.Kept} | `{digests}` |\n"));
         }
         text.Append('\n');
     }
@@ -49,7 +50,7 @@ public static class ConversionJobSummary
     {
         if (cache is null) return;
         text.Append(string.Create(CultureInfo.InvariantCulture,
-            $"**Registry cache**: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected; {ByteSizes.Format(cache.BytesSaved)} of converted layers reused; "));
+            $"**Registry cache**: {cache.Hits} hit(s), {cache.Misses} miss(es), {cache.Rejected} rejected; {ByteSize.Format(cache.BytesSaved)} of converted layers reused; "));
         text.Append($"looked in `{(cache.LookedUp.Count == 0 ? "nothing" : string.Join(", ", cache.LookedUp))}`");
         if (cache.RecordedTo is { } to) text.Append(string.Create(CultureInfo.InvariantCulture, $"; recorded {cache.Recorded} new in `{to}`"));
         text.Append("\n\n");
@@ -92,7 +93,7 @@ public static class ConversionJobSummary
             foreach (var m in platform.Manifests)
             {
                 text.Append(string.Create(CultureInfo.InvariantCulture,
-                    $"| {platform.Platform} | {m.Variant} | {ByteSizes.Format(m.StartupBytes)} | {m.Ranges} | {ByteSizes.Format(m.ImageBytes)} | {ByteSizes.Share(m.StartupBytes, m.ImageBytes)} | {StartupComparison.FormatSeconds(StartupTimeModel.ForVariant(m, link))} |\n"));
+                    $"| {platform.Platform} | {m.Variant} | {ByteSize.Format(m.StartupBytes)} | {m.Ranges} | {ByteSize.Format(m.ImageBytes)} | {ByteSize.Share(m.StartupBytes, m.ImageBytes)} | {StartupComparison.FormatSeconds(StartupTimeModel.ForVariant(m, link))} |\n"));
             }
         }
         text.Append('\n');
@@ -111,7 +112,7 @@ public static class ConversionJobSummary
         var rows = result.Variants
             .SelectMany(v => v.Manifests.SelectMany(m => m.Layers).DistinctBy(l => l.Descriptor.Digest)
                 .OrderBy(l => l.Descriptor.Digest.ToString(), StringComparer.Ordinal)
-                .SelectMany(l => l.DensifiedEntries.Select(d => $"| {v.Variant.Name()} | `{l.Descriptor.Digest}` | `{Cell(d.Name)}` | {ByteSizes.Format(d.Size)} |")))
+                .SelectMany(l => l.DensifiedEntries.Select(d => $"| {v.Variant.Name()} | `{l.Descriptor.Digest}` | `{Cell(d.Name)}` | {ByteSize.Format(d.Size)} |")))
             .ToList();
         if (rows.Count == 0) return;
         text.Append("**Sparse files densified** (written as regular files, the holes as zeros; their layers have new DiffIDs)\n\n");

@@ -134,7 +134,7 @@ internal sealed class EStargzWriter
 
     private void ReorderEntries(RawTarReader reader, CancellationToken cancellationToken)
     {
-        using (var spool = SpoolFile.Create(_options.TempDirectory ?? Path.GetTempPath(), _options.SpoolLimit ?? SpoolLimits.Floor,
+        using (var spool = SpoolFile.Create(_options.TempDirectory, _options.SpoolLimit ?? SpoolLimits.Floor,
             "reordering the entries (prioritized files first)"))
         {
             var entries = Spool(reader, spool, cancellationToken);

@@ -17,9 +17,9 @@ internal static class ZstdChunkedPrioritizedTar
 
     /// <summary>Returns a readable stream (a self-deleting temporary file) of the reordered tar.</summary>
     /// <remarks>Each of the two temporary files (the spooled input, the reordered output) may hold at most <paramref name="spoolLimit"/> bytes (CHB1203).</remarks>
-    public static Stream Reorder(Stream tar, IReadOnlyList<string> prioritized, string? tempDirectory, string? layerName, long spoolLimit, CancellationToken cancellationToken)
+    public static Stream Reorder(Stream tar, IReadOnlyList<string> prioritized, string tempDirectory, string? layerName, long spoolLimit, CancellationToken cancellationToken)
     {
-        var folder = tempDirectory ?? Path.GetTempPath();
+        var folder = tempDirectory;
         const string purpose = "reordering the entries (prioritized files first)";
         var spool = SpoolFile.Create(folder, spoolLimit, purpose);
         SpoolFile output;

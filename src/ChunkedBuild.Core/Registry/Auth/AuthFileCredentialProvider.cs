@@ -24,13 +24,17 @@ public sealed class AuthFileCredentialProvider : ICredentialProvider
     private static readonly string[] DockerHubNames = ["docker.io", "index.docker.io", "registry-1.docker.io"];
 
     private readonly Func<string, string?> _environment;
+    private readonly string? _userProfile;
 
     /// <summary>Creates the provider.</summary>
     /// <param name="environment">Reads an environment variable (<c>REGISTRY_AUTH_FILE</c>, <c>XDG_*</c>, <c>DOCKER_CONFIG</c>,
     /// <c>HOME</c>, and <c>PATH</c> to find credential helpers); tests pass a dictionary lookup.</param>
-    public AuthFileCredentialProvider(Func<string, string?> environment)
+    /// <param name="userProfile">The user's home folder when <c>HOME</c> is unset, as the edge resolved it (<c>HostEnvironment.UserProfileDirectory</c>);
+    /// null: without <c>HOME</c>, only the files the other variables name are looked at.</param>
+    public AuthFileCredentialProvider(Func<string, string?> environment, string? userProfile = null)
     {
         _environment = environment;
+        _userProfile = userProfile;
     }
 
     /// <summary>The auth files looked at, in order (whether or not they exist).</summary>
@@ -38,13 +42,13 @@ public sealed class AuthFileCredentialProvider : ICredentialProvider
     {
         var only = _environment("REGISTRY_AUTH_FILE");
         if (!string.IsNullOrEmpty(only)) return [only];
-        var home = _environment("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var home = _environment("HOME") is { Length: > 0 } h ? h : string.IsNullOrEmpty(_userProfile) ? null : _userProfile;
         var files = new List<string>();
         if (_environment("XDG_RUNTIME_DIR") is { Length: > 0 } runtime) files.Add(Path.Combine(runtime, "containers", "auth.json"));
-        var configHome = _environment("XDG_CONFIG_HOME") is { Length: > 0 } x ? x : Path.Combine(home, ".config");
-        files.Add(Path.Combine(configHome, "containers", "auth.json"));
-        var dockerConfig = _environment("DOCKER_CONFIG") is { Length: > 0 } d ? d : Path.Combine(home, ".docker");
-        files.Add(Path.Combine(dockerConfig, "config.json"));
+        var configHome = _environment("XDG_CONFIG_HOME") is { Length: > 0 } x ? x : home is null ? null : Path.Combine(home, ".config");
+        if (configHome is not null) files.Add(Path.Combine(configHome, "containers", "auth.json"));
+        var dockerConfig = _environment("DOCKER_CONFIG") is { Length: > 0 } d ? d : home is null ? null : Path.Combine(home, ".docker");
+        if (dockerConfig is not null) files.Add(Path.Combine(dockerConfig, "config.json"));
         return files;
     }
 

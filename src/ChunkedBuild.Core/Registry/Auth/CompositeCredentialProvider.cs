@@ -20,12 +20,13 @@ public sealed class CompositeCredentialProvider : ICredentialProvider
     /// </summary>
     /// <param name="environment">Reads an environment variable; tests pass a dictionary lookup.</param>
     /// <param name="commandLine">Credentials from <c>--creds</c> or <c>--username</c>/<c>--password-stdin</c>, or null.</param>
-    public static CompositeCredentialProvider CreateDefault(Func<string, string?> environment, ICredentialProvider? commandLine = null)
+    /// <param name="userProfile">The home folder for when <c>HOME</c> is unset, as the edge resolved it (<see cref="AuthFileCredentialProvider"/>).</param>
+    public static CompositeCredentialProvider CreateDefault(Func<string, string?> environment, ICredentialProvider? commandLine = null, string? userProfile = null)
     {
         var providers = new List<ICredentialProvider>();
         if (commandLine is not null) providers.Add(commandLine);
         providers.Add(new SdkEnvironmentCredentialProvider(environment));
-        providers.Add(new AuthFileCredentialProvider(environment));
+        providers.Add(new AuthFileCredentialProvider(environment, userProfile));
         return new CompositeCredentialProvider(providers);
     }
 

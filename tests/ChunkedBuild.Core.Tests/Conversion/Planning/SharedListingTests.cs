@@ -27,7 +27,7 @@ public sealed class SharedListingTests : IDisposable
         TestImageLayout.WriteLayout(layout, [new TestPlatformImage("linux", "amd64", TestImageLayout.SampleLayers(9))], ["1"]);
         var prioritize = Path.Combine(_root, "chunked.prioritize.yaml");
         File.WriteAllText(prioritize, "version: 1\nfiles:\n  - /app/hello.runtimeconfig.json\n  - /app/*.dll\n");
-        var request = new ConversionRequest { Prioritization = PrioritizationMode.Manifest, PrioritizationFile = prioritize };
+        var request = new ConversionRequest { TempDirectory = Path.GetTempPath(), Prioritization = PrioritizationMode.Manifest, PrioritizationFile = prioritize };
 
         var opened = new ConcurrentDictionary<Digest, int>();
         var both = await ConvertAsync(layout, "both", request, opened);

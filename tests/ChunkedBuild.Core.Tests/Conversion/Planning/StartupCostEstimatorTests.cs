@@ -52,6 +52,7 @@ public sealed class StartupCostEstimatorTests : IDisposable
         {
             var request = new ConversionRequest
             {
+                TempDirectory = Path.GetTempPath(),
                 Variants = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked], Prioritization = mode, PrioritizationFile = list, Tags = ["t"],
             };
             await new ImageConverter(request).ConvertAsync(src, sink, TestContext.Current.CancellationToken);

@@ -4,6 +4,7 @@ using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Reports;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Testing.Actions;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
@@ -47,7 +48,7 @@ public sealed class ConversionReportsTests : IDisposable
     [Fact]
     public async Task Index_mode_outputs_are_the_index_digest_and_each_variants_manifests_per_platform()
     {
-        var result = await ConvertAsync("out", new ConversionRequest());
+        var result = await ConvertAsync("out", new ConversionRequest { TempDirectory = Path.GetTempPath() });
         var outputs = ConversionStepOutputs.Of(result, ResultJson);
 
         Assert.Equal(["digest", "estargz-digest", "zstd-chunked-digest", "original-digest", "result"], outputs.Select(o => o.Key));
@@ -73,6 +74,7 @@ public sealed class ConversionReportsTests : IDisposable
     {
         var result = await ConvertAsync("out", new ConversionRequest
         {
+            TempDirectory = Path.GetTempPath(),
             Variants = [LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked], Publish = PublishMode.Tags,
         });
         var outputs = ConversionStepOutputs.Of(result, ResultJson).ToDictionary();
@@ -92,7 +94,7 @@ public sealed class ConversionReportsTests : IDisposable
     [Fact]
     public async Task The_summary_has_a_heading_a_row_per_variant_the_tags_and_the_start_up_cost_in_a_fixed_layout()
     {
-        var result = await ConvertAsync("out", new ConversionRequest());
+        var result = await ConvertAsync("out", new ConversionRequest { TempDirectory = Path.GetTempPath() });
         var transports = new ImageTransports(null, null);
         StartupCostReport startup;
         await using (var written = transports.OpenSource("oci:" + Path.Combine(_root, "out") + ":1.0"))
@@ -108,8 +110,8 @@ public sealed class ConversionReportsTests : IDisposable
         Assert.Equal("", lines[1]);
         Assert.Equal("| variant | platforms | layers | original layers | vs original | converted | reused | shared | kept | digest |", lines[2]);
         Assert.Equal("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |", lines[3]);
-        Assert.Equal($"| estargz | 2 | {ByteSizes.Format(estargz.LayerBytes)} | {ByteSizes.Format(estargz.OriginalLayerBytes)} | " +
-                     $"{ByteSizes.Share(estargz.LayerBytes, estargz.OriginalLayerBytes)} | 2 | 0 | 0 | 0 | `{e[0].Descriptor.Digest}`<br>`{e[1].Descriptor.Digest}` |", lines[4]);
+        Assert.Equal($"| estargz | 2 | {ByteSize.Format(estargz.LayerBytes)} | {ByteSize.Format(estargz.OriginalLayerBytes)} | " +
+                     $"{ByteSize.Share(estargz.LayerBytes, estargz.OriginalLayerBytes)} | 2 | 0 | 0 | 0 | `{e[0].Descriptor.Digest}`<br>`{e[1].Descriptor.Digest}` |", lines[4]);
         Assert.StartsWith("| zstd-chunked | 2 | ", lines[5]);
         Assert.Equal(["", "| tag | digest | variant |", "| --- | --- | --- |", $"| `1.0` | `{index}` | all variants (index) |", ""], lines[6..11]);
         Assert.Equal("**Start-up cost of a lazy pull** (bytes fetched before the app starts; startup list: auto; estimated network time to start at 100mbit,20ms)", lines[11]);
@@ -146,5 +148,5 @@ public sealed class ConversionReportsTests : IDisposable
     [InlineData(3 * 1048576, "3.0 MiB")]
     [InlineData(3 * 1048576 + 52429, "3.1 MiB")]
     [InlineData(1288490189, "1.20 GiB")]
-    public void Sizes_use_binary_units(long bytes, string expected) => Assert.Equal(expected, ByteSizes.Format(bytes));
+    public void Sizes_use_binary_units(long bytes, string expected) => Assert.Equal(expected, ByteSize.Format(bytes));
 }

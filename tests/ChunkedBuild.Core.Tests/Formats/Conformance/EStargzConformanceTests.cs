@@ -92,7 +92,7 @@ public abstract class EStargzConformanceTestsBase(TarCorpus corpus, FormatOption
 public sealed class EStargzConformanceTests(TarCorpus corpus) : EStargzConformanceTestsBase(corpus, null);
 
 /// <summary>eStargz at gzip level 1 (a different encoder configuration; the format must not care).</summary>
-public sealed class EStargzLevel1ConformanceTests(TarCorpus corpus) : EStargzConformanceTestsBase(corpus, new FormatOptions { Level = 1 });
+public sealed class EStargzLevel1ConformanceTests(TarCorpus corpus) : EStargzConformanceTestsBase(corpus, new FormatOptions { TempDirectory = Path.GetTempPath(), Level = 1 });
 
 /// <summary>The eStargz suite with the zlib-ng engine pinned: the fallback of machines without libdeflate writes valid layers too.</summary>
-public sealed class EStargzZlibNgConformanceTests(TarCorpus corpus) : EStargzConformanceTestsBase(corpus, new FormatOptions { DeflateEngine = DeflateEngines.ZlibNg });
+public sealed class EStargzZlibNgConformanceTests(TarCorpus corpus) : EStargzConformanceTestsBase(corpus, new FormatOptions { TempDirectory = Path.GetTempPath(), DeflateEngine = DeflateEngines.ZlibNg });

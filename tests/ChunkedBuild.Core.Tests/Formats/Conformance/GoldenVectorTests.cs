@@ -113,7 +113,7 @@ public partial class GoldenVectorTests
     private static async Task<ConvertedLayer> ConvertWorkedExampleAsync()
     {
         var tar = await File.ReadAllBytesAsync(Vector("worked-example.tar"), TestContext.Current.CancellationToken);
-        return await ConvertedLayer.ConvertAsync(LayerFormats.Get("zstd-chunked"), tar, new FormatOptions());
+        return await ConvertedLayer.ConvertAsync(LayerFormats.Get("zstd-chunked"), tar, new FormatOptions { TempDirectory = Path.GetTempPath() });
     }
 
     /// <summary>Parses <c>offset:compressedLength:uncompressedLength[:type]</c>.</summary>

@@ -24,7 +24,7 @@ public abstract class LayerFormatConformanceTests
         Format = format;
         Validator = validator;
         RefCheckMode = refCheckMode;
-        Options = options ?? new FormatOptions();
+        Options = options ?? new FormatOptions { TempDirectory = Path.GetTempPath() };
     }
 
     /// <summary>The input corpus (an assembly fixture).</summary>

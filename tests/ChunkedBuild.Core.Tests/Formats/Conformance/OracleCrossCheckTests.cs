@@ -39,7 +39,7 @@ public sealed class OracleCrossCheckTests(TarCorpus corpus)
         {
             foreach (var format in new[] { "zstd-chunked", "estargz" })
             {
-                var layer = await ConvertedLayer.ConvertAsync(LayerFormats.Get(format), tar, new FormatOptions());
+                var layer = await ConvertedLayer.ConvertAsync(LayerFormats.Get(format), tar, new FormatOptions { TempDirectory = Path.GetTempPath() });
                 foreach (var (name, blob, arguments, expected) in Cases(format, layer, built.Path, other))
                 {
                     var path = Path.Combine(folder, $"{format}-{name}.blob");

@@ -32,7 +32,7 @@ public abstract class SparseConformanceTests(TarCorpus corpus, ILayerFormat form
     {
         var built = Corpus.Get(corpusCase);
         var tar = await File.ReadAllBytesAsync(built.Path, TestContext.Current.CancellationToken);
-        var layer = await ConvertedLayer.ConvertAsync(Format, tar, new FormatOptions());
+        var layer = await ConvertedLayer.ConvertAsync(Format, tar, new FormatOptions { TempDirectory = Path.GetTempPath() });
         var result = layer.Result;
 
         // exactly the files with holes, in tar order, with their logical sizes
@@ -58,9 +58,9 @@ public abstract class SparseConformanceTests(TarCorpus corpus, ILayerFormat form
         Assert.True(verdict.IsValid, $"{corpusCase}: validator failures:\n{string.Join('\n', verdict.Failures)}");
 
         // a cached copy of this layer is held to the same entries: the source densified as the writer densifies it
-        var source = LayerOrigin.ReadSource(new MemoryStream(tar, writable: false), new FormatOptions(), TestContext.Current.CancellationToken);
+        var source = LayerOrigin.ReadSource(new MemoryStream(tar, writable: false), new FormatOptions { TempDirectory = Path.GetTempPath() }, TestContext.Current.CancellationToken);
         Assert.Equal(result.DensifiedEntries, source.Densified);
-        var origin = LayerOrigin.Check(new MemoryStream(decompressed, writable: false), Format, source, new FormatOptions(), TestContext.Current.CancellationToken);
+        var origin = LayerOrigin.Check(new MemoryStream(decompressed, writable: false), Format, source, new FormatOptions { TempDirectory = Path.GetTempPath() }, TestContext.Current.CancellationToken);
         Assert.True(origin.Count == 0, $"{corpusCase}: origin check failures:\n{string.Join('\n', origin)}");
 
         // Go's archive/tar reads PAX sparse entries as regular files, so the oracle compares the original with the blob entry by
@@ -86,7 +86,7 @@ public abstract class SparseConformanceTests(TarCorpus corpus, ILayerFormat form
     public async Task Gnu_tar_extracts_from_the_converted_layer_the_files_it_extracts_from_the_original(TarCorpusCase corpusCase)
     {
         var built = Corpus.Get(corpusCase);
-        var layer = await ConvertedLayer.ConvertAsync(Format, await File.ReadAllBytesAsync(built.Path, TestContext.Current.CancellationToken), new FormatOptions());
+        var layer = await ConvertedLayer.ConvertAsync(Format, await File.ReadAllBytesAsync(built.Path, TestContext.Current.CancellationToken), new FormatOptions { TempDirectory = Path.GetTempPath() });
         var scratch = Scratch;
         try
         {
@@ -110,8 +110,8 @@ public abstract class SparseConformanceTests(TarCorpus corpus, ILayerFormat form
     public async Task Densified_output_depends_neither_on_the_run_nor_on_the_thread_count(TarCorpusCase corpusCase)
     {
         var tar = await File.ReadAllBytesAsync(Corpus.Get(corpusCase).Path, TestContext.Current.CancellationToken);
-        var single = await ConvertedLayer.ConvertAsync(Format, tar, new FormatOptions { DegreeOfParallelism = 1 });
-        var parallel = await ConvertedLayer.ConvertAsync(Format, tar, new FormatOptions { DegreeOfParallelism = 2 });
+        var single = await ConvertedLayer.ConvertAsync(Format, tar, new FormatOptions { TempDirectory = Path.GetTempPath(), DegreeOfParallelism = 1 });
+        var parallel = await ConvertedLayer.ConvertAsync(Format, tar, new FormatOptions { TempDirectory = Path.GetTempPath(), DegreeOfParallelism = 2 });
         Assert.True(single.Blob.AsSpan().SequenceEqual(parallel.Blob), $"{corpusCase}: 1 thread and 2 threads wrote different bytes");
         Assert.Equal(single.Result.DensifiedEntries, parallel.Result.DensifiedEntries);
     }
@@ -146,7 +146,7 @@ public sealed class ZstdChunkedSparseConformanceTests(TarCorpus corpus)
     [MemberData(nameof(TarCorpus.SparseCases), MemberType = typeof(TarCorpus))]
     public async Task Holes_become_zeros_chunks(TarCorpusCase corpusCase)
     {
-        var layer = await ConvertedLayer.ConvertAsync(Format, await File.ReadAllBytesAsync(Corpus.Get(corpusCase).Path, TestContext.Current.CancellationToken), new FormatOptions());
+        var layer = await ConvertedLayer.ConvertAsync(Format, await File.ReadAllBytesAsync(Corpus.Get(corpusCase).Path, TestContext.Current.CancellationToken), new FormatOptions { TempDirectory = Path.GetTempPath() });
         var toc = ZstdChunkedTocReader.ReadParsed(new MemoryStream(layer.Blob), layer.Result.Annotations).Toc;
         List<ZstdChunkedTocEntry> Chunks(string file) => [.. toc.Entries.Where(e => e.Name.EndsWith("sparse/" + file, StringComparison.Ordinal) && e.Type is "reg" or "chunk")];
         // data may be cut into several content-defined chunks: "data" stands for a run of them

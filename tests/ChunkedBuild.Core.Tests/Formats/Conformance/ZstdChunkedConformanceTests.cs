@@ -10,4 +10,4 @@ public sealed class ZstdChunkedConformanceTests(TarCorpus corpus)
 /// <summary>zstd:chunked at level 1 (a different encoder configuration; the format must not care).</summary>
 public sealed class ZstdChunkedLevel1ConformanceTests(TarCorpus corpus)
     : LayerFormatConformanceTests(corpus, LayerFormats.Get("zstd-chunked"), LayerFormats.Get("zstd-chunked").Validator, RefCheckMode.ZstdChunked,
-        new FormatOptions { Level = 1 });
+        new FormatOptions { TempDirectory = Path.GetTempPath(), Level = 1 });

@@ -43,7 +43,7 @@ public class EStargzSinglePassTests
     private static (byte[] Blob, LayerWriteResult Result) Convert(byte[] tar)
     {
         var output = new MemoryStream();
-        var options = new FormatOptions { DegreeOfParallelism = 2, ChunkSize = ChunkSize, PrioritizedFiles = ["app/small.bin"] };
+        var options = new FormatOptions { TempDirectory = Path.GetTempPath(), DegreeOfParallelism = 2, ChunkSize = ChunkSize, PrioritizedFiles = ["app/small.bin"] };
         var result = LayerFormats.EStargz.WriteAsync(new MemoryStream(tar), output, options, TestContext.Current.CancellationToken).GetAwaiter().GetResult();
         return (output.ToArray(), result);
     }

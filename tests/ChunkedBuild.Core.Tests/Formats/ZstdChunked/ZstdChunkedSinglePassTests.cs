@@ -43,7 +43,7 @@ public class ZstdChunkedSinglePassTests
     private static (byte[] Blob, LayerWriteResult Result) Convert(byte[] tar)
     {
         var output = new MemoryStream();
-        var result = LayerFormats.ZstdChunked.WriteAsync(new MemoryStream(tar), output, new FormatOptions { DegreeOfParallelism = 2 }, TestContext.Current.CancellationToken)
+        var result = LayerFormats.ZstdChunked.WriteAsync(new MemoryStream(tar), output, new FormatOptions { TempDirectory = Path.GetTempPath(), DegreeOfParallelism = 2 }, TestContext.Current.CancellationToken)
             .GetAwaiter().GetResult();
         return (output.ToArray(), result);
     }

@@ -40,7 +40,7 @@ public class ZstdChunkedWriterTests
     private static (byte[] Blob, LayerWriteResult Result) Convert(byte[] tar, int threads = 2)
     {
         var output = new MemoryStream();
-        var result = Format.WriteAsync(new MemoryStream(tar), output, new FormatOptions { DegreeOfParallelism = threads }).GetAwaiter().GetResult();
+        var result = Format.WriteAsync(new MemoryStream(tar), output, new FormatOptions { TempDirectory = Path.GetTempPath(), DegreeOfParallelism = threads }).GetAwaiter().GetResult();
         return (output.ToArray(), result);
     }
 

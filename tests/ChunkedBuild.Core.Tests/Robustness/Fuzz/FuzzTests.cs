@@ -60,7 +60,7 @@ public sealed class FuzzTests : IDisposable
         _lazyLayers = [.. _seedTars.Take(2).SelectMany(seed => LayerFormats.Names.Select(format =>
         {
             var output = new MemoryStream();
-            var result = LayerFormats.Get(format).WriteAsync(new MemoryStream(seed.Tar), output, new FormatOptions { DegreeOfParallelism = 1 }).GetAwaiter().GetResult();
+            var result = LayerFormats.Get(format).WriteAsync(new MemoryStream(seed.Tar), output, new FormatOptions { TempDirectory = Path.GetTempPath(), DegreeOfParallelism = 1 }).GetAwaiter().GetResult();
             return (format, output.ToArray(), result.Annotations);
         }))];
         _layers = [AppLayer(0, null), AppLayer(1, """{"runtimeOptions":{"tfm":"net10.0","framework":{"name":"Microsoft.NETCore.App","version":"10.0.0"},"configProperties":{"System.Globalization.Invariant":true}}}"""u8.ToArray())];
