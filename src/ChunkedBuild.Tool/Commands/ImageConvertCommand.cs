@@ -35,11 +35,11 @@ public static class ImageConvertCommand
         var level = new Option<string?>("--level", "-l") { Description = "Compression level for every format (zstd 1-22, gzip 0-9); --zstd-level / --gzip-level override it." };
         var zstdLevel = new Option<string?>("--zstd-level") { Description = "zstd level for zstd:chunked layers, 1-22 (default 3)." };
         var gzipLevel = new Option<string?>("--gzip-level") { Description = "gzip level for eStargz layers, 0-9 (default 6)." };
-        var chunkSize = new Option<string?>("--chunk-size") { Description = "eStargz chunk size in bytes (default 4194304)." };
-        var jobs = new Option<string?>("--jobs", "-j") { Description = "Layers converted at once (default: one per core). Output bytes never depend on it." };
+        var chunkSize = new Option<string?>("--chunk-size") { Description = "eStargz chunk size in bytes, 1-268435456 (default 4194304)." };
+        var jobs = new Option<string?>("--jobs", "-j") { Description = "Layers converted at once, 1-1024 (default: one per core). Output bytes never depend on it." };
         var strict = new Option<bool>("--strict") { Description = "Fail when a format cannot represent a layer, instead of keeping that layer in its original compression with a warning." };
         var noCache = new Option<bool>("--no-cache") { Description = "Do not read or write the converted-layer cache." };
-        var cacheDir = new Option<string?>("--cache-dir") { Description = "The converted-layer cache folder (default: $XDG_CACHE_HOME/chunkedbuild or ~/.cache/chunkedbuild)." };
+        var cacheDir = new Option<string?>("--cache-dir") { Description = "The converted-layer cache folder (default: $XDG_CACHE_HOME/chunkedbuild or ~/.cache/chunkedbuild; none: no cache, as --no-cache)." };
         var cacheTo = new Option<string?>("--cache-to")
         {
             Description = $"The registry cache new conversions are recorded in (and looked up first): [docker://]registry/repo[:tag], tag default '{RegistryCacheOptions.DefaultTag}'. " +

@@ -42,7 +42,7 @@ public static class LayerConvertCommand
         };
         var jobs = new Option<int>("--jobs", "-j")
         {
-            Description = "Compression threads, at least 1 (default: one per core). The output bytes never depend on it.",
+            Description = "Compression threads, 1-1024 (default: one per core). The output bytes never depend on it.",
             DefaultValueFactory = _ => Environment.ProcessorCount,
             CustomParser = r => ConvertOptionRules.Parse(r, ConversionSettings.Jobs) ?? 1,
         };
