@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
@@ -10,7 +11,10 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// chunk (or <c>endOffset</c>) must give exactly its bytes and nothing more, matching <c>chunkDigest</c>, and the file
 /// must match <c>digest</c>; <c>zeros</c> chunks must be zero; chunk entries must follow their file.
 /// </summary>
-internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures)
+/// <param name="blob">The blob.</param>
+/// <param name="failures">Where failures are added.</param>
+/// <param name="native">The native decoder of each piece (which must be whole frames); null uses the managed ZstdSharp one.</param>
+internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures, NativeZstdRanges? native = null)
 {
     /// <summary>Returns the regular files with content, by name, for the DiffID rebuild.</summary>
     public IReadOnlyDictionary<string, ZstdChunkedTocEntry> Check(IReadOnlyList<ZstdChunkedTocEntry> entries)
@@ -58,6 +62,16 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
 
     /// <summary>Whether an exception says the frames of a file do not decode.</summary>
     public static bool IsUndecodable(Exception x) => x is ZstdSharp.ZstdException or InvalidDataException or IOException;
+
+    /// <summary>
+    /// A decoder of the blob's bytes <c>[offset, end)</c>, which must be whole frames (a read throws when they end inside one): the native one
+    /// when given, else ZstdSharp.
+    /// </summary>
+    public static Stream OpenRange(Stream blob, long offset, long end, NativeZstdRanges? decoder)
+    {
+        var range = new RangeReadStream(blob, offset, end - offset);
+        return decoder is not null ? decoder.Open(range) : new ZstdSharp.DecompressionStream(range, checkEndOfStream: true, leaveOpen: false);
+    }
 
     /// <summary>Reports a file whose frames do not decode.</summary>
     public void ReportUndecodable(ZstdChunkedTocEntry file, Exception x) =>
@@ -109,7 +123,7 @@ internal sealed class ZstdChunkedContentCheck(Stream blob, List<string> failures
                 return false;
             }
             using var chunkHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            using var decoder = new ZstdSharp.DecompressionStream(new RangeReadStream(blob, p.Offset, p.End - p.Offset), checkEndOfStream: true, leaveOpen: false);
+            using var decoder = OpenRange(blob, p.Offset, p.End, native);
             long left = p.Size;
             var allZero = true;
             while (left > 0)

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using ChunkedBuild.Core.IO;
+using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Tar;
 
@@ -20,10 +20,14 @@ namespace ChunkedBuild.Core.Formats.ZstdChunked;
 /// <remarks>
 /// It applies when the layout allows one pass (files' pieces in tar-split order, none overlapping: what every writer of the format
 /// produces) and the blob passed every earlier check; otherwise, and whenever a check fails here, the caller runs the separate checks, so
-/// the verdict and the failures reported are theirs. A pass that finds nothing wrong proves what they prove.
+/// the verdict and the failures reported are theirs. A pass that finds nothing wrong proves what they prove. It decodes with the native
+/// libzstd (<see cref="NativeZstdRanges"/>, as strict at a range's end as ZstdSharp) when it loads, else with ZstdSharp.
 /// </remarks>
-internal sealed class ZstdChunkedSinglePass(Stream blob)
+/// <param name="blob">The blob.</param>
+/// <param name="native">Whether to decode with the native libzstd when it loads (off: always ZstdSharp, for tests).</param>
+internal sealed class ZstdChunkedSinglePass(Stream blob, bool native = true)
 {
+    private readonly NativeZstdRanges? _decoder = native ? NativeZstdRanges.TryCreate() : null;
     private readonly List<string> _failures = [];
     private readonly IncrementalHash _stream = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly MemoryStream _segments = new();
@@ -45,12 +49,13 @@ internal sealed class ZstdChunkedSinglePass(Stream blob)
         {
             _stream.Dispose();
             _segments.Dispose();
+            _decoder?.Dispose();
         }
     }
 
     private bool Prove(IReadOnlyList<ZstdChunkedTocEntry> toc, IReadOnlyList<TarSplitEntry> lines)
     {
-        var content = new ZstdChunkedContentCheck(blob, _failures);
+        var content = new ZstdChunkedContentCheck(blob, _failures, _decoder);
         var layout = content.Layout(toc);
         if (_failures.Count > 0) return false;
         var files = new Dictionary<string, (ZstdChunkedTocEntry File, List<ZstdChunkedContentCheck.Piece> Pieces)>(StringComparer.Ordinal);
@@ -88,7 +93,7 @@ internal sealed class ZstdChunkedSinglePass(Stream blob)
         if (first < _cursor || end > blob.Length || !Gap(first)) return false;
         var crc = Crc64Iso.Create();
         long copied = 0;
-        var passed = new ZstdChunkedContentCheck(blob, _failures).CheckFile(file, pieces, bytes =>
+        var passed = new ZstdChunkedContentCheck(blob, _failures, _decoder).CheckFile(file, pieces, bytes =>
         {
             _stream.AppendData(bytes);
             crc.Append(bytes);
@@ -111,7 +116,7 @@ internal sealed class ZstdChunkedSinglePass(Stream blob)
         var matched = 0;
         if (end > _cursor)
         {
-            using var decoder = new ZstdSharp.DecompressionStream(new RangeReadStream(blob, _cursor, end - _cursor), checkEndOfStream: true, leaveOpen: false);
+            using var decoder = ZstdChunkedContentCheck.OpenRange(blob, _cursor, end, _decoder);
             int n;
             while ((n = decoder.Read(_buffer)) > 0)
             {
