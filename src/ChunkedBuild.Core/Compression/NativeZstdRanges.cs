@@ -38,6 +38,8 @@ internal sealed unsafe class NativeZstdRanges : IDisposable
     private readonly delegate* unmanaged<nuint, uint> _isError;
     private readonly delegate* unmanaged<nuint, byte*> _errorName;
     private readonly delegate* unmanaged<nint, nuint> _free;
+    // The input buffer of the range being decoded (one at a time), shared so that the many small ranges of a blob allocate nothing.
+    private readonly byte[] _input = new byte[1 << 16];
     private nint _context;
 
     private NativeZstdRanges(nint context, nint decompressStream, nint reset, nint isError, nint errorName, nint free)
@@ -95,7 +97,7 @@ internal sealed unsafe class NativeZstdRanges : IDisposable
 
     private sealed class RangeStream(NativeZstdRanges decoder, Stream range) : ReadOnlyStream
     {
-        private readonly byte[] _input = new byte[1 << 17];
+        private readonly byte[] _input = decoder._input;
         private int _inputLength;
         private int _inputPosition;
         private bool _inputEnded;
