@@ -23,7 +23,7 @@ namespace ChunkedBuild.Bench;
 /// <param name="Skopeo">A newest skopeo (<c>--skopeo</c>, else <c>CHUNKEDBUILD_SKOPEO</c>), or null: its zstd:chunked writer is a reference of the default
 /// mode, and <c>--lazy</c> partial-pulls zstd:chunked with it.</param>
 /// <param name="LazyImages">The images <c>--lazy</c> measures (<c>--images A,B</c>); null: both.</param>
-/// <param name="Tool">A <c>dotnet-chunked.dll</c> to time instead of publishing the tool (ReadyToRun) in the run.</param>
+/// <param name="Tool">A <c>dotnet-chunked.dll</c> or native <c>dotnet-chunked</c> executable to time instead of publishing the tool in the run.</param>
 /// <param name="RegistryCache">The registry-cache mode (<c>--registry-cache</c>): a fresh runner's conversion step with and without the registry cache.</param>
 /// <param name="Loaded">Also run the set with one core busy (default; <c>--no-load</c> skips it).</param>
 /// <param name="SizeLevels">When not null: the sizes mode (<c>--sizes</c>), one cold conversion per pair of zstd:chunked and eStargz levels.</param>

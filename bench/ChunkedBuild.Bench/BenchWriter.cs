@@ -12,11 +12,15 @@ internal sealed record BenchWriter(string Name, bool IsOurs, string? Program, Fu
     public Func<string, IReadOnlyList<string>> OutputFiles { get; init; } = output => [output];
 
     /// <summary>
-    /// Our writer <paramref name="format"/> at <paramref name="level"/>: <c>dotnet dotnet-chunked.dll layer convert</c> of the
-    /// tool published ReadyToRun (<see cref="PublishedTool"/>), so start-up and JIT are what a user's run has.
+    /// Our writer <paramref name="format"/> at <paramref name="level"/>: <c>layer convert</c> of the tool as its RID package holds it
+    /// (<see cref="PublishedTool"/>: the Native AOT executable, or <c>dotnet dotnet-chunked.dll</c>), so start-up is what a user's run has.
     /// </summary>
-    public static BenchWriter Ours(string name, string toolDll, string format, int level) =>
-        new(name, true, "dotnet", (input, output) => [toolDll, "layer", "convert", input, "-f", format, "-o", output, "--level", level.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+    public static BenchWriter Ours(string name, string tool, string format, int level)
+    {
+        var (program, leading) = PublishedTool.Command(tool);
+        return new(name, true, program, (input, output) =>
+            [.. leading, "layer", "convert", input, "-f", format, "-o", output, "--level", level.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+    }
 
     /// <summary>A reference program, or an n/a row when <paramref name="program"/> is null.</summary>
     public static BenchWriter Reference(string name, string? program, string? unavailable, Func<string, string, IReadOnlyList<string>> arguments) =>

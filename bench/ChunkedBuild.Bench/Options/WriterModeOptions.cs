@@ -8,7 +8,7 @@ internal static class WriterModeOptions
     /// <summary>The synopsis of every mode.</summary>
     public const string Synopsis = """
         usage: dotnet run -c Release --project bench/ChunkedBuild.Bench -- [--input TAR] [--size-mb N] [--runs N] [--rss-gb N] [--image-mb N] [--push-mb N] [--startup]
-                 [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B]] [--tool DLL] [--skopeo PATH] [--no-load] [--registry-cache]
+                 [--layer-counts N,M] [--lazy [--link RATE,RTT] [--images A,B]] [--tool PATH] [--skopeo PATH] [--no-load] [--registry-cache]
                  [--sizes [--levels Z:G,…]] [--output FILE]
 
         """;
@@ -16,7 +16,8 @@ internal static class WriterModeOptions
     /// <summary>Usage of this mode's options.</summary>
     public const string Usage = """
           --input TAR    measure on this tar (default: a tar of the installed .NET shared runtime, repeated to --size-mb)
-          --tool DLL     time this dotnet-chunked.dll (default: the tool published ReadyToRun for this machine's RID in the run)
+          --tool PATH    time this dotnet-chunked.dll or native dotnet-chunked (default: the tool published for this machine's RID in
+                         the run, as its RID package holds it: Native AOT)
           --skopeo PATH  a newest skopeo (Debian 12's 1.9.3 is too old): its zstd:chunked writer is a reference, and --lazy partial-pulls
                          zstd:chunked with it (default: $CHUNKEDBUILD_SKOPEO, else n/a)
           --no-load      skip the second set of rounds, run with one core kept busy by a spinning child process

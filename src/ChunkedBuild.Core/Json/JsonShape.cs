@@ -178,7 +178,5 @@ public static class JsonShape
     private static string Member(string path, string name) =>
         name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') && !char.IsAsciiDigit(name[0])
             ? $"{path}.{name}"
-            : $"{path}[{JsonSerializer.Serialize(name, EscapingOptions)}]";
-
-    private static readonly JsonSerializerOptions EscapingOptions = new() { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+            : $"{path}[{JsonText.Quote(name)}]";
 }

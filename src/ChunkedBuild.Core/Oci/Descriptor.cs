@@ -21,7 +21,8 @@ public sealed record Descriptor
     /// <summary>The artifact type of an artifact manifest.</summary>
     [JsonPropertyName("artifactType")] public string? ArtifactType { get; init; }
     /// <summary>Fields this model does not know, kept as read.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+    /// <remarks>Settable, not init-only: System.Text.Json's source generator (<see cref="OciJsonContext"/>) cannot fill an init-only extension-data property.</remarks>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary>The value of annotation <paramref name="key"/>, or null.</summary>
     public string? Annotation(string key) => Annotations is not null && Annotations.TryGetValue(key, out var v) ? v : null;

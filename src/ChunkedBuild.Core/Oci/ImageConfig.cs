@@ -66,7 +66,7 @@ public sealed class ImageConfig
     }
 
     /// <summary>The config as compact JSON.</summary>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(_root, OciJson.Options);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(_root, OciJson.TypeInfo<JsonObject>());
 }
 
 /// <summary>The fields of an image config ChunkedBuild reads; their declared types are the shape a config must have.</summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Json;
 
 namespace ChunkedBuild.Core.Oci;
 
@@ -23,7 +24,7 @@ public static partial class ImageTag
                 $"{what ?? "the tag"} {Quote(tag)} is not a valid tag: {(tag.Length == 0 ? "it is empty" : tag.Length > 128 ? $"it has {tag.Length} characters, at most 128 are allowed" : "use letters, digits, '_', '.' and '-', not starting with '.' or '-'")} ({Grammar})");
 
     /// <summary>The tag in quotes with control characters escaped, safe to print.</summary>
-    public static string Quote(string tag) => System.Text.Json.JsonSerializer.Serialize(tag.Length > 140 ? tag[..140] + "…" : tag);
+    public static string Quote(string tag) => JsonText.Quote(tag.Length > 140 ? tag[..140] + "…" : tag);
 
     // \A and \z: '$' would also match before a trailing newline.
     [GeneratedRegex(@"\A[A-Za-z0-9_][A-Za-z0-9._-]{0,127}\z")]

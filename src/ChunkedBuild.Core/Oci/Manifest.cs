@@ -21,5 +21,6 @@ public sealed record Manifest
     /// <summary>Manifest annotations.</summary>
     [JsonPropertyName("annotations")] public IReadOnlyDictionary<string, string>? Annotations { get; init; }
     /// <summary>Fields this model does not know, kept as read.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+    /// <remarks>Settable, not init-only: System.Text.Json's source generator (<see cref="OciJsonContext"/>) cannot fill an init-only extension-data property.</remarks>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 }

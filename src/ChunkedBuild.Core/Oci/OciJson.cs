@@ -33,7 +33,7 @@ public static class OciJson
         AllowTrailingCommas = false,
         ReadCommentHandling = JsonCommentHandling.Disallow,
         MaxDepth = MaxDepth,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        TypeInfoResolver = OciJsonContext.Default,
         AllowDuplicateProperties = false,
     };
 
@@ -68,7 +68,7 @@ public static class OciJson
             try
             {
                 if (JsonShape.Check(document.RootElement, typeof(T), Options) is { } violation) throw new JsonException(violation.ToString());
-                return document.RootElement.Deserialize<T>(Options) ?? throw new JsonException("$: null where a document is expected");
+                return document.RootElement.Deserialize(TypeInfo<T>()) ?? throw new JsonException("$: null where a document is expected");
             }
             catch (InvalidOperationException e)
             {
@@ -95,7 +95,13 @@ public static class OciJson
     }
 
     /// <summary>Serializes <paramref name="value"/> compactly.</summary>
-    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+    public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
+
+    /// <summary>
+    /// The contract of document model <typeparamref name="T"/> under <see cref="Options"/>; a type <see cref="OciJsonContext"/> does not
+    /// list is a <see cref="NotSupportedException"/> (a programming error: the list is where a document model is added).
+    /// </summary>
+    internal static JsonTypeInfo<T> TypeInfo<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
     /// <summary>What a document model is called in messages.</summary>
     private static string KindName(Type type) =>

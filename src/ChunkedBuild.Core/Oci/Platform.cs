@@ -17,7 +17,8 @@ public sealed record Platform
     /// <summary>CPU variant (<c>v8</c>…).</summary>
     [JsonPropertyName("variant")] public string? Variant { get; init; }
     /// <summary>Fields this model does not know, kept as read.</summary>
-    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; init; }
+    /// <remarks>Settable, not init-only: System.Text.Json's source generator (<see cref="OciJsonContext"/>) cannot fill an init-only extension-data property.</remarks>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Extra { get; set; }
 
     /// <summary><c>os/architecture[/variant]</c>, or <c>unknown</c>.</summary>
     public override string ToString() =>

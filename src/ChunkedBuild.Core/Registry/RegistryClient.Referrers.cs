@@ -94,11 +94,11 @@ public sealed partial class RegistryClient
             using var json = JsonDocument.Parse(raw);
             var root = json.RootElement;
             if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("subject", out var subjectElement)) return null;
-            var subject = subjectElement.Deserialize<Descriptor>(OciJson.Options);
+            var subject = subjectElement.Deserialize(OciJson.TypeInfo<Descriptor>());
             if (subject is null) return null;
             var artifactType = root.TryGetProperty("artifactType", out var a) ? a.GetString()
                 : root.TryGetProperty("config", out var c) && c.TryGetProperty("mediaType", out var cm) ? cm.GetString() : null;
-            var annotations = root.TryGetProperty("annotations", out var an) ? an.Deserialize<Dictionary<string, string>>(OciJson.Options) : null;
+            var annotations = root.TryGetProperty("annotations", out var an) ? an.Deserialize(OciJson.TypeInfo<Dictionary<string, string>>()) : null;
             return (subject.Digest, new Descriptor { MediaType = mediaType, Digest = digest, Size = raw.Length, ArtifactType = artifactType, Annotations = annotations });
         }
         catch (JsonException)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -12,7 +13,9 @@ public static class CliLogging
     {
         builder.SetMinimumLevel(minimum);
         builder.AddConsole(o => o.FormatterName = PlainConsoleFormatter.FormatterName);
-        builder.AddConsoleFormatter<PlainConsoleFormatter, ConsoleFormatterOptions>();
+        // The formatter alone: AddConsoleFormatter would also bind its options from configuration (reflection, which Native AOT refuses),
+        // and the tool reads no logging configuration.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<ConsoleFormatter, PlainConsoleFormatter>());
         // Every level to stderr: stdout is reserved for results (one JSON object with --json).
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
     });
