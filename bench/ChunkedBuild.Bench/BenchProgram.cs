@@ -16,7 +16,6 @@ public static class BenchProgram
         if (args.Length > 0 && args[0] == "--child") return await ChildRun.RunAsync(args[1..]);
         if (args.Length > 0 && args[0] == "--child-image") return await ImageBench.ChildAsync(args[1..]);
         if (args.Length > 0 && args[0] == "--child-push") return await PushBench.ChildAsync(args[1..]);
-        if (args.Length > 0 && args[0] == "--child-convert") return await RegistryCacheBench.ChildAsync(args[1..]);
         if (args.Length > 0 && args[0] == "--digests") return await OutputDigests.RunAsync(args);
         BenchOptions options;
         try
@@ -35,8 +34,8 @@ public static class BenchProgram
             if (options.LayerCounts is { } counts) return LayerCountBench.Run(work.FullName, counts, options.ResultPath);
             if (options.Lazy) return await LazyBench.RunAsync(work.FullName, options);
             if (options.Startup) return await StartupBench.RunAsync(work.FullName, options.ResultPath);
-            if (options.SizeLevels is { } levels) return await SizeBench.RunAsync(work.FullName, levels, options.ResultPath);
-            if (options.RegistryCache) return await RegistryCacheBench.RunAsync(work.FullName, options.Runs, options.ResultPath);
+            if (options.SizeLevels is { } levels) return await SizeBench.RunAsync(work.FullName, options.Tool ?? PublishedTool.Publish(work.FullName), levels, options.ResultPath);
+            if (options.RegistryCache) return await RegistryCacheBench.RunAsync(work.FullName, options.Tool ?? PublishedTool.Publish(work.FullName), options.Runs, options.ResultPath);
             if (options.PushMb > 0) return PushBench.Run(work.FullName, options.PushMb, options.Runs, options.ResultPath);
             if (options.ImageMb > 0) return ImageBench.Run(work.FullName, options.ImageMb, options.Runs, options.ResultPath);
             var minimum = options.MemoryMode ? (long)(options.RssGb * (1L << 30)) : options.SizeMb * 1_000_000;

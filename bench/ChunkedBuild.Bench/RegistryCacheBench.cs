@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
-using ChunkedBuild.Core.Conversion;
-using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Registry;
 
@@ -13,7 +11,8 @@ namespace ChunkedBuild.Bench;
 /// The registry-cache figure (<c>--registry-cache</c>): <c>samples/app</c> (published by the SDK in the run) on the aspnet:10.0-like base of
 /// <c>--startup</c> (this machine's Debian packages and .NET), pushed to Debian's docker-registry on 127.0.0.1 by the conversion step of a
 /// release pipeline. A first release is converted into two repositories (one recording the registry cache, one not); then each round's next
-/// release (the app layer changed) is converted on a fresh runner — an empty local cache, a new process — into each repository: without the
+/// release (the app layer changed) is converted on a fresh runner — an empty local cache, a new process of the published tool as users install
+/// it (<see cref="PublishedTool"/>) — into each repository: without the
 /// registry cache every layer is converted, with it the base layers come from the cache (downloaded, verified against the source) and only
 /// the app layer is converted. Printed: both conversion steps' wall times (process start to exit, the push included) and their ratio
 /// (target: with ≤ 25% of without), the cache's hits and misses, the load average.
@@ -22,7 +21,7 @@ internal static class RegistryCacheBench
 {
     private const double Target = 0.25;
 
-    public static async Task<int> RunAsync(string work, int runs, string resultPath)
+    public static async Task<int> RunAsync(string work, string tool, int runs, string resultPath)
     {
         if (!LocalRegistry.IsAvailable)
         {
@@ -41,8 +40,8 @@ internal static class RegistryCacheBench
         var with = $"docker://{registry.Host}/bench/with";
         var without = $"docker://{registry.Host}/bench/without";
         Console.WriteLine("release 0 into both repositories (the earlier pipeline run)…");
-        await ChildAsync(work, releases[0], with + ":0", registryCache: true);
-        var (_, cold) = await ChildAsync(work, releases[0], without + ":0", registryCache: false);
+        await ChildAsync(tool, work, releases[0], with + ":0", registryCache: true);
+        var (_, cold) = await ChildAsync(tool, work, releases[0], without + ":0", registryCache: false);
         SizeBench.PrintSizes("first pull vs the gzip original (default levels)", cold);
 
         var load = LoadAverage();
@@ -54,13 +53,13 @@ internal static class RegistryCacheBench
             JsonElement cache;
             if (round % 2 == 1)
             {
-                (withoutSeconds, _) = await ChildAsync(work, releases[round], $"{without}:{round}", registryCache: false);
-                (withSeconds, cache) = await ChildAsync(work, releases[round], $"{with}:{round}", registryCache: true);
+                (withoutSeconds, _) = await ChildAsync(tool, work, releases[round], $"{without}:{round}", registryCache: false);
+                (withSeconds, cache) = await ChildAsync(tool, work, releases[round], $"{with}:{round}", registryCache: true);
             }
             else
             {
-                (withSeconds, cache) = await ChildAsync(work, releases[round], $"{with}:{round}", registryCache: true);
-                (withoutSeconds, _) = await ChildAsync(work, releases[round], $"{without}:{round}", registryCache: false);
+                (withSeconds, cache) = await ChildAsync(tool, work, releases[round], $"{with}:{round}", registryCache: true);
+                (withoutSeconds, _) = await ChildAsync(tool, work, releases[round], $"{without}:{round}", registryCache: false);
             }
             rounds.Add((withoutSeconds, withSeconds, cache));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -95,39 +94,18 @@ internal static class RegistryCacheBench
     }
 
     /// <summary>
-    /// Child mode (<c>--child-convert SOURCE DESTINATION CACHE-DIR on|off [ZSTD-LEVEL GZIP-LEVEL]</c>): one conversion step as a pipeline runs
-    /// it, in its own process; prints the registry cache's report and each variant's layer bytes against the original's as one JSON line.
+    /// Runs one conversion step as a release pipeline runs it on a fresh runner: the published tool (<see cref="PublishedTool"/>, what the
+    /// RID-specific package installs) in a new process, <c>convert … --json</c> with an empty converted-layer cache of its own; its wall time
+    /// (process start to exit, the push included) and, from the tool's JSON, the registry cache's counts and each variant's layer bytes.
     /// </summary>
-    public static async Task<int> ChildAsync(string[] args)
-    {
-        var transport = new RegistryImageTransport(new RegistryClientOptions().FromEnvironment(Environment.GetEnvironmentVariable));
-        var transports = new ImageTransports(transport, null);
-        var request = new ConversionRequest
-        {
-            TempDirectory = Path.GetTempPath(),
-            CacheDirectory = args[2], RegistryCache = new RegistryCacheOptions { Enabled = args[3] == "on" },
-            ZstdLevel = args.Length > 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null,
-            GzipLevel = args.Length > 5 ? int.Parse(args[5], CultureInfo.InvariantCulture) : null,
-        };
-        await using var source = transports.OpenSource(args[0]);
-        await using var sink = transports.OpenSink(args[1], out var tag);
-        var result = await new ImageConverter(tag is null ? request : request with { Tags = [tag] }, null, transport).ConvertAsync(source, sink);
-        var cache = result.RegistryCache;
-        Console.WriteLine(JsonSerializer.Serialize(new
-        {
-            hits = cache?.Hits ?? 0, misses = cache?.Misses ?? 0, rejected = cache?.Rejected ?? 0, bytesSaved = cache?.BytesSaved ?? 0,
-            converted = result.Variants.Sum(v => v.Converted), shared = result.Variants.Sum(v => v.Shared),
-            sizes = result.Variants.ToDictionary(v => v.Variant.Name(), v => new { layerBytes = v.LayerBytes, originalLayerBytes = v.OriginalLayerBytes }),
-        }));
-        return 0;
-    }
-
-    /// <summary>Runs one conversion step in a child process on a fresh runner (an empty converted-layer cache); its wall time and report.</summary>
-    internal static async Task<(double Seconds, JsonElement Cache)> ChildAsync(string work, string layout, string destination, bool registryCache, params string[] levels)
+    internal static async Task<(double Seconds, JsonElement Cache)> ChildAsync(string tool, string work, string layout, string destination, bool registryCache, params string[] levels)
     {
         var cacheDir = Path.Combine(work, "runner-" + Guid.NewGuid().ToString("N"));
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])[typeof(RegistryCacheBench).Assembly.Location, "--child-convert", "oci:" + layout + ":bench", destination, cacheDir, registryCache ? "on" : "off", .. levels])
+        var (program, leading) = PublishedTool.Command(tool);
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        string[] levelArgs = levels.Length == 2 ? ["--zstd-level", levels[0], "--gzip-level", levels[1]] : [];
+        foreach (var a in (string[])[.. leading, "convert", "oci:" + layout + ":bench", destination, "--cache-dir", cacheDir,
+                     .. registryCache ? Array.Empty<string>() : ["--no-registry-cache"], .. levelArgs, "--json", "--quiet"])
             psi.ArgumentList.Add(a);
         var clock = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
@@ -135,10 +113,26 @@ internal static class RegistryCacheBench
         var stderr = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
         var seconds = clock.Elapsed.TotalSeconds;
-        Directory.Delete(cacheDir, recursive: true);
+        if (Directory.Exists(cacheDir)) Directory.Delete(cacheDir, recursive: true);
         if (p.ExitCode != 0) throw new InvalidOperationException($"conversion into {destination} failed ({p.ExitCode}): {await stderr}{await stdout}");
-        var line = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries).Last();
-        return (seconds, JsonDocument.Parse(line).RootElement.Clone());
+        return (seconds, Summarize(JsonDocument.Parse(await stdout).RootElement));
+    }
+
+    /// <summary>The figures the bench prints, from the tool's <c>convert --json</c> object: the registry cache's counts and each variant's bytes.</summary>
+    private static JsonElement Summarize(JsonElement result)
+    {
+        var cache = result.GetProperty("registryCache");
+        long Count(string name) => cache.ValueKind == JsonValueKind.Object ? cache.GetProperty(name).GetInt64() : 0;
+        var variants = result.GetProperty("variants").EnumerateArray().ToList();
+        return JsonSerializer.SerializeToElement(new
+        {
+            hits = Count("hits"), misses = Count("misses"), rejected = Count("rejected"), bytesSaved = Count("bytesSaved"),
+            converted = variants.Sum(v => v.GetProperty("converted").GetInt32()), shared = variants.Sum(v => v.GetProperty("shared").GetInt32()),
+            sizes = variants.ToDictionary(v => v.GetProperty("variant").GetString()!, v => new
+            {
+                layerBytes = v.GetProperty("layerBytes").GetInt64(), originalLayerBytes = v.GetProperty("originalLayerBytes").GetInt64(),
+            }),
+        });
     }
 
     /// <summary>The aspnet:10.0-like base layers of <c>--startup</c>'s image B, and the .NET version.</summary>

@@ -5,14 +5,14 @@ namespace ChunkedBuild.Bench;
 
 /// <summary>
 /// The first-pull size figure (<c>--sizes</c>): the image of <c>--registry-cache</c> (samples/app on the aspnet:10.0-like base, its layers
-/// gzip-compressed as the SDK writes them) converted cold into an OCI layout by a fresh process for each pair of levels asked for; per
+/// gzip-compressed as the SDK writes them) converted cold into an OCI layout by a fresh process of the published tool for each pair of levels asked for; per
 /// variant, its layers' compressed bytes against the gzip original's (the bytes a first pull downloads; target ≤ 1.00×) and the
 /// conversion step's wall time. The levels are inputs, not choices: the defaults are decided from these figures.
 /// </summary>
 internal static class SizeBench
 {
     /// <summary>Runs the mode for <paramref name="levels"/> (pairs of zstd:chunked and eStargz levels).</summary>
-    public static async Task<int> RunAsync(string work, IReadOnlyList<(int Zstd, int Gzip)> levels, string resultPath)
+    public static async Task<int> RunAsync(string work, string tool, IReadOnlyList<(int Zstd, int Gzip)> levels, string resultPath)
     {
         Console.WriteLine("building the aspnet:10.0-like base from this machine (dpkg database, installed .NET) and publishing samples/app…");
         var (layers, version) = RegistryCacheBench.BaseLayers();
@@ -23,7 +23,7 @@ internal static class SizeBench
         foreach (var (zstd, gzip) in levels)
         {
             var output = Path.Combine(work, string.Create(CultureInfo.InvariantCulture, $"out-{zstd}-{gzip}"));
-            var (seconds, report) = await RegistryCacheBench.ChildAsync(work, release, "oci:" + output + ":bench", false,
+            var (seconds, report) = await RegistryCacheBench.ChildAsync(tool, work, release, "oci:" + output + ":bench", false,
                 zstd.ToString(CultureInfo.InvariantCulture), gzip.ToString(CultureInfo.InvariantCulture));
             PrintSizes(string.Create(CultureInfo.InvariantCulture, $"zstd:chunked level {zstd}, eStargz level {gzip}: both variants converted in {seconds:F1} s"), report);
             rows.Add(new { zstdLevel = zstd, gzipLevel = gzip, seconds, sizes = report.GetProperty("sizes") });
