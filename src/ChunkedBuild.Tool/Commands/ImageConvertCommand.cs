@@ -33,8 +33,8 @@ public static class ImageConvertCommand
             Description = "index: one OCI index per tag (per platform the gzip-compatible manifest first, zstd:chunked last); tags: one tag per variant (<tag>-estargz, <tag>-zstdchunked, <tag> for the original).",
         };
         var level = new Option<string?>("--level", "-l") { Description = "Compression level for every format (zstd 1-22, gzip 0-9); --zstd-level / --gzip-level override it." };
-        var zstdLevel = new Option<string?>("--zstd-level") { Description = "zstd level for zstd:chunked layers, 1-22 (default 3)." };
-        var gzipLevel = new Option<string?>("--gzip-level") { Description = "gzip level for eStargz layers, 0-9 (default 6)." };
+        var zstdLevel = new Option<string?>("--zstd-level") { Description = $"zstd level for zstd:chunked layers, {LayerFormats.ZstdChunked.Levels.Min}-{LayerFormats.ZstdChunked.Levels.Max} (default {LayerFormats.ZstdChunked.Levels.Default})." };
+        var gzipLevel = new Option<string?>("--gzip-level") { Description = $"gzip level for eStargz layers, {LayerFormats.EStargz.Levels.Min}-{LayerFormats.EStargz.Levels.Max} (default {LayerFormats.EStargz.Levels.Default})." };
         var chunkSize = new Option<string?>("--chunk-size") { Description = "eStargz chunk size in bytes, 1-268435456 (default 4194304)." };
         var jobs = new Option<string?>("--jobs", "-j") { Description = "Layers converted at once, 1-1024 (default: one per core). Output bytes never depend on it." };
         var strict = new Option<bool>("--strict") { Description = "Fail when a format cannot represent a layer, instead of keeping that layer in its original compression with a warning." };

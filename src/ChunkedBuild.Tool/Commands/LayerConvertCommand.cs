@@ -26,7 +26,7 @@ public static class LayerConvertCommand
         var output = new Option<FileInfo>("--output", "-o") { Description = "Where to write the converted blob (written to a temporary file, then renamed).", Required = true };
         var level = new Option<int?>("--level", "-l")
         {
-            Description = "Compression level: zstd-chunked 1-22 (default 3), estargz (gzip) 0-9 (default 6).",
+            Description = "Compression level: " + string.Join(", ", LayerFormats.All.Select(f => $"{f.Name} {f.Levels.Min}-{f.Levels.Max} (default {f.Levels.Default})")) + ".",
             CustomParser = r => ConvertOptionRules.Parse(r, ConversionSettings.Level),
         };
         var chunkSize = new Option<long>("--chunk-size")
