@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.IO;
 using ZstdSharp;
 
 namespace ChunkedBuild.Core.Compression;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
+using ChunkedBuild.Core.IO;
 
 namespace ChunkedBuild.Core.Compression;
 

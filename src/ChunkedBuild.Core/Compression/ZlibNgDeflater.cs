@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
+using ChunkedBuild.Core.IO;
 
 namespace ChunkedBuild.Core.Compression;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
+using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Oci.Transport;
@@ -98,12 +99,12 @@ public sealed class RegistryPushTests(RegistryFixture fixture) : IClassFixture<R
         var layer = image.Layers[0];
         // Same bytes, announced with a wrong size: the stream must refuse them at the end.
         var wrong = layer with { Size = layer.Size + 1 };
-        var error = await Assert.ThrowsAsync<Errors.ChunkedBuildException>(() => client.ReadBlobAsync(destination, wrong, Ct));
-        Assert.Equal(Errors.ErrorCodes.DigestMismatch, error.Code);
-        var missing = await Assert.ThrowsAsync<Errors.ChunkedBuildException>(() => client.ReadBlobAsync(destination, layer with { Digest = Digest.Sha256Of("nope"u8) }, Ct));
-        Assert.Equal(Errors.ErrorCodes.BlobMissing, missing.Code);
-        var noManifest = await Assert.ThrowsAsync<Errors.ChunkedBuildException>(() => client.GetManifestAsync(destination.WithTag("absent"), cancellationToken: Ct));
-        Assert.Equal(Errors.ErrorCodes.RegistryManifestNotFound, noManifest.Code);
+        var error = await Assert.ThrowsAsync<ChunkedBuildException>(() => client.ReadBlobAsync(destination, wrong, Ct));
+        Assert.Equal(ErrorCodes.DigestMismatch, error.Code);
+        var missing = await Assert.ThrowsAsync<ChunkedBuildException>(() => client.ReadBlobAsync(destination, layer with { Digest = Digest.Sha256Of("nope"u8) }, Ct));
+        Assert.Equal(ErrorCodes.BlobMissing, missing.Code);
+        var noManifest = await Assert.ThrowsAsync<ChunkedBuildException>(() => client.GetManifestAsync(destination.WithTag("absent"), cancellationToken: Ct));
+        Assert.Equal(ErrorCodes.RegistryManifestNotFound, noManifest.Code);
     }
 
     [Fact]

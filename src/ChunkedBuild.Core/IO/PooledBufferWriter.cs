@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ChunkedBuild.Core.Compression;
+namespace ChunkedBuild.Core.IO;
 
 /// <summary>An <see cref="IBufferWriter{T}"/> over an array rented from a pool and returned on dispose.</summary>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable

@@ -1,7 +1,6 @@
-using ChunkedBuild.Core.IO;
 using System.Buffers;
 
-namespace ChunkedBuild.Core.Compression;
+namespace ChunkedBuild.Core.IO;
 
 /// <summary>A write-only stream that appends to a replaceable <see cref="IBufferWriter{T}"/> (lets a Stream-based encoder fill pooled buffers).</summary>
 internal sealed class BufferWriterStream : WriteOnlyStream

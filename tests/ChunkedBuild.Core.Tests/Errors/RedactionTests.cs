@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Errors;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Foundation;
+namespace ChunkedBuild.Core.Tests.Errors;
 
 /// <summary>The one redaction path: what it removes from text meant for people, and what it must leave readable.</summary>
 public sealed class RedactionTests

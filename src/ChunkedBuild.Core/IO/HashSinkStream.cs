@@ -1,7 +1,6 @@
-using ChunkedBuild.Core.IO;
 using System.Security.Cryptography;
 
-namespace ChunkedBuild.Core.Compression;
+namespace ChunkedBuild.Core.IO;
 
 /// <summary>A write-only stream that only feeds an <see cref="IncrementalHash"/> (hashing a stream nobody stores).</summary>
 public sealed class HashSinkStream(IncrementalHash hash) : WriteOnlyStream

@@ -1,5 +1,4 @@
-using ChunkedBuild.Core.IO;
-namespace ChunkedBuild.Core.Compression;
+namespace ChunkedBuild.Core.IO;
 
 /// <summary>Reads at most <c>limit</c> bytes of an inner stream (which it owns), like Go's <c>io.LimitReader</c>.</summary>
 public sealed class BoundedStream(Stream inner, long limit) : ReadOnlyStream

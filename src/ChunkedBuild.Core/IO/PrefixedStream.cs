@@ -1,5 +1,4 @@
-using ChunkedBuild.Core.IO;
-namespace ChunkedBuild.Core.Compression;
+namespace ChunkedBuild.Core.IO;
 
 /// <summary>A read-only stream that yields already-read head bytes, then the rest of the inner stream (peeking without seeking).</summary>
 internal sealed class PrefixedStream : ReadOnlyStream

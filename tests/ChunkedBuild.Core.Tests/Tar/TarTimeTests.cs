@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Tar;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Foundation;
+namespace ChunkedBuild.Core.Tests.Tar;
 
 public class TarTimeTests
 {

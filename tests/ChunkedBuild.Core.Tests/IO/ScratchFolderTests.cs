@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.IO;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Foundation;
+namespace ChunkedBuild.Core.Tests.IO;
 
 /// <summary>
 /// Scratch folders tell a live run from a dead one by their OS lock alone: a folder whose lock nobody holds is removed by the next run, a
