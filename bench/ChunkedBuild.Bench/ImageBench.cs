@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
+using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Testing.Oci;
@@ -77,7 +78,7 @@ internal static class ImageBench
         await using var source = transports.OpenSource(args[0]);
         await using var sink = transports.OpenSink(args[1], out _);
         var request = new ConversionRequest { TempDirectory = Path.GetTempPath(), CacheDirectory = args[2] == "-" ? null : args[2] };
-        if (args.Length > 3) request = request with { Variants = LayerVariants.ParseList(args[3]) };
+        if (args.Length > 3) request = request with { Variants = ConversionSettings.Variants(new OptionText("--variant", args[3])) };
         await new ImageConverter(request with { Tags = [] }).ConvertAsync(source, sink);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{{\"elapsed_s\":{clock.Elapsed.TotalSeconds:F4}}}"));
         return 0;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ChunkedBuild.Core.Conversion.Planning;
+using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
@@ -76,7 +77,7 @@ internal static class OutputDigests
                     TempDirectory = Path.GetTempPath(),
                     Variants = [LayerVariant.ZstdChunked], ZstdPrioritizedOrder = true, Prioritization = PrioritizationMode.Manifest, PrioritizationFile = manifest,
                 }),
-                ("all-variants-tags", new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = LayerVariants.ParseList("original,estargz,zstd-chunked"), Publish = PublishMode.Tags }),
+                ("all-variants-tags", new ConversionRequest { TempDirectory = Path.GetTempPath(), Variants = ConversionSettings.Variants(new OptionText("--variant", "original,estargz,zstd-chunked")), Publish = PublishMode.Tags }),
                 ("levels", new ConversionRequest { TempDirectory = Path.GetTempPath(), ZstdLevel = 7, GzipLevel = 1, ChunkSize = 1 << 20 }),
             };
             foreach (var image in Directory.GetDirectories(Path.Combine(inputs, "images")).Order(StringComparer.Ordinal))

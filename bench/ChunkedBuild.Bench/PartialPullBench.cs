@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Images;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Testing.Images;
 

@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci.Layout;
 
 namespace ChunkedBuild.Tasks;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 

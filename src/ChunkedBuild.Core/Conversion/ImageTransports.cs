@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Archive;
 using ChunkedBuild.Core.Oci.Layout;

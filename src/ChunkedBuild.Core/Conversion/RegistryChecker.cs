@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Registry;
 
 namespace ChunkedBuild.Core.Conversion;

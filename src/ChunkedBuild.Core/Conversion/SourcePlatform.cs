@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Conversion;

@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Conversion;

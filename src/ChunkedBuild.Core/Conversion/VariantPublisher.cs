@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Conversion.Planning;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Transport;
 

@@ -1,3 +1,5 @@
+using ChunkedBuild.Core.Formats;
+
 namespace ChunkedBuild.Core.Conversion;
 
 /// <summary>The per-variant totals of a conversion's result.</summary>

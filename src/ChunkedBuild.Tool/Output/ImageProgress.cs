@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Conversion.Settings;

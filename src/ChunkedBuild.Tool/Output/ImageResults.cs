@@ -4,6 +4,7 @@ using System.Text.Json;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Settings;
+using ChunkedBuild.Core.Formats;
 
 namespace ChunkedBuild.Tool.Output;
 

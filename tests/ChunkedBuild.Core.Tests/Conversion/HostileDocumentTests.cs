@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Oci;
 using Xunit;

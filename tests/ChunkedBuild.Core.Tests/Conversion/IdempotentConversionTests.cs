@@ -1,4 +1,6 @@
+using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Testing.Oci;
@@ -100,7 +102,7 @@ public sealed class IdempotentConversionTests : IDisposable
         var request = new ConversionRequest
         {
             TempDirectory = Path.GetTempPath(),
-            CacheDirectory = Path.Combine(_root, "cache"), Publish = PublishMode.Tags, Variants = LayerVariants.ParseList(variants),
+            CacheDirectory = Path.Combine(_root, "cache"), Publish = PublishMode.Tags, Variants = ConversionSettings.Variants(new OptionText("--variant", variants)),
         };
         var first = Path.Combine(_root, "first");
         var once = await ConvertAsync("oci:" + MultiPlatformLayout(), "oci:" + first, request);

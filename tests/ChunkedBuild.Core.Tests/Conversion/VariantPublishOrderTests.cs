@@ -1,4 +1,6 @@
+using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Testing.Oci;
@@ -24,7 +26,7 @@ public sealed class VariantPublishOrderTests : IDisposable
         Assert.Equal([LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked], LayerVariants.PublishOrder);
         Assert.Equal(Enum.GetValues<LayerVariant>().Order(), LayerVariants.PublishOrder.Order());
         Assert.Equal(LayerVariants.PublishOrder, LayerVariants.InPublishOrder(Reversed.Concat(Reversed)));
-        Assert.Equal([LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked], LayerVariants.ParseList("zstd-chunked,original,estargz,zstd-chunked"));
+        Assert.Equal([LayerVariant.EStargz, LayerVariant.Original, LayerVariant.ZstdChunked], ConversionSettings.Variants(new OptionText("--variant", "zstd-chunked,original,estargz,zstd-chunked")));
     }
 
     [Fact]

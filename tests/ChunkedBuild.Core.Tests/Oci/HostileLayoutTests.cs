@@ -1,5 +1,6 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Oci.Transport;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion.Settings;
+using ChunkedBuild.Core.Formats;
 
 namespace ChunkedBuild.Core.Conversion.Reports;
 

@@ -1,3 +1,5 @@
+using ChunkedBuild.Core.Formats;
+
 namespace ChunkedBuild.Core.Conversion.Reports;
 
 /// <summary>

@@ -3,6 +3,7 @@ using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Formats.ZstdChunked;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Oci;

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Reports;
+using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Conversion.Settings;

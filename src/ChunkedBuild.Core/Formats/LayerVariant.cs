@@ -1,8 +1,6 @@
-using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Formats;
 
 /// <summary>
 /// One output variant of an image: every layer in one layer format. The declaration order means nothing: the order variants are
@@ -71,10 +69,6 @@ public static class LayerVariants
     /// <summary>The suffix appended to a tag with <c>--publish tags</c>: <c>-estargz</c>, <c>-zstdchunked</c> (the name without hyphens), none for the original.</summary>
     public static string TagSuffix(this LayerVariant variant) =>
         variant.Format() is { } format ? "-" + format.Name.Replace("-", "", StringComparison.Ordinal) : "";
-
-    /// <summary>Parses a list (<c>estargz,zstd-chunked</c>) as <c>--variant</c>: <see cref="Settings.ConversionSettings.Variants"/>.</summary>
-    /// <exception cref="ChunkedBuildException">CHB9001 for an unknown or empty list.</exception>
-    public static IReadOnlyList<LayerVariant> ParseList(string text) => Settings.ConversionSettings.Variants(new Settings.OptionText("--variant", text));
 
     /// <summary>The variant <paramref name="name"/> names (any spelling <see cref="LayerFormats.Find"/> knows, or <c>original</c>), else null.</summary>
     public static LayerVariant? Find(string name)
