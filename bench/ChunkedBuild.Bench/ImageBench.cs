@@ -4,6 +4,7 @@ using System.IO.Compression;
 using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 
 namespace ChunkedBuild.Bench;

@@ -5,6 +5,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.LazyPull;
 using ChunkedBuild.Testing.Registry;

@@ -5,6 +5,7 @@ using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Oci;

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.LazyPull;

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports.Layout;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Registry;
 
 namespace ChunkedBuild.Bench;
@@ -59,7 +60,7 @@ internal static class PushBench
     public static async Task<int> ChildAsync(string[] args)
     {
         var layout = new OciLayoutReader(args[0]);
-        var location = Core.Oci.Transport.ImageLocation.Parse(args[1], mustExist: false);
+        var location = Core.Transports.ImageLocation.Parse(args[1], mustExist: false);
         await using var sink = RegistryTransport.CreateSink(location, new RegistryClientOptions().FromEnvironment(Environment.GetEnvironmentVariable));
         await LayoutPush.PushAsync(layout, layout.Resolve("bench"), sink, ["bench"]);
         return 0;

@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Xml.Linq;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Transports.Layout;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Images;
 

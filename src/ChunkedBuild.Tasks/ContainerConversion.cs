@@ -1,6 +1,7 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Transports.Layout;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Tasks;
 

@@ -1,5 +1,6 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Tasks;
 

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
 
 namespace ChunkedBuild.LazyPull.Tests;

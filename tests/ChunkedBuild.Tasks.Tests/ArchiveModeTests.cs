@@ -1,5 +1,5 @@
-using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Transports.Layout;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Packages;
 using Xunit;

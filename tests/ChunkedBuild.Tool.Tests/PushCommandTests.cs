@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Transports.Layout;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Registry;
 using Xunit;

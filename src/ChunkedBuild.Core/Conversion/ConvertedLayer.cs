@@ -21,7 +21,7 @@ public sealed record ConvertedLayer
     public string? BlobFingerprint { get; init; }
 
     /// <summary>A registry source the blob can be mounted from instead of uploaded (a registry cache entry), when there is one.</summary>
-    public Oci.Transport.IImageSource? BlobOrigin { get; init; }
+    public Oci.IImageSource? BlobOrigin { get; init; }
 
     /// <summary>The converted-layer cache key of this conversion (<see cref="LayerStore.Key"/>); null for layers not converted.</summary>
     public string? CacheKey { get; init; }

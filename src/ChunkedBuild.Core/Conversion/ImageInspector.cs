@@ -2,7 +2,7 @@ using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Core.Conversion;
 

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Core.Conversion;
 

@@ -3,7 +3,6 @@ using System.Runtime.ExceptionServices;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 
 namespace ChunkedBuild.Core.Conversion;
 

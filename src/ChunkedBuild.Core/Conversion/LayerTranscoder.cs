@@ -8,7 +8,6 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 
 namespace ChunkedBuild.Core.Conversion;
 

@@ -5,8 +5,8 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Core.Conversion;
 

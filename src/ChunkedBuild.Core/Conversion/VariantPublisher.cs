@@ -1,7 +1,6 @@
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 
 namespace ChunkedBuild.Core.Conversion;
 

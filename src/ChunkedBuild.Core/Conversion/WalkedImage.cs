@@ -1,4 +1,4 @@
-using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Conversion;
 

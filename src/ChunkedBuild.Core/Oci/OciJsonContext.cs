@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Planning;
-using ChunkedBuild.Core.Oci.Archive;
+using ChunkedBuild.Core.Transports.Archive;
 
 namespace ChunkedBuild.Core.Oci;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry.Http;
 
 namespace ChunkedBuild.Core.Registry;

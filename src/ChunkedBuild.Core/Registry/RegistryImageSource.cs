@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 
 namespace ChunkedBuild.Core.Registry;
 

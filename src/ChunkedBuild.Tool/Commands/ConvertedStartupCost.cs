@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Tool.Commands;
 

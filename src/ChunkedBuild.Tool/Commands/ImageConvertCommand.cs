@@ -5,6 +5,7 @@ using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Reports;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Conversion.Settings;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Tool.Output;
 using Microsoft.Extensions.Logging;
 

@@ -3,6 +3,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Tool.Output;
 
 namespace ChunkedBuild.Tool.Commands;

@@ -1,7 +1,6 @@
 using System.CommandLine;
-using ChunkedBuild.Core.Conversion;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Tool.Commands;
 

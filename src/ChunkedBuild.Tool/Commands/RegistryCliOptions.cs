@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Registry.Auth;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Tool.Commands;
 

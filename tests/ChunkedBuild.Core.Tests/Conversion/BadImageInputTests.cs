@@ -2,6 +2,7 @@ using System.Text;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Oci;
 using Xunit;

@@ -1,5 +1,6 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 

@@ -1,7 +1,8 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Transports.Layout;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 

@@ -3,8 +3,9 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports.Layout;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Oci;
 using ChunkedBuild.Testing.Registry;
@@ -98,7 +99,7 @@ public sealed class PrioritizedConversionTests : IDisposable
         var transport = new RegistryImageTransport(new RegistryClientOptions());
         var result = await ConvertAsync("oci:" + Layout(), $"docker://{registry.Host}/apps/prio:1",
             new ConversionRequest { TempDirectory = Path.GetTempPath(), Prioritization = PrioritizationMode.Manifest, PrioritizationFile = Manifest(), Variants = [LayerVariant.EStargz] }, transport);
-        await using var source = transport.CreateSource(ChunkedBuild.Core.Oci.Transport.ImageLocation.Parse($"docker://{registry.Host}/apps/prio:1", mustExist: false));
+        await using var source = transport.CreateSource(ChunkedBuild.Core.Transports.ImageLocation.Parse($"docker://{registry.Host}/apps/prio:1", mustExist: false));
         var images = await ImageInspector.InspectAsync(source, countEntries: true, null, TestContext.Current.CancellationToken);
         var manifest = Assert.Single(Assert.Single(images).Manifests);
         // TOC entries are counted from ranged reads of the registry's blobs (footer and TOC only).

@@ -3,6 +3,7 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 using ChunkedBuild.Testing.Registry;
 using Xunit;
@@ -84,7 +85,7 @@ public sealed class RegistryCacheTests : IDisposable
 
         // Byte for byte what a runner without any cache publishes.
         Assert.Equal(await ColdAsync("oci:" + Release(2), "cold"), second.Tags.Single().Descriptor.Digest);
-        await using var pushed = _transport.CreateSource(ChunkedBuild.Core.Oci.Transport.ImageLocation.Parse($"docker://{registry.Host}/shop/app:2", mustExist: false));
+        await using var pushed = _transport.CreateSource(ChunkedBuild.Core.Transports.ImageLocation.Parse($"docker://{registry.Host}/shop/app:2", mustExist: false));
         Assert.Equal(second.Tags.Single().Descriptor.Digest, Assert.Single(await pushed.ResolveAsync(Ct)).Descriptor.Digest);
 
         // The cache now holds both releases' layers, most recent first.

@@ -1,6 +1,7 @@
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Transports.Layout;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Images;
 using ChunkedBuild.Testing.Oci;
 using Xunit;

@@ -100,7 +100,7 @@ public sealed class RegistryImageTransportTests
     [Fact]
     public async Task Docker_locations_open_registry_sources_and_sinks_with_the_reference_tag()
     {
-        var transports = new ChunkedBuild.Core.Conversion.ImageTransports(new ChunkedBuild.Core.Conversion.RegistryImageTransport(new RegistryClientOptions()), null);
+        var transports = new ChunkedBuild.Core.Transports.ImageTransports(new ChunkedBuild.Core.Transports.RegistryImageTransport(new RegistryClientOptions()), null);
         await using var sink = transports.OpenSink("docker://127.0.0.1:5000/apps/x:2.0", out var tag);
         Assert.Equal("2.0", tag);
         Assert.Equal("docker://127.0.0.1:5000/apps/x", sink.DisplayName);

@@ -2,6 +2,7 @@ using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 using ChunkedBuild.Testing.Registry;
 using Xunit;

@@ -1,8 +1,8 @@
 using System.Net.Http.Headers;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports.Layout;
 using Xunit;
 
 namespace ChunkedBuild.Core.Tests.Registry;

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
 using Xunit;
 

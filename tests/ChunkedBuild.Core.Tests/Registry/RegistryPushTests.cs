@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Registry;
+using ChunkedBuild.Core.Transports.Layout;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing;
 using Xunit;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Transports.Layout;
 
 namespace ChunkedBuild.Core.Tests.Registry;
 

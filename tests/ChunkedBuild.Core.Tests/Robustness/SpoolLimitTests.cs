@@ -4,6 +4,7 @@ using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Transports.Layout;
 
 namespace ChunkedBuild.Testing.Oci;
 

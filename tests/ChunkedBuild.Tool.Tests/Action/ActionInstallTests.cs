@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using ChunkedBuild.Core.Oci.Layout;
+using ChunkedBuild.Core.Transports.Layout;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Oci;
 using Xunit;

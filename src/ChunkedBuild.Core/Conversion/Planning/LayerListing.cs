@@ -2,7 +2,6 @@ using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Tar;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using ChunkedBuild.Core.Errors;
-using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Prioritization;
 
 namespace ChunkedBuild.Core.Conversion.Planning;

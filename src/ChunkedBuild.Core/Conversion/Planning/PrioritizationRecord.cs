@@ -1,7 +1,7 @@
 using System.Text.Json;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Core.Conversion.Planning;
 

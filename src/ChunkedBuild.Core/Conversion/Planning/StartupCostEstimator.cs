@@ -1,8 +1,8 @@
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Transport;
 using ChunkedBuild.Core.Prioritization;
+using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Core.Conversion.Planning;
 

@@ -3,8 +3,8 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Layout;
-using ChunkedBuild.Core.Oci.Transport;
+using ChunkedBuild.Core.Transports.Layout;
+using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 

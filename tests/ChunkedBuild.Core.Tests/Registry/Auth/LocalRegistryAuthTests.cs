@@ -3,6 +3,7 @@ using System.Text;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Registry.Auth;
+using ChunkedBuild.Core.Transports.Layout;
 using ChunkedBuild.Testing.Registry;
 using Xunit;
 

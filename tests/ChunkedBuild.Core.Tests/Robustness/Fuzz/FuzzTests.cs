@@ -12,7 +12,7 @@ using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Oci.Archive;
+using ChunkedBuild.Core.Transports.Archive;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 
