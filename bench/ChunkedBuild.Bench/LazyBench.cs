@@ -3,6 +3,7 @@ using System.Net;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Transports;

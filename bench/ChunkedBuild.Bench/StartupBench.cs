@@ -2,6 +2,7 @@ using System.Globalization;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Images;

@@ -73,7 +73,7 @@ public sealed class ImageConverter
         var registryReport = registryCache is null ? null
             : await registryCache.ExportAsync([.. allManifests.SelectMany(m => m.Layers).Select(l => l.CacheKey).OfType<string>()], sink, cancellationToken).ConfigureAwait(false);
         var registryCheck = sink is RegistryImageSink pushed && request.CheckRegistry
-            ? await RegistryChecker.CheckPushedAsync(_rangeProbe, pushed, allManifests, observer, cancellationToken).ConfigureAwait(false) : null;
+            ? await PushRegistryCheck.CheckAsync(_rangeProbe, pushed, allManifests, observer, cancellationToken).ConfigureAwait(false) : null;
 
         return new ConversionResult
         {

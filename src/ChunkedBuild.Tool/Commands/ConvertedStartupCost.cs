@@ -1,5 +1,6 @@
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Transports;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using ChunkedBuild.Core.Conversion.Planning;
-using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Tool.Output;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Tool.Output;
 using Microsoft.Extensions.Logging;

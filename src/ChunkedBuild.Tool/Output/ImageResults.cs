@@ -5,6 +5,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Inspection;
 
 namespace ChunkedBuild.Tool.Output;
 

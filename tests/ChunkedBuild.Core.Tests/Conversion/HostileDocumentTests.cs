@@ -4,6 +4,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Oci;

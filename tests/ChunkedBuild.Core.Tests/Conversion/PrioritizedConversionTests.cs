@@ -2,6 +2,7 @@ using System.Text.Json;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Transports.Layout;

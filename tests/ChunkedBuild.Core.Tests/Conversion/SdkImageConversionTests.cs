@@ -1,4 +1,5 @@
 using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Transports.Layout;
 using ChunkedBuild.Core.Transports;

@@ -2,6 +2,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.EStargz;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Transports.Layout;
 using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Images;

@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Errors;
 namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
-/// Which files an app reads before it starts, for <see cref="StartupCostEstimator"/>: inferred (<c>auto</c>, the planner's .NET inference), or a
+/// Which files an app reads before it starts, for Inspection's <c>StartupCostEstimator</c>: inferred (<c>auto</c>, the planner's .NET inference), or a
 /// file: a prioritization manifest (YAML whose first key is <c>version</c>) or an access record (stargz-snapshotter JSON lines or a path list).
 /// </summary>
 /// <param name="Mode"><see cref="PrioritizationMode.Auto"/>, <see cref="PrioritizationMode.Manifest"/> or <see cref="PrioritizationMode.Record"/>.</param>

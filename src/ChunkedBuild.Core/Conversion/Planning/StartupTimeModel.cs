@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Formats;
 namespace ChunkedBuild.Core.Conversion.Planning;
 
 /// <summary>
-/// The time a pull spends on the network before the app can start, from the bytes of <see cref="StartupCostEstimator"/> and a
+/// The time a pull spends on the network before the app can start, from the bytes of Inspection's <c>StartupCostEstimator</c> and a
 /// <see cref="LinkProfile"/>: bytes cross at the link's rate (parallel transfers share it) and each request that something waits for costs a
 /// round trip. It leaves out what the machine does besides the network — decompressing and unpacking layers (a full pull), FUSE reads,
 /// the app's own start — so a measured start is longer; <c>bench --lazy</c> prints both.

@@ -3,6 +3,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Reports;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Transports.Layout;

@@ -11,6 +11,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Transports.Archive;
 using ChunkedBuild.Testing.Oci;

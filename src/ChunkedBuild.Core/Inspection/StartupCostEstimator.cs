@@ -1,10 +1,12 @@
+using ChunkedBuild.Core.Conversion.Planning;
+using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Prioritization;
 using ChunkedBuild.Core.Transports;
 
-namespace ChunkedBuild.Core.Conversion.Planning;
+namespace ChunkedBuild.Core.Inspection;
 
 /// <summary>
 /// Estimates, per variant, the compressed bytes a lazy or partial puller fetches before the app starts, given the files it reads at

@@ -1,11 +1,12 @@
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Transports;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Inspection;
 
 /// <summary>The verdict on one layer of one manifest.</summary>
 /// <param name="Manifest">The manifest digest.</param>

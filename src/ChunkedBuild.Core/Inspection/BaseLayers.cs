@@ -1,6 +1,6 @@
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Inspection;
 
 /// <summary>
 /// The base layers of images: every platform manifest's layers but its top one (which changes with each build of the app), each

@@ -4,13 +4,14 @@ using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats.EStargz;
 using ChunkedBuild.Core.Formats.ZstdChunked;
 using ChunkedBuild.Core.Formats;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Transports.Layout;
 using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Corpus;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conversion.Planning;
+namespace ChunkedBuild.Core.Tests.Inspection;
 
 /// <summary>
 /// The lazy-pull cost report on a converted image whose sizes are known: two layers, each with one listed file of random bytes

@@ -1,10 +1,11 @@
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Conversion.Planning;
+using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Transports;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Inspection;
 
 /// <summary>Lists what an image holds: index → manifests → layers, with each layer's format, size, TOC digest and TOC entry count.</summary>
 public static class ImageInspector

@@ -1,10 +1,10 @@
-using ChunkedBuild.Core.Conversion;
+using ChunkedBuild.Core.Inspection;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conversion;
+namespace ChunkedBuild.Core.Tests.Inspection;
 
 /// <summary>The base layers the action keys its layer cache on: every manifest's layers but its top one, each once, sorted.</summary>
 public sealed class BaseLayersTests : IDisposable

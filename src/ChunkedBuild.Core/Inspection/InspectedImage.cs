@@ -1,6 +1,6 @@
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Inspection;
 
 /// <summary>One layer as <c>inspect</c> shows it.</summary>
 /// <param name="Descriptor">The layer descriptor.</param>
