@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;

@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Oci;
 
 namespace ChunkedBuild.Core.Conversion;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Registry;

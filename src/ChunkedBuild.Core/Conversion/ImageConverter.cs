@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;

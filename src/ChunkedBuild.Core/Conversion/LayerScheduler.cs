@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using ChunkedBuild.Core.Compression;
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Conversion.Reports;

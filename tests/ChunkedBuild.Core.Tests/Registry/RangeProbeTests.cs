@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Prioritization;

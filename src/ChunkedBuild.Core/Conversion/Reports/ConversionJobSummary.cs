@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion.Settings;
 using ChunkedBuild.Core.Formats;

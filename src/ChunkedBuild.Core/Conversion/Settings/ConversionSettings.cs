@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
 

@@ -8,7 +8,7 @@ using ChunkedBuild.Core.Oci;
 using ChunkedBuild.Core.Registry;
 using ChunkedBuild.Core.Transports;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Caching;
 
 /// <summary>
 /// One run's registry cache (docs/registry-cache.md): before a layer is converted, its key (<see cref="LayerStore.Key"/>, the same key the

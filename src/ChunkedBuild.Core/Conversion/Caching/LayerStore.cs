@@ -4,7 +4,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Caching;
 
 /// <summary>
 /// Where converted layers are kept: the persistent converted-layer cache (<c>&lt;cache&gt;/layers/v1/&lt;key&gt;.{blob,json}</c>), or a

@@ -1,4 +1,4 @@
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Caching;
 
 /// <summary>What the registry cache did in a conversion (docs/registry-cache.md).</summary>
 public sealed record RegistryCacheReport

@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Registry;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Caching;
 
 /// <summary>
 /// Where converted layers are shared through registries (docs/registry-cache.md): looked up before converting, recorded after.

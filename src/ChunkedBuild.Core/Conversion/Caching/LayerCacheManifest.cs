@@ -2,7 +2,7 @@ using System.Text.Json;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Caching;
 
 /// <summary>
 /// The registry cache's one document per cache reference (docs/registry-cache.md): an OCI artifact manifest tagged in the cache

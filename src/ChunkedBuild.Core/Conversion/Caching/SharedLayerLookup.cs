@@ -1,7 +1,7 @@
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Caching;
 
 /// <summary>What <see cref="RegistryLayerCache"/> needs to find, and verify, a shared conversion of one source layer in one format.</summary>
 /// <param name="Key">The converted-layer cache key (<see cref="LayerStore.Key"/>).</param>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
@@ -7,7 +8,7 @@ using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Oci;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conversion;
+namespace ChunkedBuild.Core.Tests.Conversion.Caching;
 
 /// <summary>
 /// The converted-layer cache is checked on every use, and outputs never share bytes with it: an entry edited in place (same size, old mtime

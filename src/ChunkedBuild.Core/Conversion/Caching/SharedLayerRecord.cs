@@ -1,6 +1,6 @@
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Caching;
 
 /// <summary>
 /// One conversion shared through a registry cache: the converted-layer cache key it answers (<see cref="LayerStore.Key"/>), the source it

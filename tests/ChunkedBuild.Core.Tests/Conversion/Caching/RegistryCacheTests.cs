@@ -1,3 +1,4 @@
+using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Formats;
@@ -8,7 +9,7 @@ using ChunkedBuild.Testing.Oci;
 using ChunkedBuild.Testing.Registry;
 using Xunit;
 
-namespace ChunkedBuild.Core.Tests.Conversion;
+namespace ChunkedBuild.Core.Tests.Conversion.Caching;
 
 /// <summary>
 /// Conversions shared through a registry (docs/registry-cache.md), against Debian's docker-registry on 127.0.0.1: fresh runners (empty local

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using ChunkedBuild.Core.Oci;
 
-namespace ChunkedBuild.Core.Conversion;
+namespace ChunkedBuild.Core.Conversion.Caching;
 
 /// <summary>
 /// The metadata stored next to a cached converted layer (<c>&lt;key&gt;.json</c> beside <c>&lt;key&gt;.blob</c>): enough to rebuild the
