@@ -3,7 +3,7 @@ using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Inspection;
-using ChunkedBuild.Core.Prioritization;
+using ChunkedBuild.Core.Prioritization.FileView;
 using ChunkedBuild.Core.Transports;
 using ChunkedBuild.Testing.Images;
 

@@ -4,7 +4,7 @@ using ChunkedBuild.Core.Conversion;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Prioritization;
+using ChunkedBuild.Core.Prioritization.FileView;
 using ChunkedBuild.Core.Transports;
 
 namespace ChunkedBuild.Core.Inspection;

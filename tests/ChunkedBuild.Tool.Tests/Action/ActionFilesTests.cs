@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using ChunkedBuild.Core.Conversion.Reports;
-using ChunkedBuild.Core.Prioritization;
+using ChunkedBuild.Core.Prioritization.Manifests;
 using ChunkedBuild.Testing;
 using ChunkedBuild.Testing.Actions;
 using Xunit;

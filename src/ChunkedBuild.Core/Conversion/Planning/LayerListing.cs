@@ -2,7 +2,7 @@ using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.IO;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Prioritization;
+using ChunkedBuild.Core.Prioritization.FileView;
 using ChunkedBuild.Core.Tar;
 
 namespace ChunkedBuild.Core.Conversion.Planning;

@@ -3,7 +3,9 @@ using System.Text;
 using ChunkedBuild.Core.Conversion.Caching;
 using ChunkedBuild.Core.Errors;
 using ChunkedBuild.Core.Oci;
-using ChunkedBuild.Core.Prioritization;
+using ChunkedBuild.Core.Prioritization.Dotnet;
+using ChunkedBuild.Core.Prioritization.FileView;
+using ChunkedBuild.Core.Prioritization.Manifests;
 
 namespace ChunkedBuild.Core.Conversion.Planning;
 
