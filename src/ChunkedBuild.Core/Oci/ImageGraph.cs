@@ -6,7 +6,7 @@ namespace ChunkedBuild.Core.Oci;
 /// The manifests and indexes under a root descriptor, walked as the DAG they are: each document (by digest) is read, parsed and
 /// visited once however many entries refer to it, so a hostile index whose levels all list the same children costs as many reads as
 /// it has distinct documents, not as many as it has paths. Within <see cref="ImageLimits"/> (CHB2009 past them); documents are parsed
-/// by <see cref="OciJson.ParseDocument{T}"/> (CHB2005).
+/// by <see cref="OciJson.ParseDocument{T}(ReadOnlyMemory{byte}, string)"/> (CHB2005).
 /// </summary>
 /// <param name="sourceName">The source's display name, for messages.</param>
 /// <param name="read">Reads a document blob whole, verified against its descriptor (an <c>IImageSource.ReadBlobAsync</c>).</param>

@@ -26,7 +26,7 @@ public sealed class OciDocument<T>
     /// <summary>Parses <paramref name="raw"/> and keeps it; JSON without the shape of <typeparamref name="T"/> is a <see cref="System.Text.Json.JsonException"/>.</summary>
     public static OciDocument<T> Parse(byte[] raw) => new(OciJson.Parse<T>(raw), raw);
 
-    /// <summary>Parses the document called <paramref name="documentName"/> and keeps it; anything but valid JSON of its shape is CHB2005 (<see cref="OciJson.ParseDocument{T}"/>).</summary>
+    /// <summary>Parses the document called <paramref name="documentName"/> and keeps it; anything but valid JSON of its shape is CHB2005 (<see cref="OciJson.ParseDocument{T}(ReadOnlyMemory{byte}, string)"/>).</summary>
     public static OciDocument<T> Parse(byte[] raw, string documentName) => new(OciJson.ParseDocument<T>(raw, documentName), raw);
 
     /// <summary>Serializes a new document.</summary>

@@ -15,7 +15,7 @@ namespace ChunkedBuild.Core.Oci;
 /// </summary>
 /// <remarks>
 /// Every JSON document ChunkedBuild reads into a model (manifests, indexes, configs, a docker archive's <c>manifest.json</c>, its own
-/// cache records) goes through <see cref="Parse{T}"/> or <see cref="ParseDocument{T}"/>: the syntax is checked, then the shape the model
+/// cache records) goes through <see cref="Parse{T}(ReadOnlyMemory{byte})"/> or <see cref="ParseDocument{T}(ReadOnlyMemory{byte}, string)"/>: the syntax is checked, then the shape the model
 /// declares (<see cref="JsonShape"/>: no <c>null</c> where an array or object is expected, no wrong types, required members present),
 /// and only then is the value deserialized. Code that uses a parsed document can therefore rely on its non-nullable members.
 /// </remarks>
@@ -51,7 +51,12 @@ public static class OciJson
     /// A member named twice is refused because readers disagree on it (Go keeps the last, others the first): a document that means two
     /// things to two tools is not one ChunkedBuild converts.
     /// </remarks>
-    public static T Parse<T>(ReadOnlyMemory<byte> json)
+    public static T Parse<T>(ReadOnlyMemory<byte> json) => Parse<T>(json, Options);
+
+    /// <summary>
+    /// <see cref="Parse{T}(ReadOnlyMemory{byte})"/> for a document model of another area, under options made by <see cref="With"/>.
+    /// </summary>
+    public static T Parse<T>(ReadOnlyMemory<byte> json, JsonSerializerOptions options)
     {
         if (!Utf8.IsValid(json.Span)) throw new JsonException("$: not valid JSON: the text is not valid UTF-8");
         JsonDocument document;
@@ -67,8 +72,8 @@ public static class OciJson
         {
             try
             {
-                if (JsonShape.Check(document.RootElement, typeof(T), Options) is { } violation) throw new JsonException(violation.ToString());
-                return document.RootElement.Deserialize(TypeInfo<T>()) ?? throw new JsonException("$: null where a document is expected");
+                if (JsonShape.Check(document.RootElement, typeof(T), options) is { } violation) throw new JsonException(violation.ToString());
+                return document.RootElement.Deserialize((JsonTypeInfo<T>)options.GetTypeInfo(typeof(T))) ?? throw new JsonException("$: null where a document is expected");
             }
             catch (InvalidOperationException e)
             {
@@ -82,11 +87,14 @@ public static class OciJson
     /// Parses the document called <paramref name="documentName"/> (e.g. <c>index sha256:… in oci:/dir</c>) as <typeparamref name="T"/>;
     /// anything but valid JSON of that shape is a CHB2005 error naming the document, the JSON path and the rule.
     /// </summary>
-    public static T ParseDocument<T>(ReadOnlyMemory<byte> json, string documentName)
+    public static T ParseDocument<T>(ReadOnlyMemory<byte> json, string documentName) => ParseDocument<T>(json, documentName, Options);
+
+    /// <summary><see cref="ParseDocument{T}(ReadOnlyMemory{byte}, string)"/> for a document model of another area (options from <see cref="With"/>).</summary>
+    public static T ParseDocument<T>(ReadOnlyMemory<byte> json, string documentName, JsonSerializerOptions options)
     {
         try
         {
-            return Parse<T>(json);
+            return Parse<T>(json, options);
         }
         catch (JsonException e)
         {
@@ -96,6 +104,17 @@ public static class OciJson
 
     /// <summary>Serializes <paramref name="value"/> compactly.</summary>
     public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, TypeInfo<T>());
+
+    /// <summary>Serializes <paramref name="value"/>, a document model of another area, compactly under options made by <see cref="With"/>.</summary>
+    public static byte[] Serialize<T>(T value, JsonSerializerOptions options) =>
+        JsonSerializer.SerializeToUtf8Bytes(value, (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T)));
+
+    /// <summary>
+    /// <see cref="Options"/> for the document models of another area: the same settings, with <paramref name="areaContext"/> (that area's
+    /// source-generated contracts) in front of the OCI ones. Each area keeps its own models' contracts, so Oci names no other area.
+    /// </summary>
+    public static JsonSerializerOptions With(IJsonTypeInfoResolver areaContext) =>
+        new(Options) { TypeInfoResolver = JsonTypeInfoResolver.Combine(areaContext, OciJsonContext.Default) };
 
     /// <summary>
     /// The contract of document model <typeparamref name="T"/> under <see cref="Options"/>; a type <see cref="OciJsonContext"/> does not

@@ -40,22 +40,13 @@ public partial class DependencyRulesTests
             foreach (Match m in uses.Matches(File.ReadAllText(file)))
             {
                 var used = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
-                if (used != area && !rule.MayUse.Contains(used) && !Rules.Value[used].IsFoundation && !IsKnownDebt(file, used))
+                if (used != area && !rule.MayUse.Contains(used) && !Rules.Value[used].IsFoundation)
                     violations.Add($"{Path.GetRelativePath(RepoPaths.Root, file)} uses ChunkedBuild.Core.{used}");
             }
         }
         Assert.Empty(violations);
     }
 
-    /// <summary>
-    /// The one recorded exception to the area rows and the transport fronts (docs/design.md §9): Oci's compile-time JSON contracts list
-    /// every document model <c>OciJson</c> reads or writes, the converter's cache records and plans and a docker archive's manifest entries
-    /// among them.
-    /// </summary>
-    private static bool IsKnownDebt(string file) =>
-        Path.GetRelativePath(RepoPaths.Root, file) == Path.Combine("src", "ChunkedBuild.Core", "Oci", "OciJsonContext.cs");
-
-    private static bool IsKnownDebt(string file, string used) => IsKnownDebt(file) && used is "Conversion" or "Transports";
 
     [Fact]
     public void Design_md_has_a_row_for_each_sub_area_of_an_area_that_has_one()
@@ -94,7 +85,7 @@ public partial class DependencyRulesTests
             var inside = Path.Combine(CoreRoot, folder) + Path.DirectorySeparatorChar;
             var internals = TypesDeclaredIn(inside).Except(front).ToList();
             Assert.NotEmpty(internals);
-            foreach (var file in SourceFiles(Path.Combine(RepoPaths.Root, "src"), SearchOption.AllDirectories).Where(f => !f.StartsWith(inside, StringComparison.Ordinal) && !IsKnownDebt(f)))
+            foreach (var file in SourceFiles(Path.Combine(RepoPaths.Root, "src"), SearchOption.AllDirectories).Where(f => !f.StartsWith(inside, StringComparison.Ordinal)))
                 violations.AddRange(TypesNamed(File.ReadAllText(file), internals).Select(type => $"{Path.GetRelativePath(RepoPaths.Root, file)} uses {folder}'s {type}"));
         }
         Assert.Empty(violations);

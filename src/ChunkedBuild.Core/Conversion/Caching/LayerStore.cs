@@ -70,7 +70,7 @@ public sealed class LayerStore : IDisposable
         LayerCacheRecord record;
         try
         {
-            record = OciJson.Parse<LayerCacheRecord>(File.ReadAllBytes(json));
+            record = OciJson.Parse<LayerCacheRecord>(File.ReadAllBytes(json), CachingJson.Options);
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
         {
@@ -116,7 +116,7 @@ public sealed class LayerStore : IDisposable
     {
         if (_temporary) return;
         var temp = NewTempFile();
-        File.WriteAllBytes(temp, OciJson.Serialize(record));
+        File.WriteAllBytes(temp, OciJson.Serialize(record, CachingJson.Options));
         File.Move(temp, JsonPath(key), overwrite: true);
     }
 
@@ -157,7 +157,7 @@ public sealed class LayerStore : IDisposable
         var path = Path.Combine(_folder, key + ".plan.json");
         try
         {
-            return File.Exists(path) ? OciJson.Parse<PrioritizationPlan>(File.ReadAllBytes(path)) : null;
+            return File.Exists(path) ? OciJson.Parse<PrioritizationPlan>(File.ReadAllBytes(path), CachingJson.Options) : null;
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
         {
@@ -170,7 +170,7 @@ public sealed class LayerStore : IDisposable
     {
         if (_temporary) return;
         var temp = NewTempFile();
-        File.WriteAllBytes(temp, OciJson.Serialize(plan));
+        File.WriteAllBytes(temp, OciJson.Serialize(plan, CachingJson.Options));
         File.Move(temp, Path.Combine(_folder, key + ".plan.json"), overwrite: true);
     }
 

@@ -86,7 +86,7 @@ public sealed class DockerArchiveSource : IImageSource
     }
 
     private List<DockerArchiveManifestEntry> ReadManifestJson() =>
-        OciJson.ParseDocument<List<DockerArchiveManifestEntry>>(ReadEntry(DockerArchiveFiles.ManifestFile), $"{DisplayName}: {DockerArchiveFiles.ManifestFile}");
+        OciJson.ParseDocument<List<DockerArchiveManifestEntry>>(ReadEntry(DockerArchiveFiles.ManifestFile), $"{DisplayName}: {DockerArchiveFiles.ManifestFile}", DockerArchiveJson.Options);
 
     private DockerArchiveManifestEntry Select(List<DockerArchiveManifestEntry> entries)
     {

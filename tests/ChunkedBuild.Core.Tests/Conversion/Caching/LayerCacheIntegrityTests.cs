@@ -74,7 +74,7 @@ public sealed class LayerCacheIntegrityTests : IDisposable
         // The entry was repaired: every cached blob hashes to its name's record again.
         foreach (var blob in CacheBlobs())
         {
-            var record = OciJson.Parse<LayerCacheRecord>(File.ReadAllBytes(Path.ChangeExtension(blob, ".json")));
+            var record = OciJson.Parse<LayerCacheRecord>(File.ReadAllBytes(Path.ChangeExtension(blob, ".json")), CachingJson.Options);
             Assert.Equal(record.Descriptor!.Digest, Digest.FromSha256Bytes(SHA256.HashData(File.ReadAllBytes(blob))));
         }
     }
