@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Formats;
 using ChunkedBuild.Core.Formats.EStargz;
@@ -16,29 +15,7 @@ public class EStargzSinglePassTests
     private const long ChunkSize = 1 << 16;
 
     /// <summary>A layer with files of several chunks, zeros, small and empty files, links, PAX headers.</summary>
-    private static byte[] LayerTar()
-    {
-        var random = new Random(13);
-        byte[] Random(int n) { var b = new byte[n]; random.NextBytes(b); return b; }
-        var ms = new MemoryStream();
-        using (var w = new TarWriter(ms, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            void File(string name, byte[] content) => w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
-            {
-                DataStream = new MemoryStream(content), ModificationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
-            });
-            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "app/"));
-            File("app/app.runtimeconfig.json", """{"runtimeOptions":{"tfm":"net10.0"}}"""u8.ToArray());
-            File("app/app.dll", [.. Random(200_000), .. new byte[16384], .. Random(100_000)]);
-            File("app/zeros.bin", new byte[300_000]);
-            File("app/empty", []);
-            File("app/" + new string('n', 150) + ".txt", "a long name\n"u8.ToArray());
-            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "app/current") { LinkName = "app.dll" });
-            w.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "app/again.dll") { LinkName = "app/app.dll" });
-            File("app/small.bin", Random(5000));
-        }
-        return ms.ToArray();
-    }
+    private static byte[] LayerTar() => SinglePassLayer.Tar(seed: 13, dllHead: 200_000, dllTail: 100_000, zeros: 300_000, "small.bin", 5000);
 
     private static (byte[] Blob, LayerWriteResult Result) Convert(byte[] tar)
     {

@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using ChunkedBuild.Core.Compression;
 using ChunkedBuild.Core.Conversion.Planning;
 using ChunkedBuild.Core.Formats;
@@ -17,29 +16,7 @@ namespace ChunkedBuild.Core.Tests.Formats.ZstdChunked;
 public class ZstdChunkedSinglePassTests
 {
     /// <summary>A layer with files of several chunks (random, with holes), zeros, small and empty files, links, PAX headers.</summary>
-    private static byte[] LayerTar()
-    {
-        var random = new Random(11);
-        byte[] Random(int n) { var b = new byte[n]; random.NextBytes(b); return b; }
-        var ms = new MemoryStream();
-        using (var w = new TarWriter(ms, TarEntryFormat.Pax, leaveOpen: true))
-        {
-            void File(string name, byte[] content) => w.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
-            {
-                DataStream = new MemoryStream(content), ModificationTime = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000),
-            });
-            w.WriteEntry(new PaxTarEntry(TarEntryType.Directory, "app/"));
-            File("app/app.runtimeconfig.json", """{"runtimeOptions":{"tfm":"net10.0"}}"""u8.ToArray());
-            File("app/app.dll", [.. Random(400_000), .. new byte[16384], .. Random(200_000)]);
-            File("app/zeros.bin", new byte[70_000]);
-            File("app/empty", []);
-            File("app/" + new string('n', 150) + ".txt", "a long name\n"u8.ToArray());
-            w.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, "app/current") { LinkName = "app.dll" });
-            w.WriteEntry(new PaxTarEntry(TarEntryType.HardLink, "app/again.dll") { LinkName = "app/app.dll" });
-            File("app/big.bin", Random(2 << 20));
-        }
-        return ms.ToArray();
-    }
+    private static byte[] LayerTar() => SinglePassLayer.Tar(seed: 11, dllHead: 400_000, dllTail: 200_000, zeros: 70_000, "big.bin", 2 << 20);
 
     private static (byte[] Blob, LayerWriteResult Result) Convert(byte[] tar)
     {
